@@ -1,0 +1,25 @@
+# qlora-lab: `make demo` sets up, builds in release mode and runs the main job; `make test` runs every test.
+SWIFT ?= swift
+RELEASE_FLAGS = -c release
+TEST_FLAGS = -c release -Xswiftc -enable-testing
+
+.PHONY: setup build demo test bench clean
+
+setup:
+	./scripts/setup
+
+build: setup
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+demo: build
+	$(SWIFT) run $(RELEASE_FLAGS) qlab quantize Tests/Fixtures/qlora-reference/tiny-llama/base --dtype nf4 --double-quant
+
+test: setup
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
+	$(SWIFT) test $(TEST_FLAGS) --skip-build
+
+bench: setup
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+clean:
+	rm -rf .build

@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "qlora-lab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "qlab", targets: ["qlab"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimize),
+        .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
+        .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
+        .target(name: "Evaluation", dependencies: [], swiftSettings: optimize),
+        .executableTarget(
+            name: "qlab",
+            dependencies: [
+                "Tensors", "Quantization",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: optimize
+        ),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: []),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
+        .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,46 @@
+import CBLAS
+
+/// Thin, checked entry points into OpenBLAS.
+public enum BLAS {
+    /// Row-major `C = alpha · op(A) · op(B) + beta · C`, where op(A) is m×k and op(B) is k×n.
+    ///
+    /// `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored (before transposition).
+    @inlinable
+    public static func sgemm(
+        transposeA: Bool, transposeB: Bool,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k),
+            alpha, a, blasint(lda), b, blasint(ldb),
+            beta, c, blasint(ldc)
+        )
+    }
+
+    /// The number of threads OpenBLAS uses for the next calls.
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// The kernel family OpenBLAS selected for this processor (e.g. "Haswell"); bits differ between them.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// OpenBLAS's build configuration string.
+    public static var configuration: String {
+        guard let config = openblas_get_config() else { return "unknown" }
+        return String(cString: config)
+    }
+}

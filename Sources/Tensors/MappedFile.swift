@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only memory mapping of a whole file; unmapped when the last reference goes.
+public final class MappedFile: @unchecked Sendable {
+    /// The path that was mapped.
+    public let path: String
+    /// The mapped bytes (empty for an empty file).
+    public let bytes: UnsafeRawBufferPointer
+
+    /// Maps `path` read-only; throws `FileError` when it cannot be opened or mapped.
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FileError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileError(path: path, message: "cannot stat: \(String(cString: strerror(errno)))") }
+        let size = Int(info.st_size)
+        if size == 0 {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw FileError(path: path, message: "cannot map \(size) bytes: \(String(cString: strerror(errno)))")
+        }
+        bytes = UnsafeRawBufferPointer(start: base, count: size)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+    }
+}
+
+/// A file that could not be read or written, with the path and the reason.
+public struct FileError: Error, CustomStringConvertible, Sendable {
+    /// The file concerned.
+    public let path: String
+    /// What went wrong.
+    public let message: String
+
+    /// An error about `path`.
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct QLab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qlab",
+        abstract: "QLoRA experiments: quantize, train and compare on one machine.",
+        subcommands: [
+            QuantizeCommand.self,
+        ]
+    )
+}
