@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
-        .target(name: "Evaluation", dependencies: [], swiftSettings: optimize),
+        .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
         .executableTarget(
             name: "qlab",
             dependencies: [
@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: []),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
     ],
     swiftLanguageModes: [.v6]
 )
