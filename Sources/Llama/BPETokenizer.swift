@@ -24,7 +24,12 @@ public struct BPETokenizer: Tokenizer {
     public var padID: Int?
     /// The id that a byte missing from the vocabulary becomes; such a byte is dropped when this is nil.
     public var unknownID: Int?
-    public var chatTemplate: ChatTemplate?
+    public var chatTemplate: ChatTemplate? {
+        didSet { chatTemplateProblem = nil }
+    }
+    /// Why the chat template the file came with could not be read, reported when a chat is rendered
+    /// (so that a vocabulary with an unusual template still encodes and decodes).
+    public private(set) var chatTemplateProblem: TokenizerError?
     /// How text is cut into words.
     public let preTokenizer: BPEPreTokenizer
     /// The tokens matched in text as a whole, before the pre-tokenizer runs.
@@ -139,5 +144,21 @@ public struct BPETokenizer: Tokenizer {
 
     public func id(of token: String) -> Int? {
         spellings[token]
+    }
+
+    public func renderChat(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws(TokenizerError) -> String {
+        if let chatTemplateProblem { throw chatTemplateProblem }
+        guard let chatTemplate else { throw .chatTemplate(reason: "this tokenizer has no chat template") }
+        return chatTemplate.render(messages, addGenerationPrompt: addGenerationPrompt)
+    }
+
+    /// Reads `source` as the chat template, or keeps the reason it is unsupported for `renderChat` to throw.
+    mutating func setChatTemplate(source: String) {
+        do {
+            chatTemplate = try ChatTemplate(jinja: source)
+        } catch {
+            chatTemplate = nil
+            chatTemplateProblem = error
+        }
     }
 }

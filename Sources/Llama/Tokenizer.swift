@@ -19,6 +19,9 @@ public protocol Tokenizer: Sendable {
     func bytes(of id: Int) -> [UInt8]?
     /// The id of a vocabulary entry spelled `token` (as the vocabulary writes it), or nil.
     func id(of token: String) -> Int?
+    /// `messages` rendered with the vocabulary's chat template, ending with the assistant's turn header when
+    /// `addGenerationPrompt` is set; throws when there is no template or it is not a supported one.
+    func renderChat(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws(TokenizerError) -> String
 }
 
 extension Tokenizer {
@@ -37,8 +40,6 @@ extension Tokenizer {
         StreamingDecoder(tokenizer: self)
     }
 
-    /// `messages` rendered with the vocabulary's chat template, ending with the assistant's turn header when
-    /// `addGenerationPrompt` is set; throws when the vocabulary has no template.
     public func renderChat(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws(TokenizerError) -> String {
         guard let chatTemplate else {
             throw .chatTemplate(reason: "this tokenizer has no chat template")
