@@ -40,6 +40,7 @@ public struct BPETokenizer: Tokenizer {
     private let merges: BPEMerges
     private let specials: SpecialTokenMatcher
     private let cache = BPEWordCache()
+    private static let longestCachedWord = 64
 
     /// A tokenizer over `vocabulary` (byte-level spelling to id) and `merges` (pairs of spellings, highest
     /// priority first). `source` names the file the values came from, for errors.
@@ -133,6 +134,10 @@ public struct BPETokenizer: Tokenizer {
             let merged: [Int32]
             if word.count == 1 {
                 merged = [merges.byteIDs[Int(bytes[word.lowerBound])]]
+            } else if word.count > Self.longestCachedWord {
+                // Long words (a run of CJK text, a base64 blob) rarely repeat and would make the cache's
+                // memory unbounded in bytes; merging them is O(n log n) anyway.
+                merged = merges.merge(bytes[word])
             } else {
                 merged = cache.ids(for: bytes[word], orMerge: merges.merge)
             }

@@ -31,7 +31,7 @@ struct TokenizerJSONTests {
 
     static func write(_ object: Any, to directory: URL, name: String = "tokenizer.json") throws -> String {
         let url = directory.appendingPathComponent(name)
-        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: url)
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
         return url.path
     }
 
@@ -57,6 +57,17 @@ struct TokenizerJSONTests {
         let tokenizer = try BPETokenizer(huggingFaceJSON: path)
         // " 12" is one word: Ġ 1 2 -> Ġ 12 (no merge joins Ġ and 12).
         #expect(tokenizer.encode("abc ab<|x|>c 12") == [5, 6, 10, 2, 3, 9])
+    }
+
+    @Test func loaderPicksTheFormat() throws {
+        let directory = try TokenizerFixtures.temporaryDirectory()
+        let path = try Self.write(Self.tinyTokenizerJSON(mergesAsPairs: false, splitDigits: true), to: directory)
+        #expect(try TokenizerLoader.load(path).encode("abc") == [5])
+        #expect(try TokenizerLoader.load(directory.path).encode("abc") == [5])
+        #expect(throws: TokenizerError.self) { try TokenizerLoader.load(directory.appendingPathComponent("x.bin").path) }
+        if FileManager.default.fileExists(atPath: TokenizerFixtures.modelPath) {
+            #expect(try TokenizerLoader.load(TokenizerFixtures.modelPath).vocabularySize == 49152)
+        }
     }
 
     @Test func configBesideGivesRolesAndChatTemplate() throws {
