@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(
             name: "qlab",
             dependencies: [
-                "Tensors", "Quantization",
+                "Tensors", "Quantization", "Llama",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
+        .testTarget(name: "qlabTests", dependencies: ["qlab"]),
     ],
     swiftLanguageModes: [.v6]
 )
