@@ -13,9 +13,9 @@ public struct DoubleQuantizedScales: Sendable, Equatable {
     /// The second-level block size bitsandbytes uses.
     public static let defaultBlocksize2 = 256
 
-    /// Double-quantizes `absmax` (finite, non-negative).
-    public init(absmax: [Float], blocksize2: Int = DoubleQuantizedScales.defaultBlocksize2) {
-        precondition(blocksize2 > 0, "blocksize2 must be positive")
+    /// Double-quantizes `absmax` (finite, non-negative) in second-level blocks of 256.
+    public init(absmax: [Float]) {
+        let blocksize2 = Self.defaultBlocksize2
         let mean = Self.mean(absmax)
         let centred = absmax.map { $0 - mean }
         let nested = BlockwiseQuantized8(quantizingFinite: centred, blocksize: blocksize2)

@@ -36,6 +36,34 @@ import Tensors
         #expect(state == (try BlockwiseQuantized8(quantizing: b, signed: false, blocksize: 100)))
     }
 
+    @Test func callerOwnedBuffersMatchTheArrayForm() throws {
+        var rng = SeededGenerator(seed: 9)
+        let values = (0..<1234).map { _ in rng.nextUniform() * 3 }
+        let reference = try BlockwiseQuantized8(quantizing: values, signed: false, blocksize: 256)
+        var codes = [UInt8](repeating: 0, count: values.count)
+        var absmax = [Float](repeating: -1, count: 5)
+        var back = [Float](repeating: .nan, count: values.count)
+        let codec = EightBitCodec.unsigned
+        values.withUnsafeBufferPointer { v in
+            codes.withUnsafeMutableBufferPointer { c in
+                absmax.withUnsafeMutableBufferPointer { a in codec.quantizeBlocks(v, blocksize: 256, codes: c, absmax: a) }
+            }
+        }
+        #expect(codes == reference.codes)
+        #expect(absmax == reference.absmax)
+        codes.withUnsafeBufferPointer { c in
+            absmax.withUnsafeBufferPointer { a in
+                back.withUnsafeMutableBufferPointer { codec.dequantizeBlocks(c, absmax: a, blocksize: 256, into: $0) }
+            }
+        }
+        #expect(back == reference.dequantized())
+        let fresh = try BlockwiseQuantized8(zeroCount: 300, signed: false)
+        #expect(fresh.dequantized() == [Float](repeating: 0, count: 300))
+        #expect(throws: QuantizationError.inconsistentState("element count -1 is negative")) {
+            try BlockwiseQuantized8(zeroCount: -1)
+        }
+    }
+
     @Test func partialLastBlockAndZeroBlock() throws {
         var values = [Float](repeating: 0, count: 300)
         for i in 256..<300 { values[i] = Float(i - 276) / 10 }   // −2.0 … 2.3
@@ -61,6 +89,30 @@ import Tensors
         }
         #expect(codec.code(for: -1) == 0)   // −1 rounds to the map's minimum, ≈ −0.99297
         #expect(codec.code(for: 1) == 255)
+    }
+
+    /// As for 4 bits: `x · (1/absmax)` in float32 decides the code where it and `x / absmax` disagree.
+    @Test func scalingUsesTheFloat32Reciprocal() throws {
+        let codec = EightBitCodec.signed
+        let map = DynamicMap.signed
+        var found = 0
+        var rng = SeededGenerator(seed: 12)
+        search: for _ in 0..<50_000 {
+            let absmax = 1 + rng.nextUniform() * 3
+            let k = 128 + Int(rng.next() % 126)
+            var x = (map[k] + map[k + 1]) / 2 * absmax
+            for _ in 0..<4 {
+                let byReciprocal = codec.code(for: x * (1 / absmax))
+                if byReciprocal != codec.code(for: x / absmax) {
+                    let q = try BlockwiseQuantized8(quantizing: [x, -absmax], blocksize: 2)
+                    #expect(q.codes[0] == byReciprocal, "x \(x), absmax \(absmax)")
+                    found += 1
+                    if found == 20 { break search }
+                }
+                x = x.nextUp
+            }
+        }
+        #expect(found == 20, "too few values where the two scalings disagree to test the rule")
     }
 
     @Test func rejectsBadInput() {

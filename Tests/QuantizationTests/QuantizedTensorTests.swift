@@ -34,7 +34,8 @@ import Tensors
         for range in ranges {
             for i in buffer.indices { buffer[i] = sentinel }
             buffer.withUnsafeMutableBufferPointer { q.dequantize(elements: range, into: $0.baseAddress!) }
-            #expect(Array(buffer[0..<range.count]) == Array(full[range]), "range \(range)")
+            let firstMismatch = zip(buffer[0..<range.count], full[range]).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            #expect(firstMismatch == nil, "range \(range): first mismatch at offset \(firstMismatch ?? -1)")
             #expect(buffer[range.count].isNaN, "range \(range) wrote past its end")
         }
     }
@@ -155,6 +156,35 @@ import Tensors
         // The odd count pads the last byte's low nibble with the zero code.
         #expect(q.packed.count == 97)
         #expect(q.packed[96] & 0x0F == zero)
+    }
+
+    /// The reference scales by the float32 reciprocal, `x · (1/absmax)`, not `x / absmax`; the two round
+    /// differently for some values next to a midpoint, and there the code must follow the reciprocal.
+    @Test func scalingUsesTheFloat32Reciprocal() throws {
+        let codebook = FourBitCodebook.nf4
+        let sorted = codebook.values
+        var found = 0
+        var rng = SeededGenerator(seed: 11)
+        search: for _ in 0..<20_000 {
+            let absmax = 1 + rng.nextUniform() * 3
+            let k = Int(rng.next() % 15)
+            let midpoint = (sorted[k] + sorted[k + 1]) / 2
+            var x = midpoint * absmax
+            for _ in 0..<4 {
+                let byReciprocal = codebook.code(for: x * (1 / absmax))
+                let byDivision = codebook.code(for: x / absmax)
+                if byReciprocal != byDivision {
+                    // Both nibbles: the high and the low one are encoded separately.
+                    let q = try QuantizedTensor(quantizing: [x, x, absmax], shape: [3], type: .nf4, doubleQuant: false)
+                    #expect(q.code(at: 2) == 15)
+                    #expect(q.code(at: 0) == byReciprocal && q.code(at: 1) == byReciprocal, "x \(x), absmax \(absmax)")
+                    found += 1
+                    if found == 20 { break search }
+                }
+                x = x.nextUp
+            }
+        }
+        #expect(found == 20, "too few values where the two scalings disagree to test the rule")
     }
 
     @Test func packingPutsTheFirstElementInTheHighNibble() throws {
