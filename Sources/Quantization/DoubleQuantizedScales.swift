@@ -46,7 +46,10 @@ public struct DoubleQuantizedScales: Sendable, Equatable {
 
     /// Stored parts (e.g. from a checkpoint), checked for consistency.
     public init(codes: [UInt8], absmax2: [Float], offset: Float, blocksize2: Int = DoubleQuantizedScales.defaultBlocksize2) throws(QuantizationError) {
-        guard blocksize2 > 0 else { throw .nonPositiveBlocksize(blocksize2) }
+        // A power of two lets dequantization find a block's second-level scale with a shift.
+        guard blocksize2 > 0, blocksize2 & (blocksize2 - 1) == 0 else {
+            throw .inconsistentState("second-level block size \(blocksize2) is not a positive power of two")
+        }
         let blocks = (codes.count + blocksize2 - 1) / blocksize2
         guard absmax2.count == blocks else {
             throw .inconsistentState("\(codes.count) absmax codes in blocks of \(blocksize2) need \(blocks) second-level absmax values, got \(absmax2.count)")

@@ -113,6 +113,9 @@ import Tensors
         #expect(throws: QuantizationError.self) {
             try DoubleQuantizedScales(codes: Array(repeating: 0, count: 300), absmax2: [1], offset: 0)
         }
+        #expect(throws: QuantizationError.self) {
+            try DoubleQuantizedScales(codes: Array(repeating: 0, count: 300), absmax2: [1], offset: 0, blocksize2: 300)
+        }
         #expect(QuantizationError.unsupportedBlocksize(48).description.contains("48"))
     }
 
@@ -193,6 +196,15 @@ import Tensors
         #expect(q.dequantized() == [-1, 1, 0])
         let empty = try QuantizedTensor(quantizing: [], shape: [0], type: .nf4, doubleQuant: true)
         #expect(empty.dequantized().isEmpty && empty.storageBits == 32)
+    }
+
+    @Test func tensorRoundTripKeepsTheShape() throws {
+        let tensor = Tensor(shape: [3, 50], scalars: Self.randomValues(150, seed: 13))
+        let q = try QuantizedTensor(quantizing: tensor, type: .fp4, doubleQuant: false)
+        let back = q.dequantizedTensor()
+        #expect(back.shape == [3, 50])
+        #expect(back.scalars == q.dequantized())
+        #expect(q == (try QuantizedTensor(quantizing: tensor.scalars, shape: [3, 50], type: .fp4, doubleQuant: false)))
     }
 
     @Test func quantizationTypeCodable() throws {
