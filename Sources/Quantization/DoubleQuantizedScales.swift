@@ -25,12 +25,13 @@ public struct DoubleQuantizedScales: Sendable, Equatable {
         self.blocksize2 = blocksize2
     }
 
-    /// The float32 mean in the order of PyTorch's CUDA reduction, which produced the reference offsets.
+    /// The float32 mean, summed in an order modelled on PyTorch's CUDA reduction, which produced the
+    /// reference offsets.
     ///
-    /// The offset's last bit depends on summation order and an ulp there can move an 8-bit code. Summing
+    /// The offset's last bit depends on summation order, and an ulp there can move an 8-bit code. Summing
     /// in 64 strided lanes, folding them to 32, adding those as a pairwise tree and multiplying by the
-    /// float32 reciprocal of the count (as PyTorch's mean does) reproduces bitsandbytes' offset on every
-    /// reference case, where a correctly rounded mean misses several by an ulp.
+    /// float32 reciprocal of the count (as PyTorch's mean does) reproduces bitsandbytes' offset on all six
+    /// reference cases, where a correctly rounded mean misses three of them by an ulp.
     static func mean(_ values: [Float]) -> Float {
         guard !values.isEmpty else { return 0 }
         var lanes = [Float](repeating: 0, count: 64)
@@ -73,8 +74,7 @@ public struct DoubleQuantizedScales: Sendable, Equatable {
 
     /// All first-level absmax values.
     public func scales() -> [Float] {
-        let map = DynamicMap.signed
-        return (0..<count).map { map[Int(codes[$0])] * absmax2[$0 / blocksize2] + offset }
+        (0..<count).map(scale(ofBlock:))
     }
 
     /// Storage in bits: 8 per code, 32 per second-level absmax, 32 for the offset.
