@@ -170,3 +170,23 @@ public final class GGUFFile: @unchecked Sendable {
         return try body(UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<(start + info.byteCount)]))
     }
 }
+
+extension GGUFFile {
+    /// The elements of tensor `name` converted to float32, in GGML order (dimension 0 fastest).
+    public func floats(_ name: String) throws -> [Float] {
+        let info = try tensorInfo(name)
+        return try withBytes(of: name) { raw in
+            do throws(GGUFDequantizer.Failure) {
+                return try GGUFDequantizer.floats(raw, type: info.type, count: info.elementCount)
+            } catch {
+                throw GGUFError(path: path, tensor: name, message: error.description)
+            }
+        }
+    }
+
+    /// Tensor `name` as float32 with its shape outermost first (the reverse of the GGML dimensions).
+    public func tensor(_ name: String) throws -> Tensor {
+        let info = try tensorInfo(name)
+        return Tensor(shape: info.shape, scalars: try floats(name))
+    }
+}
