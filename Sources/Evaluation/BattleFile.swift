@@ -21,9 +21,10 @@ public enum BattleFile {
     /// Parses JSON Lines `text`; `source` names it in errors. Blank lines are skipped.
     public static func parse(_ text: String, source: String) throws(BattleFileError) -> [Battle] {
         var battles: [Battle] = []
-        // Splitting on "\n" alone keeps line numbers equal to what an editor shows; "\r" is trimmed below.
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Split the bytes on "\n": Swift's Character treats "\r\n" as one character, so splitting the String
+        // would glue CRLF lines together. A trailing "\r" is trimmed with the other whitespace below.
+        for (index, raw) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
             do {
                 battles.append(try parseLine(line))
