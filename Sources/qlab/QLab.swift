@@ -5,6 +5,6 @@ struct QLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qlab",
         abstract: "QLoRA experiments: quantize, train and compare on one machine.",
-        subcommands: []
+        subcommands: [EloCommand.self]
     )
 }
