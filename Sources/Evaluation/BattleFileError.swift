@@ -5,6 +5,7 @@ public enum BattleFileError: Error, Sendable, Equatable, CustomStringConvertible
     /// A line is not a battle; `line` counts from 1.
     case malformedLine(file: String, line: Int, reason: String)
 
+    /// A one-line message for the person who supplied the input.
     public var description: String {
         switch self {
         case .unreadable(let file, let reason): "\(file): \(reason)"

@@ -22,6 +22,8 @@ struct IndexedBattles: Sendable {
         var rating = [Double](repeating: parameters.initial, count: models.count)
         for battle in order {
             let i = a[battle], j = b[battle]
+            // A model against itself carries no information (the file reader rejects such lines).
+            if i == j { continue }
             let ra = rating[i], rb = rating[j]
             // Both expectations are computed from the ratings before the update, as the Vicuna code does.
             let ea = parameters.expectedScore(rating: ra, against: rb)

@@ -15,7 +15,7 @@ struct PairwiseScores: Sendable {
         let n = models.count
         for k in 0..<battles.count {
             let weight = Double(counts?[k] ?? 1)
-            if weight == 0 { continue }
+            if weight == 0 || battles.a[k] == battles.b[k] { continue }
             let s = battles.scoreA[k]
             score[battles.a[k] * n + battles.b[k]] += weight * s
             score[battles.b[k] * n + battles.a[k]] += weight * (1 - s)

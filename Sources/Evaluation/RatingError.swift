@@ -9,6 +9,7 @@ public enum RatingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A linear system that should be positive definite was not, in floating point.
     case numericalFailure(String)
 
+    /// A one-line message for the person who supplied the input.
     public var description: String {
         switch self {
         case .invalidParameter(let text): text

@@ -56,3 +56,12 @@ struct SequentialEloTests {
         #expect(try SequentialElo().ratings([]).isEmpty)
     }
 }
+
+extension SequentialEloTests {
+    @Test func aModelAgainstItselfChangesNothing() throws {
+        let battles = [Battle(modelA: "a", modelB: "b", winner: .modelA), Battle(modelA: "a", modelB: "a", winner: .modelA)]
+        #expect(try SequentialElo().ratings(battles) == ["a": 1016, "b": 984])
+        let fit = try BradleyTerry().fit(battles + [Battle(modelA: "b", modelB: "a", winner: .modelA)])
+        #expect(abs(fit.ratings["a"]! - 1000) < 1e-9 && !fit.regularized)
+    }
+}
