@@ -1,3 +1,4 @@
+import Quantization
 import Tensors
 
 /// A frozen linear layer `y = x · Wᵀ` with W stored `[out, in]`, dense float32 or 4-bit quantized.
@@ -9,6 +10,8 @@ public struct FrozenLinear: Sendable {
     public enum Storage: Sendable {
         /// Plain float32, row-major `[out, in]`.
         case dense([Float])
+        /// Blockwise 4-bit over the flattened `[out, in]` weight.
+        case quantized(QuantizedTensor)
     }
 
     /// Output width (rows of W).
@@ -21,23 +24,57 @@ public struct FrozenLinear: Sendable {
     /// A dense layer over a `[out, in]` weight.
     public init(dense weight: Tensor) {
         precondition(weight.rank == 2, "a linear weight is 2-dimensional, got \(weight.shape)")
-        outFeatures = weight.shape[0]
-        inFeatures = weight.shape[1]
-        storage = .dense(weight.scalars)
+        self.init(outFeatures: weight.shape[0], inFeatures: weight.shape[1], storage: .dense(weight.scalars))
     }
 
-    /// Largest number of weight elements dequantized at once.
-    static let scratchElements = 1 << 22
+    /// A layer over a `[out, in]` weight, quantized as `quantization` says (dense when nil).
+    public init(weight: Tensor, quantization: WeightQuantization?) throws {
+        guard let quantization else {
+            self.init(dense: weight)
+            return
+        }
+        precondition(weight.rank == 2, "a linear weight is 2-dimensional, got \(weight.shape)")
+        self.init(outFeatures: weight.shape[0], inFeatures: weight.shape[1],
+                  storage: .quantized(try QuantizedTensor(quantizing: weight.scalars, shape: weight.shape, type: quantization.type,
+                                                          blocksize: quantization.blocksize, doubleQuant: quantization.doubleQuant)))
+    }
+
+    /// A layer from its parts.
+    public init(outFeatures: Int, inFeatures: Int, storage: Storage) {
+        self.outFeatures = outFeatures
+        self.inFeatures = inFeatures
+        self.storage = storage
+    }
+
+    /// Bits of storage the weight takes (codes and constants when quantized).
+    public var storageBits: Int {
+        switch storage {
+        case .dense(let w): w.count * 32
+        case .quantized(let q): q.storageBits
+        }
+    }
+
+    /// Largest number of weight elements dequantized at once (16 MiB of float32 by default).
+    public var scratchLimit: Int = 1 << 22
 
     /// Rows of W dequantized per chunk.
-    var chunkRows: Int { max(1, min(outFeatures, Self.scratchElements / max(1, inFeatures))) }
+    var chunkRows: Int { max(1, min(outFeatures, scratchLimit / max(1, inFeatures))) }
 
     /// Calls `body` with consecutive row chunks of W as float32 (`rows`, pointer to `rows.count × in`).
-    @inlinable
     func withRowChunks(scratch: Scratch, _ body: (Range<Int>, UnsafePointer<Float>) -> Void) {
         switch storage {
         case .dense(let w):
             w.withUnsafeBufferPointer { body(0..<outFeatures, $0.baseAddress!) }
+        case .quantized(let q):
+            let chunk = chunkRows
+            let buffer = scratch.pointer(count: chunk * inFeatures)
+            var start = 0
+            while start < outFeatures {
+                let end = min(outFeatures, start + chunk)
+                q.dequantize(elements: (start * inFeatures)..<(end * inFeatures), into: buffer)
+                body(start..<end, buffer)
+                start = end
+            }
         }
     }
 
@@ -68,6 +105,7 @@ public struct FrozenLinear: Sendable {
     public func dequantized() -> Tensor {
         switch storage {
         case .dense(let w): Tensor(shape: [outFeatures, inFeatures], scalars: w)
+        case .quantized(let q): Tensor(shape: [outFeatures, inFeatures], scalars: q.dequantized())
         }
     }
 }
