@@ -29,7 +29,7 @@ public struct BlockwiseQuantized8: Sendable, Equatable {
 
     /// Quantizes values already known to be finite, with a block size already known to be positive.
     init(quantizingFinite values: [Float], signed: Bool = true, blocksize: Int) {
-        self.init(zeroCount: values.count, signed: signed, blocksize: blocksize)
+        self.init(validZeroCount: values.count, signed: signed, blocksize: blocksize)
         values.withUnsafeBufferPointer { v in
             for block in 0..<blockCount {
                 let r = blockRange(block)
@@ -39,8 +39,13 @@ public struct BlockwiseQuantized8: Sendable, Equatable {
     }
 
     /// `count` zeros (every code the map's zero, every absmax 0): a fresh optimizer state.
-    public init(zeroCount count: Int, signed: Bool = true, blocksize: Int = BlockwiseQuantized8.defaultBlocksize) {
-        precondition(count >= 0 && blocksize > 0, "count must be non-negative and blocksize positive")
+    public init(zeroCount count: Int, signed: Bool = true, blocksize: Int = BlockwiseQuantized8.defaultBlocksize) throws(QuantizationError) {
+        guard blocksize > 0 else { throw .nonPositiveBlocksize(blocksize) }
+        guard count >= 0 else { throw .inconsistentState("element count \(count) is negative") }
+        self.init(validZeroCount: count, signed: signed, blocksize: blocksize)
+    }
+
+    private init(validZeroCount count: Int, signed: Bool, blocksize: Int) {
         self.count = count
         self.blocksize = blocksize
         self.signed = signed

@@ -13,9 +13,9 @@ public struct DoubleQuantizedScales: Sendable, Equatable {
     /// The second-level block size bitsandbytes uses.
     public static let defaultBlocksize2 = 256
 
-    /// Double-quantizes `absmax` (finite, non-negative).
-    public init(absmax: [Float], blocksize2: Int = DoubleQuantizedScales.defaultBlocksize2) {
-        precondition(blocksize2 > 0, "blocksize2 must be positive")
+    /// Double-quantizes `absmax` (finite, non-negative) in second-level blocks of 256.
+    public init(absmax: [Float]) {
+        let blocksize2 = Self.defaultBlocksize2
         let mean = Self.mean(absmax)
         let centred = absmax.map { $0 - mean }
         let nested = BlockwiseQuantized8(quantizingFinite: centred, blocksize: blocksize2)
@@ -25,12 +25,13 @@ public struct DoubleQuantizedScales: Sendable, Equatable {
         self.blocksize2 = blocksize2
     }
 
-    /// The float32 mean in the order of PyTorch's CUDA reduction, which produced the reference offsets.
+    /// The float32 mean, summed in an order modelled on PyTorch's CUDA reduction, which produced the
+    /// reference offsets.
     ///
-    /// The offset's last bit depends on summation order and an ulp there can move an 8-bit code. Summing
+    /// The offset's last bit depends on summation order, and an ulp there can move an 8-bit code. Summing
     /// in 64 strided lanes, folding them to 32, adding those as a pairwise tree and multiplying by the
-    /// float32 reciprocal of the count (as PyTorch's mean does) reproduces bitsandbytes' offset on every
-    /// reference case, where a correctly rounded mean misses several by an ulp.
+    /// float32 reciprocal of the count (as PyTorch's mean does) reproduces bitsandbytes' offset on all six
+    /// reference cases, where a correctly rounded mean misses three of them by an ulp.
     static func mean(_ values: [Float]) -> Float {
         guard !values.isEmpty else { return 0 }
         var lanes = [Float](repeating: 0, count: 64)
@@ -46,7 +47,10 @@ public struct DoubleQuantizedScales: Sendable, Equatable {
 
     /// Stored parts (e.g. from a checkpoint), checked for consistency.
     public init(codes: [UInt8], absmax2: [Float], offset: Float, blocksize2: Int = DoubleQuantizedScales.defaultBlocksize2) throws(QuantizationError) {
-        guard blocksize2 > 0 else { throw .nonPositiveBlocksize(blocksize2) }
+        // A power of two lets dequantization find a block's second-level scale with a shift.
+        guard blocksize2 > 0, blocksize2 & (blocksize2 - 1) == 0 else {
+            throw .inconsistentState("second-level block size \(blocksize2) is not a positive power of two")
+        }
         let blocks = (codes.count + blocksize2 - 1) / blocksize2
         guard absmax2.count == blocks else {
             throw .inconsistentState("\(codes.count) absmax codes in blocks of \(blocksize2) need \(blocks) second-level absmax values, got \(absmax2.count)")
@@ -70,8 +74,7 @@ public struct DoubleQuantizedScales: Sendable, Equatable {
 
     /// All first-level absmax values.
     public func scales() -> [Float] {
-        let map = DynamicMap.signed
-        return (0..<count).map { map[Int(codes[$0])] * absmax2[$0 / blocksize2] + offset }
+        (0..<count).map(scale(ofBlock:))
     }
 
     /// Storage in bits: 8 per code, 32 per second-level absmax, 32 for the offset.

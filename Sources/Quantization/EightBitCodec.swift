@@ -68,6 +68,33 @@ public struct EightBitCodec: Sendable, Equatable {
         return absmax
     }
 
+    /// Quantizes whole blocks of `blocksize` (the last may be shorter) from `values` into `codes` (same
+    /// count) and `absmax` (one per block): for states that live in caller-owned or memory-mapped buffers.
+    @inlinable
+    public func quantizeBlocks(_ values: UnsafeBufferPointer<Float>, blocksize: Int,
+                               codes: UnsafeMutableBufferPointer<UInt8>, absmax: UnsafeMutableBufferPointer<Float>) {
+        precondition(blocksize > 0 && codes.count == values.count
+                     && absmax.count == (values.count + blocksize - 1) / blocksize, "buffer sizes disagree")
+        for block in absmax.indices {
+            let r = block * blocksize ..< min(values.count, (block + 1) * blocksize)
+            absmax[block] = quantizeBlock(UnsafeBufferPointer(rebasing: values[r]),
+                                          into: UnsafeMutableBufferPointer(rebasing: codes[r]))
+        }
+    }
+
+    /// Dequantizes whole blocks of `blocksize` (the last may be shorter) from `codes` and `absmax` into `values`.
+    @inlinable
+    public func dequantizeBlocks(_ codes: UnsafeBufferPointer<UInt8>, absmax: UnsafeBufferPointer<Float>, blocksize: Int,
+                                 into values: UnsafeMutableBufferPointer<Float>) {
+        precondition(blocksize > 0 && codes.count == values.count
+                     && absmax.count == (values.count + blocksize - 1) / blocksize, "buffer sizes disagree")
+        for block in absmax.indices {
+            let r = block * blocksize ..< min(values.count, (block + 1) * blocksize)
+            dequantizeBlock(UnsafeBufferPointer(rebasing: codes[r]), absmax: absmax[block],
+                            into: UnsafeMutableBufferPointer(rebasing: values[r]))
+        }
+    }
+
     /// Dequantizes one block: `map[code] · absmax` in float32.
     @inlinable
     public func dequantizeBlock(_ codes: UnsafeBufferPointer<UInt8>, absmax: Float, into values: UnsafeMutableBufferPointer<Float>) {

@@ -19,13 +19,13 @@ extension QuantizedTensor {
                     }
                 case .doubleQuantized(let dq):
                     let offset = dq.offset
-                    let blocksize2 = dq.blocksize2
+                    let shift2 = dq.blocksize2.trailingZeroBitCount
                     DynamicMap.signed.withUnsafeBufferPointer { map in
                         dq.codes.withUnsafeBufferPointer { codes in
                             dq.absmax2.withUnsafeBufferPointer { absmax2 in
                                 Self.decode(range, blocksize: blocksize, bytes: bytes, pairs: pairs, output: output) { block in
                                     // Two float32 roundings, as the reference: dequantize the code, then add the offset.
-                                    let product = map[Int(codes[block])] * absmax2[block / blocksize2]
+                                    let product = map[Int(codes[block])] * absmax2[block >> shift2]
                                     return product + offset
                                 }
                             }
