@@ -52,3 +52,30 @@ struct GraphReplayTests {
         #expect(adapterError < 1e-3)
     }
 }
+
+extension GraphReplayTests {
+    @Test func checkpointingChangesMemoryNotResults() throws {
+        let a = try replay(adapterDirectory: TrainingPaths.run + "/adapter_init", optimizer: .adamW, checkpointing: true, steps: 5)
+        let b = try replay(adapterDirectory: TrainingPaths.run + "/adapter_init", optimizer: .adamW, checkpointing: false, steps: 5)
+        #expect(a.losses == b.losses)
+        #expect(flatten(a.adapter) == flatten(b.adapter))
+    }
+
+    /// The 8-bit and 32-bit references differ by 2.4% in their adapter updates; each of ours must sit within 0.5%
+    /// of its own reference, which tells 8-bit states from 32-bit ones.
+    @Test(arguments: [(OptimizerKind.adamW8bit, "adamw8bit_lr1e-3"), (.pagedAdamW, "paged_adamw32bit_lr1e-3")])
+    func optimizerStatesMatchTheirReference(kind: OptimizerKind, reference: String) throws {
+        let initial = TrainingPaths.optim8 + "/adapter_init"
+        let run = try replay(adapterDirectory: initial, optimizer: kind, checkpointing: true)
+        let config = run.model.config
+        let start = flatten(try LoRAAdapter.load(directory: initial, config: config))
+        let mine = zip(flatten(run.adapter), start).map { $0 - $1 }
+        let expected = zip(flatten(try LoRAAdapter.load(directory: TrainingPaths.optim8 + "/\(reference)/adapter_final", config: config)), start).map { $0 - $1 }
+        let other = reference.hasPrefix("adamw8bit") ? "paged_adamw32bit_lr1e-3" : "adamw8bit_lr1e-3"
+        let otherUpdate = zip(flatten(try LoRAAdapter.load(directory: TrainingPaths.optim8 + "/\(other)/adapter_final", config: config)), start).map { $0 - $1 }
+        let error = relativeDifference(mine, expected)
+        print("\(kind.rawValue): update rel to its reference \(error), to the other \(relativeDifference(mine, otherUpdate))")
+        #expect(error < 0.005)
+        #expect(relativeDifference(mine, otherUpdate) > 0.01)
+    }
+}
