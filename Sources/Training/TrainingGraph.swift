@@ -14,12 +14,13 @@ public final class TrainingGraph: @unchecked Sendable {
     public let parameters: LoRAParameters
     /// Whether blocks are recomputed in the backward pass.
     public let checkpointing: Bool
-    /// Sequences per micro-batch.
-    public let batch: Int
-    /// Tokens per sequence.
-    public let sequence: Int
-
-    let n: Int
+    /// Largest micro-batch the buffers hold: sequences × tokens.
+    public let maxBatch: Int
+    public let maxSequence: Int
+    /// The shape of the micro-batch being processed (set by each call; at most the maxima).
+    private(set) var batch: Int
+    private(set) var sequence: Int
+    private(set) var n: Int
     let acts: [LayerActivations]
     let savedInputs: [FloatBuffer]
     let x, recompute, hFinal, invFinal, dx, dh, dAttn, dq, dk, dv, dAct, dGate, dUp, p, dp, dxa, temp: FloatBuffer
@@ -27,13 +28,15 @@ public final class TrainingGraph: @unchecked Sendable {
     let head: CrossEntropyHead
     var mask32: [Int32]
 
-    /// Buffers for micro-batches of `batch × sequence` tokens.
+    /// Buffers for micro-batches of up to `batch × sequence` tokens.
     public init(model: LlamaModel, parameters: LoRAParameters, batch: Int, sequence: Int, checkpointing: Bool) {
         self.model = model
         self.parameters = parameters
         self.checkpointing = checkpointing
         self.batch = batch
         self.sequence = sequence
+        maxBatch = batch
+        maxSequence = sequence
         let c = model.config
         n = batch * sequence
         let layers = c.numHiddenLayers
@@ -105,6 +108,24 @@ public final class TrainingGraph: @unchecked Sendable {
         return (loss, targets.count)
     }
 
+    /// `accumulateGradients` for a collated batch of any shape within the buffers.
+    public func accumulateGradients(_ b: Batch, normalizer: Int, dropoutKey: UInt64) throws -> (lossSum: Double, labelTokens: Int) {
+        try setShape(batch: b.batchSize, sequence: b.sequenceLength)
+        return try accumulateGradients(tokens: b.inputIDs, attentionMask: b.attentionMask, labels: b.labels,
+                                       normalizer: normalizer, dropoutKey: dropoutKey)
+    }
+
+    /// `evaluate` for a collated batch.
+    public func evaluate(_ b: Batch) throws -> (lossSum: Double, labelTokens: Int) {
+        try setShape(batch: b.batchSize, sequence: b.sequenceLength)
+        return try evaluate(tokens: b.inputIDs, attentionMask: b.attentionMask, labels: b.labels)
+    }
+
+    /// Label tokens that carry a loss in `b` (after the one-position shift).
+    public static func labelTokens(_ b: Batch) -> Int {
+        CrossEntropyHead.targets(labels: b.labels, batch: b.batchSize, sequence: b.sequenceLength).count
+    }
+
     /// The summed token loss and label-token count of one micro-batch, without gradients or dropout.
     public func evaluate(tokens: [Int], attentionMask: [Int], labels: [Int]) throws -> (lossSum: Double, labelTokens: Int) {
         try forward(tokens: tokens, attentionMask: attentionMask, training: false, dropoutKey: 0)
@@ -114,6 +135,16 @@ public final class TrainingGraph: @unchecked Sendable {
                                  normalizer: 1, dH: dh.pointer, computeGradient: false)
         }
         return (loss, targets.count)
+    }
+
+    /// Sets the shape of the next micro-batch.
+    public func setShape(batch: Int, sequence: Int) throws {
+        guard batch >= 1, sequence >= 1, batch <= maxBatch, sequence <= maxSequence else {
+            throw ForwardError(message: "micro-batch \(batch) × \(sequence) exceeds the buffers (\(maxBatch) × \(maxSequence))")
+        }
+        self.batch = batch
+        self.sequence = sequence
+        n = batch * sequence
     }
 
     private func forward(tokens: [Int], attentionMask: [Int], training: Bool, dropoutKey: UInt64) throws {
