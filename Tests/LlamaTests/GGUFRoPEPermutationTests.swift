@@ -94,7 +94,7 @@ struct GGUFRoPEPermutationTests {
                 try writer.add(name, tensor: tensor)
             }
         }
-        let checkpoint = try GGUFLlamaCheckpoint(path: try M.write(writer))
+        let checkpoint = try GGUFLlamaCheckpoint(file: try M.open(writer))
         #expect(!checkpoint.info.tieWordEmbeddings)
         let loaded = try checkpoint.tensors()
         #expect(Set(loaded.keys) == Set(originals.keys))
