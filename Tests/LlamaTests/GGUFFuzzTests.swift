@@ -127,6 +127,7 @@ struct GGUFFuzzTests {
             ("empty file", [], nil, nil, "needs 4 bytes"),
             ("bad magic", Array("GGML".utf8) + [UInt8](repeating: 0, count: 20), nil, nil, "not the GGUF magic"),
             ("version 1", Self.header(version: 1), nil, nil, "version 1"),
+            ("big-endian", Self.header(version: UInt32(3).byteSwapped), nil, nil, "big-endian"),
             ("2^63 keys", Self.header(keys: 1 << 63), nil, nil, "metadata key count"),
             ("2^40 tensors", Self.header(tensors: 1 << 40), nil, nil, "tensors"),
             ("key longer than the file", Self.header(keys: 1, Self.le(UInt64(1) << 62) + [0, 0, 0, 0, 0]), nil, nil, "claims"),
