@@ -13,6 +13,9 @@ public struct GGUFLlamaCheckpoint: Sendable {
     public let shapes: [String: [Int]]
     private let ggufNames: [String: String]
 
+    /// Architectures whose GGUF files this loader reads.
+    static let architectures: Set<String> = ["llama"]
+
     /// Tensors llama.cpp derives from the configuration that have no Hugging Face weight.
     static let derivedTensors: Set<String> = ["rope_freqs.weight"]
 
@@ -26,6 +29,11 @@ public struct GGUFLlamaCheckpoint: Sendable {
         self.file = file
         let info = try GGUFModelInfo(file: file)
         self.info = info
+        // Other architectures share tensor names but not the Q/K permutation (nor always the tensor set).
+        guard Self.architectures.contains(info.architecture) else {
+            throw GGUFError(path: file.path, key: "general.architecture",
+                            message: "is \"\(info.architecture)\"; this loader reads \(Self.architectures.sorted().joined(separator: ", ")) models")
+        }
         // The layer count and head widths come from the file: bound them before building the expected shapes.
         guard info.numHiddenLayers <= file.tensors.count else {
             throw GGUFError(path: file.path, key: "\(info.architecture).block_count",

@@ -198,6 +198,18 @@ struct GGUFFuzzTests {
         let misshapen = try GGUFSyntheticModel.open(bad)
         #expect { try GGUFLlamaCheckpoint(file: misshapen) } throws: { ($0 as? GGUFError)?.tensor == "blk.0.attn_k.weight" }
 
+        // Another architecture.
+        var qwen = try GGUFWriter()
+        try qwen.set("general.architecture", .string("qwen2"))
+        for key in ["embedding_length", "block_count", "attention.head_count", "feed_forward_length", "context_length"] {
+            try qwen.set("qwen2.\(key)", .uint32(key == "attention.head_count" ? 2 : 8))
+        }
+        try qwen.set("qwen2.attention.layer_norm_rms_epsilon", .float32(1e-6))
+        try qwen.set("tokenizer.ggml.tokens", .array(.string, [.string("a")]))
+        let other = try GGUFSyntheticModel.open(qwen)
+        #expect(try GGUFModelInfo(file: other).architecture == "qwen2")
+        #expect { try GGUFLlamaCheckpoint(file: other) } throws: { ($0 as? GGUFError)?.key == "general.architecture" }
+
         // A model that claims a billion layers.
         var lying = try GGUFWriter()
         try GGUFSyntheticModel.metadata(&lying, layers: 1_000_000_000)
