@@ -16,9 +16,6 @@ public struct GGUFLlamaCheckpoint: Sendable {
     /// Architectures whose GGUF files this loader reads.
     static let architectures: Set<String> = ["llama"]
 
-    /// Tensors llama.cpp derives from the configuration that have no Hugging Face weight.
-    static let derivedTensors: Set<String> = ["rope_freqs.weight"]
-
     /// Opens and checks the GGUF file at `path`.
     public init(path: String) throws {
         try self.init(file: try GGUFFile(path: path))
@@ -34,6 +31,15 @@ public struct GGUFLlamaCheckpoint: Sendable {
             throw GGUFError(path: file.path, key: "general.architecture",
                             message: "is \"\(info.architecture)\"; this loader reads \(Self.architectures.sorted().joined(separator: ", ")) models")
         }
+        // RoPE scaling changes the model's positions; reading the weights without it would give a model that
+        // loads but computes something else, so it is refused until the configuration can carry it.
+        let scalingKey = "\(info.architecture).rope.scaling.type"
+        if let scaling = file.metadata[scalingKey], scaling.string != "none" {
+            throw GGUFError(path: file.path, key: scalingKey, message: "RoPE scaling \(scaling) is not supported")
+        }
+        if file.contains(tensor: "rope_freqs.weight") {
+            throw GGUFError(path: file.path, tensor: "rope_freqs.weight", message: "RoPE frequency factors (Llama 3.1-style scaling) are not supported")
+        }
         // The layer count and head widths come from the file: bound them before building the expected shapes.
         guard info.numHiddenLayers <= file.tensors.count else {
             throw GGUFError(path: file.path, key: "\(info.architecture).block_count",
@@ -47,7 +53,7 @@ public struct GGUFLlamaCheckpoint: Sendable {
         var names: [String] = []
         var shapes: [String: [Int]] = [:]
         var ggufNames: [String: String] = [:]
-        for tensor in file.tensors where !Self.derivedTensors.contains(tensor.name) {
+        for tensor in file.tensors {
             guard let hfName = Self.huggingFaceName(tensor.name) else {
                 throw GGUFError(path: file.path, tensor: tensor.name, message: "is not a tensor of the \(info.architecture) architecture this loader knows")
             }

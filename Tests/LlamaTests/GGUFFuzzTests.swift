@@ -198,6 +198,13 @@ struct GGUFFuzzTests {
         let misshapen = try GGUFSyntheticModel.open(bad)
         #expect { try GGUFLlamaCheckpoint(file: misshapen) } throws: { ($0 as? GGUFError)?.tensor == "blk.0.attn_k.weight" }
 
+        // RoPE scaling the configuration cannot carry.
+        var scaled = try GGUFWriter()
+        try GGUFSyntheticModel.metadata(&scaled, layers: 1)
+        try scaled.set("llama.rope.scaling.type", .string("linear"))
+        let linear = try GGUFSyntheticModel.open(scaled)
+        #expect { try GGUFLlamaCheckpoint(file: linear) } throws: { ($0 as? GGUFError)?.key == "llama.rope.scaling.type" }
+
         // Another architecture.
         var qwen = try GGUFWriter()
         try qwen.set("general.architecture", .string("qwen2"))
