@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "qlab", targets: ["qlab"]),
         .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,11 +23,13 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
+        .target(name: "ExperimentSpec", dependencies: [], swiftSettings: optimize),
+        .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec"], swiftSettings: optimize),
         .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
         .executableTarget(
             name: "qlab",
             dependencies: [
-                "Tensors", "Quantization",
+                "Tensors", "Quantization", "Llama", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -34,7 +37,10 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: []),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Llama", "Quantization", "Tensors", "ExperimentSpec"]),
+        .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
+        .testTarget(name: "qlabTests", dependencies: ["qlab"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -181,6 +181,13 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Sendable {
     /// What is wrong.
     public let message: String
 
+    /// An error about `path` (and `tensor`, when one is to blame).
+    public init(path: String, tensor: String?, message: String) {
+        self.path = path
+        self.tensor = tensor
+        self.message = message
+    }
+
     public var description: String {
         if let tensor { return "\(path): tensor \"\(tensor)\": \(message)" }
         return "\(path): \(message)"

@@ -1,10 +1,14 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct QLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qlab",
         abstract: "QLoRA experiments: quantize, train and compare on one machine.",
-        subcommands: []
+        subcommands: [
+            QuantizeCommand.self,
+            EloCommand.self,
+        ]
     )
 }

@@ -1,0 +1,47 @@
+import Tensors
+
+/// Grouped-query causal attention over row-major buffers, one SGEMM pair per (sequence, head).
+public enum Attention {
+    /// Computes `out = softmax(q·kᵀ/√d + mask) · v` for `batch` sequences.
+    ///
+    /// - `q`: `batch × queries` rows of width `heads·headDim`; query i of a sequence sits at absolute position
+    ///   `offset + i` and sees keys 0...offset+i.
+    /// - `k`, `v`: for sequence b, key j is the row at `k + b·kvBatchStride + j·kvWidth`.
+    /// - `keyMask`: optional `batch × keys` 0/1 values; a 0 hides that key from every query (padding).
+    /// - `probabilities`: when given, receives the `batch × heads × queries × keys` attention weights.
+    public static func forward(
+        batch: Int, queries: Int, keys: Int, offset: Int,
+        heads: Int, kvHeads: Int, headDim: Int,
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, kvBatchStride: Int,
+        keyMask: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Float>,
+        scores: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>? = nil
+    ) {
+        let qWidth = heads * headDim
+        let kvWidth = kvHeads * headDim
+        let group = heads / kvHeads
+        let scale = 1 / Float(headDim).squareRoot()
+        for b in 0..<batch {
+            for h in 0..<heads {
+                let kvh = h / group
+                let qb = q + b * queries * qWidth + h * headDim
+                let kb = k + b * kvBatchStride + kvh * headDim
+                let vb = v + b * kvBatchStride + kvh * headDim
+                let s = probabilities.map { $0 + ((b * heads + h) * queries) * keys } ?? scores
+                BLAS.sgemm(transposeA: false, transposeB: true, m: queries, n: keys, k: headDim, alpha: scale,
+                           a: qb, lda: qWidth, b: kb, ldb: kvWidth, c: s, ldc: keys)
+                for i in 0..<queries {
+                    let row = s + i * keys
+                    let visible = min(keys, offset + i + 1)
+                    for j in visible..<keys { row[j] = -.infinity }
+                    if let keyMask {
+                        let m = keyMask + b * keys
+                        for j in 0..<visible where m[j] == 0 { row[j] = -.infinity }
+                    }
+                    Kernels.softmax(row, count: keys)
+                }
+                BLAS.sgemm(transposeA: false, transposeB: false, m: queries, n: headDim, k: keys,
+                           a: s, lda: keys, b: vb, ldb: kvWidth, c: out + b * queries * qWidth + h * headDim, ldc: qWidth)
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Quantization
+import Tensors
+
+/// A frozen linear layer `y = x · Wᵀ` with W stored `[out, in]`, dense float32 or 4-bit quantized.
+///
+/// A quantized weight is dequantized into a reused scratch buffer right before each product, in chunks
+/// of rows so that the scratch stays small however large the layer is.
+public struct FrozenLinear: Sendable {
+    /// How the weight is kept in memory.
+    public enum Storage: Sendable {
+        /// Plain float32, row-major `[out, in]`.
+        case dense([Float])
+        /// Blockwise 4-bit over the flattened `[out, in]` weight.
+        case quantized(QuantizedTensor)
+    }
+
+    /// Output width (rows of W).
+    public let outFeatures: Int
+    /// Input width (columns of W).
+    public let inFeatures: Int
+    /// The weight.
+    public let storage: Storage
+
+    /// A dense layer over a `[out, in]` weight.
+    public init(dense weight: Tensor) {
+        precondition(weight.rank == 2, "a linear weight is 2-dimensional, got \(weight.shape)")
+        self.init(outFeatures: weight.shape[0], inFeatures: weight.shape[1], storage: .dense(weight.scalars))
+    }
+
+    /// A layer over a `[out, in]` weight, quantized as `quantization` says (dense when nil).
+    public init(weight: Tensor, quantization: WeightQuantization?) throws {
+        guard let quantization else {
+            self.init(dense: weight)
+            return
+        }
+        precondition(weight.rank == 2, "a linear weight is 2-dimensional, got \(weight.shape)")
+        self.init(outFeatures: weight.shape[0], inFeatures: weight.shape[1],
+                  storage: .quantized(try QuantizedTensor(quantizing: weight.scalars, shape: weight.shape, type: quantization.type,
+                                                          blocksize: quantization.blocksize, doubleQuant: quantization.doubleQuant)))
+    }
+
+    /// A layer from its parts.
+    public init(outFeatures: Int, inFeatures: Int, storage: Storage) {
+        self.outFeatures = outFeatures
+        self.inFeatures = inFeatures
+        self.storage = storage
+    }
+
+    /// Bits of storage the weight takes (codes and constants when quantized).
+    public var storageBits: Int {
+        switch storage {
+        case .dense(let w): w.count * 32
+        case .quantized(let q): q.storageBits
+        }
+    }
+
+    /// Largest number of weight elements dequantized at once (16 MiB of float32 by default).
+    public var scratchLimit: Int = 1 << 22
+
+    /// Rows of W dequantized per chunk.
+    var chunkRows: Int { max(1, min(outFeatures, scratchLimit / max(1, inFeatures))) }
+
+    /// Calls `body` with consecutive row chunks of W as float32 (`rows`, pointer to `rows.count × in`).
+    func withRowChunks(scratch: Scratch, _ body: (Range<Int>, UnsafePointer<Float>) -> Void) {
+        switch storage {
+        case .dense(let w):
+            w.withUnsafeBufferPointer { body(0..<outFeatures, $0.baseAddress!) }
+        case .quantized(let q):
+            let chunk = chunkRows
+            let buffer = scratch.pointer(count: chunk * inFeatures)
+            var start = 0
+            while start < outFeatures {
+                let end = min(outFeatures, start + chunk)
+                q.dequantize(elements: (start * inFeatures)..<(end * inFeatures), into: buffer)
+                body(start..<end, buffer)
+                start = end
+            }
+        }
+    }
+
+    /// `y[n, out] = x[n, in] · Wᵀ` (or `+=` with `accumulate`); `ldy` is y's row stride.
+    public func forward(x: UnsafePointer<Float>, rows n: Int, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
+                        accumulate: Bool = false, scratch: Scratch) {
+        let ldy = ldy ?? outFeatures
+        withRowChunks(scratch: scratch) { range, w in
+            BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: range.count, k: inFeatures,
+                       a: x, lda: inFeatures, b: w, ldb: inFeatures, beta: accumulate ? 1 : 0,
+                       c: y + range.lowerBound, ldc: ldy)
+        }
+    }
+
+    /// `dx[n, in] = dy[n, out] · W` (or `+=` with `accumulate`): the input gradient; W gets none.
+    public func backwardInput(dy: UnsafePointer<Float>, rows n: Int, dx: UnsafeMutablePointer<Float>,
+                              accumulate: Bool = false, scratch: Scratch) {
+        var first = !accumulate
+        withRowChunks(scratch: scratch) { range, w in
+            BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: inFeatures, k: range.count,
+                       a: dy + range.lowerBound, lda: outFeatures, b: w, ldb: inFeatures, beta: first ? 0 : 1,
+                       c: dx, ldc: inFeatures)
+            first = false
+        }
+    }
+
+    /// The whole weight as a float32 tensor (dequantized when quantized).
+    public func dequantized() -> Tensor {
+        switch storage {
+        case .dense(let w): Tensor(shape: [outFeatures, inFeatures], scalars: w)
+        case .quantized(let q): Tensor(shape: [outFeatures, inFeatures], scalars: q.dequantized())
+        }
+    }
+}
+
+/// A reusable float32 buffer for dequantized weights, grown on demand and never shrunk.
+public final class Scratch: @unchecked Sendable {
+    @usableFromInline var buffer: UnsafeMutablePointer<Float>
+    @usableFromInline var capacity: Int
+
+    /// An empty scratch buffer.
+    public init() {
+        capacity = 0
+        buffer = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// A pointer to at least `count` floats, valid until the next call.
+    @inlinable
+    public func pointer(count: Int) -> UnsafeMutablePointer<Float> {
+        if count > capacity {
+            buffer.deallocate()
+            buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            capacity = count
+        }
+        return buffer
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Tensors
+
+/// The shape of a LLaMA-family decoder: what a Hugging Face `config.json` says about it.
+public struct LlamaConfig: Codable, Sendable, Equatable {
+    /// Width of the residual stream.
+    public var hiddenSize: Int
+    /// Number of decoder blocks.
+    public var numHiddenLayers: Int
+    /// Query heads.
+    public var numAttentionHeads: Int
+    /// Key/value heads (fewer than query heads for grouped-query attention).
+    public var numKeyValueHeads: Int
+    /// Width of one attention head.
+    public var headDim: Int
+    /// Width of the gated MLP.
+    public var intermediateSize: Int
+    /// Vocabulary size (rows of the embedding).
+    public var vocabSize: Int
+    /// RMSNorm epsilon (inside the square root).
+    public var rmsNormEps: Double
+    /// RoPE base frequency.
+    public var ropeTheta: Double
+    /// Longest sequence the model was trained for.
+    public var maxPositionEmbeddings: Int
+    /// Whether the output layer reuses the token embedding.
+    public var tieWordEmbeddings: Bool
+    /// Beginning-of-sequence token id, when the model has one.
+    public var bosTokenID: Int?
+    /// End-of-sequence token id(s); generation stops on any of them.
+    public var eosTokenIDs: [Int]
+    /// Padding token id, when the model has one.
+    public var padTokenID: Int?
+
+    /// A configuration from its fields; `headDim` defaults to hidden / heads.
+    public init(hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int, numKeyValueHeads: Int? = nil,
+                headDim: Int? = nil, intermediateSize: Int, vocabSize: Int, rmsNormEps: Double = 1e-5,
+                ropeTheta: Double = 10_000, maxPositionEmbeddings: Int = 2048, tieWordEmbeddings: Bool = false,
+                bosTokenID: Int? = nil, eosTokenIDs: [Int] = [], padTokenID: Int? = nil) {
+        self.hiddenSize = hiddenSize
+        self.numHiddenLayers = numHiddenLayers
+        self.numAttentionHeads = numAttentionHeads
+        self.numKeyValueHeads = numKeyValueHeads ?? numAttentionHeads
+        self.headDim = headDim ?? hiddenSize / max(1, numAttentionHeads)
+        self.intermediateSize = intermediateSize
+        self.vocabSize = vocabSize
+        self.rmsNormEps = rmsNormEps
+        self.ropeTheta = ropeTheta
+        self.maxPositionEmbeddings = maxPositionEmbeddings
+        self.tieWordEmbeddings = tieWordEmbeddings
+        self.bosTokenID = bosTokenID
+        self.eosTokenIDs = eosTokenIDs
+        self.padTokenID = padTokenID
+    }
+
+    /// Query width: heads × head width.
+    public var queryWidth: Int { numAttentionHeads * headDim }
+    /// Key/value width: key/value heads × head width.
+    public var keyValueWidth: Int { numKeyValueHeads * headDim }
+
+    /// Checks that the numbers describe a model that can exist; throws naming the first bad field.
+    public func validate(source: String) throws {
+        func check(_ ok: Bool, _ field: String, _ why: String) throws {
+            if !ok { throw LlamaConfigError(path: source, field: field, message: why) }
+        }
+        try check(hiddenSize > 0, "hidden_size", "must be positive")
+        try check(numHiddenLayers > 0, "num_hidden_layers", "must be positive")
+        try check(numAttentionHeads > 0, "num_attention_heads", "must be positive")
+        try check(numKeyValueHeads > 0 && numAttentionHeads % numKeyValueHeads == 0, "num_key_value_heads",
+                  "\(numKeyValueHeads) must divide num_attention_heads \(numAttentionHeads)")
+        try check(headDim > 0 && headDim % 2 == 0, "head_dim", "\(headDim) must be positive and even (RoPE rotates pairs)")
+        try check(intermediateSize > 0, "intermediate_size", "must be positive")
+        try check(vocabSize > 0, "vocab_size", "must be positive")
+        try check(rmsNormEps > 0, "rms_norm_eps", "must be positive")
+        try check(ropeTheta > 0, "rope_theta", "must be positive")
+    }
+
+    /// Architectures that share LLaMA's decoder exactly (no biases, SiLU-gated MLP, RMSNorm, RoPE).
+    public static let supportedArchitectures: Set<String> = ["LlamaForCausalLM", "MistralForCausalLM"]
+
+    /// Reads a Hugging Face `config.json`; anything this implementation would silently get wrong is an error.
+    public static func load(path: String) throws -> LlamaConfig {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw LlamaConfigError(path: path, field: nil, message: "cannot read: \(error.localizedDescription)")
+        }
+        let json: JSONValue
+        do { json = try JSONValue.parse(data) } catch {
+            throw LlamaConfigError(path: path, field: nil, message: "not valid JSON")
+        }
+        return try parse(json, source: path)
+    }
+
+    /// Builds a configuration from a parsed `config.json` object; `source` names it in errors.
+    public static func parse(_ json: JSONValue, source: String) throws -> LlamaConfig {
+        guard json.object != nil else { throw LlamaConfigError(path: source, field: nil, message: "not a JSON object") }
+        func fail(_ field: String, _ message: String) -> LlamaConfigError {
+            LlamaConfigError(path: source, field: field, message: message)
+        }
+        func int(_ key: String) throws -> Int {
+            guard let v = json[key] else { throw fail(key, "missing") }
+            guard let i = v.int else { throw fail(key, "is not an integer") }
+            return i
+        }
+        func optionalInt(_ key: String) throws -> Int? {
+            guard let v = json[key], v != .null else { return nil }
+            guard let i = v.int else { throw fail(key, "is not an integer") }
+            return i
+        }
+        func number(_ key: String, in object: JSONValue? = nil) throws -> Double? {
+            guard let v = (object ?? json)[key], v != .null else { return nil }
+            guard let d = v.double else { throw fail(key, "is not a number") }
+            return d
+        }
+
+        if let architectures = json["architectures"]?.array {
+            let names = architectures.compactMap(\.string)
+            guard names.contains(where: supportedArchitectures.contains) else {
+                throw fail("architectures", "\(names) is not supported (supported: \(supportedArchitectures.sorted().joined(separator: ", ")))")
+            }
+        } else if let type = json["model_type"]?.string, !["llama", "mistral"].contains(type) {
+            throw fail("model_type", "\"\(type)\" is not supported (llama, mistral)")
+        }
+        if let act = json["hidden_act"]?.string, act != "silu" {
+            throw fail("hidden_act", "\"\(act)\" is not supported (silu)")
+        }
+        for key in ["attention_bias", "mlp_bias"] where json[key]?.bool == true {
+            throw fail(key, "biases are not supported")
+        }
+        if let tp = json["pretraining_tp"]?.int, tp != 1 {
+            throw fail("pretraining_tp", "\(tp) is not supported (1)")
+        }
+        if let window = json["sliding_window"], window != .null, json["use_sliding_window"]?.bool != false,
+           json["model_type"]?.string == "mistral" {
+            throw fail("sliding_window", "sliding-window attention is not supported")
+        }
+
+        // RoPE: transformers 5 nests theta and the scaling kind under rope_parameters; older files keep
+        // rope_theta at the top level and scaling under rope_scaling.
+        var theta = try number("rope_theta") ?? 10_000
+        for key in ["rope_parameters", "rope_scaling"] {
+            guard let rope = json[key], rope != .null else { continue }
+            guard rope.object != nil else { throw fail(key, "is not an object") }
+            if let t = try number("rope_theta", in: rope) { theta = t }
+            let kind = rope["rope_type"]?.string ?? rope["type"]?.string ?? "default"
+            guard kind == "default" else {
+                throw fail("\(key).rope_type", "RoPE scaling \"\(kind)\" is not implemented (only default)")
+            }
+        }
+
+        var eos: [Int] = []
+        switch json["eos_token_id"] {
+        case .integer(let i)?: eos = [i]
+        case .array(let a)?: eos = a.compactMap(\.int)
+        default: break
+        }
+        let heads = try int("num_attention_heads")
+        let hidden = try int("hidden_size")
+        let config = LlamaConfig(
+            hiddenSize: hidden,
+            numHiddenLayers: try int("num_hidden_layers"),
+            numAttentionHeads: heads,
+            numKeyValueHeads: try optionalInt("num_key_value_heads"),
+            headDim: try optionalInt("head_dim"),
+            intermediateSize: try int("intermediate_size"),
+            vocabSize: try int("vocab_size"),
+            rmsNormEps: try number("rms_norm_eps") ?? 1e-6,
+            ropeTheta: theta,
+            maxPositionEmbeddings: try optionalInt("max_position_embeddings") ?? 2048,
+            tieWordEmbeddings: json["tie_word_embeddings"]?.bool ?? false,
+            bosTokenID: try optionalInt("bos_token_id"),
+            eosTokenIDs: eos,
+            padTokenID: try optionalInt("pad_token_id")
+        )
+        try config.validate(source: source)
+        return config
+    }
+}
+
+/// A model configuration that cannot be used: names the file, the field and the reason.
+public struct LlamaConfigError: Error, CustomStringConvertible, Sendable {
+    /// The configuration file (or other source).
+    public let path: String
+    /// The offending field, when one is to blame.
+    public let field: String?
+    /// What is wrong.
+    public let message: String
+
+    public var description: String {
+        if let field { return "\(path): field \"\(field)\": \(message)" }
+        return "\(path): \(message)"
+    }
+}

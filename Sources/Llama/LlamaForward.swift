@@ -1,0 +1,156 @@
+import Tensors
+
+/// Why a forward pass refused its input.
+public struct ForwardError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong with the input.
+    public let message: String
+
+    /// An error with its explanation.
+    public init(message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+extension LlamaModel {
+    /// Logits `[batch, sequence, vocab]` for `tokens` (`batch × sequence`, row-major).
+    ///
+    /// - `attentionMask`: 1 for real tokens, 0 for padding (right padding); padded keys are hidden.
+    /// - `adapter`: LoRA adapters added to the frozen projections (no dropout at inference).
+    /// - `cache`: continue from the cached positions and append these to it (generation).
+    public func forward(tokens: [Int], batch: Int, sequence: Int, attentionMask: [Int]? = nil,
+                        adapter: LoRAAdapter? = nil, cache: KVCache? = nil, scratch: Scratch = Scratch()) throws -> Tensor {
+        let c = config
+        let n = batch * sequence
+        guard tokens.count == n else { throw ForwardError(message: "\(tokens.count) tokens do not fill \(batch) × \(sequence)") }
+        if let bad = tokens.first(where: { $0 < 0 || $0 >= c.vocabSize }) {
+            throw ForwardError(message: "token id \(bad) is outside the vocabulary (0..<\(c.vocabSize))")
+        }
+        if let attentionMask, attentionMask.count != n {
+            throw ForwardError(message: "attention mask has \(attentionMask.count) entries, expected \(n)")
+        }
+        let offset = cache?.length ?? 0
+        if let cache {
+            guard cache.batch == batch else { throw ForwardError(message: "cache holds \(cache.batch) sequences, got \(batch)") }
+            guard offset + sequence <= cache.capacity else {
+                throw ForwardError(message: "cache full: \(offset) + \(sequence) positions exceed its capacity \(cache.capacity)")
+            }
+            if attentionMask != nil { throw ForwardError(message: "an attention mask with a cache is not supported") }
+        }
+        guard offset + sequence <= ropePositions else {
+            throw ForwardError(message: "position \(offset + sequence - 1) is beyond max_position_embeddings \(ropePositions)")
+        }
+        if let adapter {
+            guard adapter.layers.count == c.numHiddenLayers else {
+                throw ForwardError(message: "adapter has \(adapter.layers.count) layers, the model \(c.numHiddenLayers)")
+            }
+        }
+
+        let d = c.hiddenSize, qW = c.queryWidth, kvW = c.keyValueWidth, f = c.intermediateSize
+        let keys = offset + sequence
+        let x = FloatBuffer(count: n * d), h = FloatBuffer(count: n * d)
+        let q = FloatBuffer(count: n * qW), k = FloatBuffer(count: n * kvW), v = FloatBuffer(count: n * kvW)
+        let attn = FloatBuffer(count: n * qW)
+        let gate = FloatBuffer(count: n * f), up = FloatBuffer(count: n * f)
+        let scores = FloatBuffer(count: sequence * keys)
+        var loraTemp: [Float] = []
+        let mask32 = attentionMask.map { $0.map { Int32($0 != 0 ? 1 : 0) } }
+        let eps = Float(c.rmsNormEps)
+
+        embedding.withUnsafeBufferPointer { e in
+            for (i, t) in tokens.enumerated() { (x.pointer + i * d).update(from: e.baseAddress! + t * d, count: d) }
+        }
+
+        for (l, layer) in layers.enumerated() {
+            let lora = adapter?.layers[l]
+            func project(_ p: Projection, _ input: FloatBuffer, _ output: FloatBuffer, accumulate: Bool = false) {
+                let linear = layer[p]
+                linear.forward(x: input.pointer, rows: n, y: output.pointer, accumulate: accumulate, scratch: scratch)
+                if let adapter, let w = lora?[p] {
+                    LoRAMath.addForward(input: input.pointer, rows: n, inFeatures: linear.inFeatures, outFeatures: linear.outFeatures,
+                                        rank: adapter.rank, scaling: adapter.scaling, weights: w, temp: &loraTemp, output: output.pointer)
+                }
+            }
+            // Attention block.
+            layer.inputNorm.withUnsafeBufferPointer {
+                Kernels.rmsNorm(rows: n, dim: d, x: x.pointer, weight: $0.baseAddress!, eps: eps, out: h.pointer)
+            }
+            project(.q, h, q)
+            project(.k, h, k)
+            project(.v, h, v)
+            ropeCos.withUnsafeBufferPointer { cosT in
+                ropeSin.withUnsafeBufferPointer { sinT in
+                    let half = c.headDim / 2
+                    for r in 0..<n {
+                        let pos = offset + r % sequence
+                        let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
+                        Kernels.rope(q.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp)
+                        Kernels.rope(k.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp)
+                    }
+                }
+            }
+            if let cache {
+                // Append this step's keys and values, then attend over everything cached.
+                let kc = cache.keys[l], vc = cache.values[l]
+                for b in 0..<batch {
+                    let dst = (b * cache.capacity + offset) * kvW
+                    (kc.pointer + dst).update(from: k.pointer + b * sequence * kvW, count: sequence * kvW)
+                    (vc.pointer + dst).update(from: v.pointer + b * sequence * kvW, count: sequence * kvW)
+                }
+                Attention.forward(batch: batch, queries: sequence, keys: keys, offset: offset,
+                                  heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: c.headDim,
+                                  q: q.pointer, k: kc.pointer, v: vc.pointer, kvBatchStride: cache.capacity * kvW,
+                                  keyMask: nil, out: attn.pointer, scores: scores.pointer)
+            } else {
+                let run = { (m: UnsafePointer<Int32>?) in
+                    Attention.forward(batch: batch, queries: sequence, keys: keys, offset: 0,
+                                      heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: c.headDim,
+                                      q: q.pointer, k: k.pointer, v: v.pointer, kvBatchStride: sequence * kvW,
+                                      keyMask: m, out: attn.pointer, scores: scores.pointer)
+                }
+                if let mask32 { mask32.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
+            }
+            project(.o, attn, x, accumulate: true)
+            // MLP block.
+            layer.postAttentionNorm.withUnsafeBufferPointer {
+                Kernels.rmsNorm(rows: n, dim: d, x: x.pointer, weight: $0.baseAddress!, eps: eps, out: h.pointer)
+            }
+            project(.gate, h, gate)
+            project(.up, h, up)
+            Kernels.swiglu(count: n * f, gate: gate.pointer, up: up.pointer, out: gate.pointer)
+            project(.down, gate, x, accumulate: true)
+        }
+        cache?.length = offset + sequence
+
+        finalNorm.withUnsafeBufferPointer {
+            Kernels.rmsNorm(rows: n, dim: d, x: x.pointer, weight: $0.baseAddress!, eps: eps, out: h.pointer)
+        }
+        var logits = Tensor(zeros: [batch, sequence, c.vocabSize])
+        outputWeights.withUnsafeBufferPointer { w in
+            logits.scalars.withUnsafeMutableBufferPointer { lp in
+                BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: c.vocabSize, k: d,
+                           a: h.pointer, lda: d, b: w.baseAddress!, ldb: d, c: lp.baseAddress!, ldc: c.vocabSize)
+            }
+        }
+        return logits
+    }
+}
+
+/// The LoRA branch's products, shared by the forward pass and the trainer.
+public enum LoRAMath {
+    /// `output += scaling · (input · Aᵀ) · Bᵀ`; `temp` receives `input · Aᵀ` (`rows × rank`).
+    public static func addForward(input: UnsafePointer<Float>, rows n: Int, inFeatures: Int, outFeatures: Int,
+                                  rank: Int, scaling: Float, weights: LoRAWeights, temp: inout [Float],
+                                  output: UnsafeMutablePointer<Float>) {
+        if temp.count < n * rank { temp = [Float](repeating: 0, count: n * rank) }
+        weights.a.withUnsafeBufferPointer { a in
+            weights.b.withUnsafeBufferPointer { b in
+                temp.withUnsafeMutableBufferPointer { t in
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: rank, k: inFeatures,
+                               a: input, lda: inFeatures, b: a.baseAddress!, ldb: inFeatures, c: t.baseAddress!, ldc: rank)
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: outFeatures, k: rank, alpha: scaling,
+                               a: t.baseAddress!, lda: rank, b: b.baseAddress!, ldb: rank, beta: 1, c: output, ldc: outFeatures)
+                }
+            }
+        }
+    }
+}

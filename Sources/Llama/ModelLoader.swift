@@ -1,0 +1,53 @@
+import Foundation
+import Tensors
+
+/// A base model ready to run: the network and, when the checkpoint carries one, its tokenizer.
+public struct LoadedModel: Sendable {
+    /// Where it came from.
+    public let location: ModelLocation
+    /// The network.
+    public let model: LlamaModel
+    /// The tokenizer, when the checkpoint has one (GGUF metadata or tokenizer.json).
+    public let tokenizer: (any Tokenizer)?
+}
+
+/// Loads base models from any supported location, quantizing the frozen projections as asked.
+public enum ModelLoader {
+    /// Loads `location`; `quantization` nil keeps every weight float32.
+    public static func load(_ location: ModelLocation, quantization: WeightQuantization?) throws -> LoadedModel {
+        let linear: (String, Tensor) throws -> FrozenLinear = { _, w in try FrozenLinear(weight: w, quantization: quantization) }
+        switch location {
+        case .huggingFace(let directory):
+            let checkpoint = try HuggingFaceCheckpoint(directory: directory)
+            let model = try checkpoint.model(linear: linear)
+            var tokenizer: (any Tokenizer)? = nil
+            let json = directory + "/tokenizer.json"
+            if FileManager.default.fileExists(atPath: json) {
+                tokenizer = try BPETokenizer(huggingFaceJSON: json)
+            } else if model.config.vocabSize == 259 {
+                // The byte-level vocabulary of small test models: bytes, then <pad>, <s>, </s>.
+                tokenizer = try ByteTokenizer()
+            }
+            return LoadedModel(location: location, model: model, tokenizer: tokenizer)
+        case .gguf(let path):
+            let checkpoint = try GGUFLlamaCheckpoint(path: path)
+            let config = LlamaConfig(gguf: checkpoint.info)
+            try config.validate(source: path)
+            let model = try LlamaModel.build(config: config, source: path, tensor: { name in
+                checkpoint.shapes[name] == nil ? nil : try checkpoint.tensor(name)
+            }, linear: linear)
+            return LoadedModel(location: location, model: model, tokenizer: try BPETokenizer(gguf: checkpoint.file))
+        }
+    }
+}
+
+extension LlamaConfig {
+    /// The configuration a GGUF file's metadata describes.
+    public init(gguf info: GGUFModelInfo) {
+        self.init(hiddenSize: info.hiddenSize, numHiddenLayers: info.numHiddenLayers, numAttentionHeads: info.numAttentionHeads,
+                  numKeyValueHeads: info.numKeyValueHeads, headDim: info.headDim, intermediateSize: info.intermediateSize,
+                  vocabSize: info.vocabSize, rmsNormEps: info.rmsNormEps, ropeTheta: info.ropeTheta,
+                  maxPositionEmbeddings: info.maxPositionEmbeddings, tieWordEmbeddings: info.tieWordEmbeddings,
+                  bosTokenID: info.bosTokenId, eosTokenIDs: info.eosTokenId.map { [$0] } ?? [], padTokenID: nil)
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Llama
+import Quantization
+
+/// `qlab quantize`: what a 4-bit format costs on a model's linear layers (the QLoRA paper's Table 2 question).
+struct QuantizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quantize",
+        abstract: "Quantize every linear weight but lm_head and report storage bits, RMSE and maximum error.",
+        discussion: """
+            MODEL is a Hugging Face checkpoint directory (config.json and model.safetensors or sharded \
+            safetensors). Embeddings, norms and lm_head stay float32 and are not counted.
+            """
+    )
+
+    @Argument(help: "Checkpoint directory (config.json + model.safetensors).")
+    var model: String
+
+    @Option(help: "4-bit data type: nf4, fp4 or int4.")
+    var dtype: QuantizationType = .nf4
+
+    @Flag(inversion: .prefixedNo, help: "Quantize the block constants again (8-bit, blocks of 256).")
+    var doubleQuant: Bool = false
+
+    @Option(help: "Elements per quantization block (32, 64, ..., 4096).")
+    var blocksize: Int = 64
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard QuantizedTensor.supportedBlocksizes.contains(blocksize) else {
+            throw ValidationError("--blocksize \(blocksize) is not one of \(QuantizedTensor.supportedBlocksizes.map(String.init).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let checkpoint = try HuggingFaceCheckpoint(directory: model)
+        let setting = WeightQuantization(type: dtype, blocksize: blocksize, doubleQuant: doubleQuant)
+        let interactive = !json && isatty(STDERR_FILENO) != 0
+        let rows = try QuantizationAnalysis.measureModel(
+            config: checkpoint.config, source: model, quantization: setting, tensor: checkpoint.tensor
+        ) { done, total in
+            if interactive { FileHandle.standardError.write(Data("\rquantizing \(done)/\(total)".utf8)) }
+        }
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let total = QuantizationAnalysis.total(rows)
+        if json {
+            struct Output: Encodable {
+                let model: String
+                let dtype: String
+                let blocksize: Int
+                let doubleQuant: Bool
+                let layers: [QuantizationErrorStats]
+                let total: QuantizationErrorStats
+                let bitsPerParameter: Double
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let output = Output(model: model, dtype: dtype.rawValue, blocksize: blocksize, doubleQuant: doubleQuant,
+                                layers: rows, total: total, bitsPerParameter: total.bitsPerParameter)
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            return
+        }
+        print("\(dtype.rawValue.uppercased()), blocks of \(blocksize)\(doubleQuant ? ", double quantization" : ""): \(model)")
+        let header = ["layer", "shape", "parameters", "bits/param", "RMSE", "RMSE/RMS", "max |error|"]
+        var table = rows.map { r in
+            [r.name, r.shape.map(String.init).joined(separator: "×"), String(r.parameters),
+             String(format: "%.4f", r.bitsPerParameter), String(format: "%.3e", r.rmse),
+             String(format: "%.4f", r.rmse / max(r.rms, 1e-30)), String(format: "%.3e", r.maxAbsError)]
+        }
+        table.append([total.name, "", String(total.parameters), String(format: "%.4f", total.bitsPerParameter),
+                      String(format: "%.3e", total.rmse), String(format: "%.4f", total.rmse / max(total.rms, 1e-30)),
+                      String(format: "%.3e", total.maxAbsError)])
+        print(TextTable.render(header: header, rows: table, rightAligned: Set(2..<7)))
+    }
+}
+
+extension QuantizationType: ExpressibleByArgument {}

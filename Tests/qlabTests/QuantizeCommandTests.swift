@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+struct QuantizeCommandTests {
+    let model = CLI.fixture("qlora-reference/tiny-llama/base")
+
+    func report(_ args: [String]) throws -> [String: Any] {
+        let result = try CLI.run(["quantize", model, "--json"] + args)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+    }
+
+    @Test func bitsPerParameterAndErrorsByDataType() throws {
+        let dq = try report(["--dtype", "nf4", "--double-quant"])
+        let plain = try report(["--dtype", "nf4"])
+        // 4 bits + 8/64 + 32/(64·256) + one 32-bit offset per tensor ≈ 4.127 with double quantization; 4.5 without.
+        let dqBits = dq["bitsPerParameter"] as! Double
+        #expect(dqBits > 4.125 && dqBits < 4.135, "\(dqBits)")
+        #expect(plain["bitsPerParameter"] as! Double == 4.5)
+        let layers = dq["layers"] as! [[String: Any]]
+        #expect(layers.count == 14)
+        #expect(layers.allSatisfy { ($0["name"] as! String).hasPrefix("model.layers.") })
+        func rmse(_ r: [String: Any]) -> Double { (r["total"] as! [String: Any])["rmse"] as! Double }
+        let fp4 = try report(["--dtype", "fp4"]), int4 = try report(["--dtype", "int4"])
+        #expect(rmse(plain) < rmse(fp4))
+        #expect(rmse(plain) < rmse(int4))
+        // NF4 with blocks of 64 on weights of RMS ~0.02: the error is a few percent of the RMS, never zero.
+        let total = plain["total"] as! [String: Any]
+        let relative = (total["rmse"] as! Double) / (total["rms"] as! Double)
+        #expect(relative > 0.02 && relative < 0.2, "\(relative)")
+    }
+
+    @Test func tablePrintsEveryLayerAndTheTotal() throws {
+        let result = try CLI.run(["quantize", model, "--double-quant"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("model.layers.1.mlp.down_proj.weight") })
+        #expect(lines.last!.hasPrefix("total") && lines.last!.contains("4.128"))
+    }
+
+    @Test func badInputIsAClearError() throws {
+        let missing = try CLI.run(["quantize", "/no/such/model"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("/no/such/model"))
+        let blocksize = try CLI.run(["quantize", model, "--blocksize", "100"])
+        #expect(blocksize.status != 0)
+        #expect(blocksize.stderr.contains("--blocksize"))
+        let dtype = try CLI.run(["quantize", model, "--dtype", "nf3"])
+        #expect(dtype.status != 0)
+    }
+}
