@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "qlab",
             dependencies: [
-                "Tensors", "Quantization", "Llama", "Evaluation",
+                "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize

@@ -6,7 +6,7 @@ import Tensors
 /// A training run: steps of forward, backward, clipping and AdamW over LoRA adapters, with a step log,
 /// atomic checkpoints, and resumption that ends bit-identical to an uninterrupted run.
 ///
-/// The run directory holds `steps.jsonl`, `checkpoints/step-NNNNNN/` (adapter, optimizer state,
+/// The run directory holds `steps.jsonl` (and the same as columns in `steps.tsv`), `checkpoints/step-NNNNNN/` (adapter, optimizer state,
 /// `trainer_state.json`), `adapter/` (the final PEFT adapter) and `summary.json`.
 public final class Trainer: @unchecked Sendable {
     /// The configuration.
@@ -47,6 +47,14 @@ public final class Trainer: @unchecked Sendable {
     }
 
     var stepsPath: String { directory + "/steps.jsonl" }
+    var tablePath: String { directory + "/steps.tsv" }
+
+    /// A `steps.tsv` line: the step log as columns gnuplot reads as they are.
+    static func tableLine(_ r: StepRecord) -> String {
+        String(format: "%d\t%.6f\t%.6e\t%.6f\t%d\t%.4f\n", r.step, r.loss, r.lr, r.gradNorm, r.tokens, r.seconds)
+    }
+    static let tableHeader = "# step\tloss\tlr\tgrad_norm\ttokens\tseconds\n"
+
     var checkpointsPath: String { directory + "/checkpoints" }
 
     /// Key of the dropout masks of one micro-batch: a function of the seed, step and micro-batch only.
@@ -61,10 +69,15 @@ public final class Trainer: @unchecked Sendable {
     public func run(stopAfter: Int? = nil, onStep: (StepRecord) -> Void = { _ in }) throws -> TrainingSummary {
         let resumed = try resumeIfPossible()
         var step = resumed ?? 0
-        if resumed == nil { try Data().write(to: URL(fileURLWithPath: stepsPath)) }
+        if resumed == nil {
+            try Data().write(to: URL(fileURLWithPath: stepsPath))
+            try Data(Self.tableHeader.utf8).write(to: URL(fileURLWithPath: tablePath))
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: stepsPath))
-        defer { try? log.close() }
+        let table = try FileHandle(forWritingTo: URL(fileURLWithPath: tablePath))
+        defer { try? log.close(); try? table.close() }
         try log.seekToEnd()
+        try table.seekToEnd()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var lastLoss: Double? = nil
@@ -103,6 +116,7 @@ public final class Trainer: @unchecked Sendable {
             let record = StepRecord(step: step, loss: loss, gradNorm: norm, lr: lr, tokens: tokens, seconds: seconds,
                                     tokensPerSecond: Double(tokens) / max(seconds, 1e-9), rssMiB: ProcessMemory.residentMiB())
             try log.write(contentsOf: try encoder.encode(record) + Data("\n".utf8))
+            try table.write(contentsOf: Data(Self.tableLine(record).utf8))
             lastLoss = loss
             onStep(record)
             if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) || step == config.steps {
@@ -180,11 +194,14 @@ public final class Trainer: @unchecked Sendable {
         // Keep the log's complete lines up to the checkpoint; later ones belong to work that is redone.
         let text = (try? String(contentsOfFile: stepsPath, encoding: .utf8)) ?? ""
         var kept: [Substring] = []
+        var rows = Self.tableHeader
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             guard let record = try? JSONDecoder().decode(StepRecord.self, from: Data(line.utf8)), record.step <= step else { continue }
             kept.append(line)
+            rows += Self.tableLine(record)
         }
         try AtomicFile.write(Array((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8), to: stepsPath)
+        try AtomicFile.write(Array(rows.utf8), to: tablePath)
         return step
     }
 
@@ -198,6 +215,9 @@ public final class Trainer: @unchecked Sendable {
         }
         return (count > 0 ? sum / Double(count) : .nan, count)
     }
+
+    /// Number of trainable parameters.
+    public var parameterCount: Int { parameters.count }
 
     /// The adapter as it is now.
     public var adapter: LoRAAdapter { parameters.adapter() }
