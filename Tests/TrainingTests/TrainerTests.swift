@@ -89,3 +89,19 @@ struct TrainerTests {
         #expect(summary.reason.contains("step 1"))
     }
 }
+
+extension TrainerTests {
+    @Test func greedyAnswersAfterTrainingEqualTheReference() throws {
+        let dir = try TrainingPaths.temporaryDirectory().path
+        let trainer = try Self.trainer(Self.referenceConfig(), directory: dir)
+        _ = try trainer.run()
+        let expected = try TrainingPaths.referenceJSON(TrainingPaths.run + "/reference.json")["results"]!["cuda"]!["greedy_ids"]!.object!
+        let generator = Generator(model: trainer.model, adapter: trainer.adapter)
+        #expect(expected.count == 3)
+        for (prompt, ids) in expected {
+            let tokens = [257] + Array(prompt.utf8).map(Int.init)
+            let got = try generator.generate(prompt: tokens, maxNewTokens: ids.array!.count).tokens
+            #expect(got == ids.array!.map { $0.int! }, "\(prompt)")
+        }
+    }
+}
