@@ -9,6 +9,7 @@ struct QLab: ParsableCommand {
         subcommands: [
             QuantizeCommand.self,
             TrainCommand.self,
+            GenerateCommand.self,
             EloCommand.self,
         ]
     )
