@@ -10,6 +10,7 @@ struct QLab: ParsableCommand {
             QuantizeCommand.self,
             TrainCommand.self,
             GenerateCommand.self,
+            MergeCommand.self,
             EloCommand.self,
         ]
     )
