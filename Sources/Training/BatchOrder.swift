@@ -51,11 +51,15 @@ public enum BatchOrder: Sendable, Equatable, Codable {
 
     /// `get_length_grouped_indices` of transformers' trainer_pt_utils, on our own permutation.
     public static func lengthGrouped(lengths: [Int], batchSize: Int, using generator: inout SeededGenerator) -> [Int] {
+        lengthGrouped(lengths: lengths, batchSize: batchSize, permutation: permutation(lengths.count, using: &generator))
+    }
+
+    /// The grouping applied to a given permutation of the indices of `lengths`.
+    public static func lengthGrouped(lengths: [Int], batchSize: Int, permutation: [Int]) -> [Int] {
         let n = lengths.count
         guard n > 0 else { return [] }
         let multiplier = max(1, min(n / max(1, batchSize * 4), 50))
         let megaBatchSize = multiplier * max(1, batchSize)
-        let permutation = permutation(n, using: &generator)
         var megaBatches: [[Int]] = stride(from: 0, to: n, by: megaBatchSize).map { start in
             let slice = permutation[start..<min(start + megaBatchSize, n)]
             // Python's sort is stable: ties keep their order in the permutation.

@@ -50,7 +50,8 @@ public struct DataBundle: Sendable {
         return bundle
     }
 
-    /// A loader over the training examples for `config`'s micro-batches: grouped by length or shuffled with the
+    /// A loader over the training examples in micro-batches of `batchSize`: grouped by length (mega-batches built on
+    /// `groupBatchSize`, the examples per optimizer step) or shuffled with the
     /// data seed, starting at `position` (a checkpoint's).
     public func loader(batchSize: Int, groupBatchSize: Int? = nil, settings: DataSettings, paddedLength: Int? = nil,
                        position: DataLoader.Position = DataLoader.Position()) throws(DataError) -> DataLoader {
