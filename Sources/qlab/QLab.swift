@@ -8,6 +8,9 @@ struct QLab: ParsableCommand {
         abstract: "QLoRA experiments: quantize, train and compare on one machine.",
         subcommands: [
             QuantizeCommand.self,
+            TrainCommand.self,
+            GenerateCommand.self,
+            EloCommand.self,
             DataCommand.self,
         ]
     )
