@@ -54,12 +54,22 @@ public struct DataBundle: Sendable {
     /// `groupBatchSize`, the examples per optimizer step) or shuffled with the
     /// data seed, starting at `position` (a checkpoint's).
     public func loader(batchSize: Int, groupBatchSize: Int? = nil, settings: DataSettings, paddedLength: Int? = nil,
-                       position: DataLoader.Position = DataLoader.Position()) throws(DataError) -> DataLoader {
+                       microBatchesPerStep: Int = 1, position: DataLoader.Position = DataLoader.Position()) throws(DataError) -> DataLoader {
         let order: BatchOrder = settings.groupByLength
             ? .groupedByLength(seed: settings.seed, batchSize: groupBatchSize ?? batchSize)
             : .shuffled(seed: settings.seed)
         return try DataLoader(examples: train, batchSize: batchSize, order: order, collator: collator,
-                              paddedLength: paddedLength, position: position)
+                              paddedLength: paddedLength, microBatchesPerStep: microBatchesPerStep, position: position)
+    }
+
+    /// The trainer's batch source for `config`: micro-batches of batchSize / gradientAccumulation, length groups
+    /// built on the whole step's batch (as transformers does), padded to each batch's longest example.
+    public func batchSource(for config: TrainingConfig) throws(DataError) -> DataLoader {
+        guard config.gradientAccumulation >= 1, config.batchSize % config.gradientAccumulation == 0 else {
+            throw .invalidSetting("batch size \(config.batchSize) is not a multiple of gradient accumulation \(config.gradientAccumulation)")
+        }
+        return try loader(batchSize: config.batchSize / config.gradientAccumulation, groupBatchSize: config.batchSize,
+                          settings: config.data, microBatchesPerStep: config.gradientAccumulation)
     }
 
     /// The counts of all files together, for the run's record.

@@ -1,8 +1,9 @@
 /// Deterministic, resumable batches over tokenized examples, epoch after epoch.
 ///
 /// The whole position is two integers (`Position`); a checkpoint stores it, and a loader restored from it
-/// yields exactly the batches an uninterrupted one would have.
-public struct DataLoader: Sendable {
+/// yields exactly the batches an uninterrupted one would have. As a `BatchSource` it also answers for any
+/// (step, micro-batch) directly, which is how the trainer resumes.
+public struct DataLoader: BatchSource {
     /// Where the loader stands: the epoch and how many examples of its order were already handed out.
     public struct Position: Sendable, Equatable, Codable {
         /// 0-based epoch.
@@ -27,15 +28,18 @@ public struct DataLoader: Sendable {
     public let paddedLength: Int?
     /// Builds the batches.
     public let collator: Collator
+    /// Micro-batches per optimizer step (gradient accumulation), for `batch(step:micro:)`.
+    public let microBatchesPerStep: Int
     /// The next batch's position.
     public private(set) var position: Position
     private var epochOrder: [Int]
 
     /// A loader starting at `position`.
     public init(examples: [DataExample], batchSize: Int, order: BatchOrder, collator: Collator,
-                paddedLength: Int? = nil, position: Position = Position()) throws(DataError) {
+                paddedLength: Int? = nil, microBatchesPerStep: Int = 1, position: Position = Position()) throws(DataError) {
         guard !examples.isEmpty else { throw .invalidSetting("no training examples") }
         guard batchSize >= 1 else { throw .invalidSetting("batch size \(batchSize) is below 1") }
+        guard microBatchesPerStep >= 1 else { throw .invalidSetting("micro-batches per step \(microBatchesPerStep) is below 1") }
         guard position.epoch >= 0, position.index >= 0, position.index <= examples.count else {
             throw .invalidSetting("position epoch \(position.epoch), index \(position.index) is outside \(examples.count) examples")
         }
@@ -44,6 +48,7 @@ public struct DataLoader: Sendable {
         self.order = order
         self.collator = collator
         self.paddedLength = paddedLength
+        self.microBatchesPerStep = microBatchesPerStep
         self.position = position
         self.epochOrder = order.indices(lengths: examples.map(\.length), epoch: position.epoch)
     }
@@ -63,5 +68,33 @@ public struct DataLoader: Sendable {
     /// The next batch.
     public mutating func next() throws(DataError) -> Batch {
         try collator.batch(nextIndices().map { examples[$0] }, length: paddedLength)
+    }
+
+    /// Batches in one epoch (the last may be short).
+    public var batchesPerEpoch: Int { (examples.count + batchSize - 1) / batchSize }
+
+    /// Where micro-batch `micro` of optimizer step `step` starts, counting every micro-batch from the first.
+    public func position(step: Int, micro: Int) -> Position {
+        let global = step * microBatchesPerStep + micro
+        return Position(epoch: global / batchesPerEpoch, index: (global % batchesPerEpoch) * batchSize)
+    }
+
+    /// The example indices of the batch starting at `position`, without moving the loader.
+    public func indices(at position: Position) -> [Int] {
+        let order = position.epoch == self.position.epoch && !epochOrder.isEmpty
+            ? epochOrder : order.indices(lengths: examples.map(\.length), epoch: position.epoch)
+        let start = min(position.index, examples.count)
+        return Array(order[start..<min(start + batchSize, examples.count)])
+    }
+
+    public func batch(step: Int, micro: Int) throws -> Batch {
+        guard step >= 0, micro >= 0, micro < microBatchesPerStep else {
+            throw DataError.invalidSetting("no micro-batch \(micro) of step \(step) with \(microBatchesPerStep) per step")
+        }
+        return try collator.batch(indices(at: position(step: step, micro: micro)).map { examples[$0] }, length: paddedLength)
+    }
+
+    public var maximumShape: (batch: Int, sequence: Int) {
+        (min(batchSize, examples.count), paddedLength ?? examples.map(\.ids.count).max() ?? 1)
     }
 }

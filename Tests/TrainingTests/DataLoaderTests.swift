@@ -84,6 +84,24 @@ struct DataLoaderTests {
         #expect(throws: DataError.self) { try DataLoader(examples: [], batchSize: 4, order: .sequential, collator: collator) }
     }
 
+    @Test func randomAccessByStepMatchesTheSequentialLoader() throws {
+        let collator = try Collator(tokenizer: try ByteTokenizer(), sourceMaxLength: 8, targetMaxLength: 8)
+        let examples = Self.examples(Array(0..<11))
+        var sequential = try DataLoader(examples: examples, batchSize: 2, order: .groupedByLength(seed: 5, batchSize: 4),
+                                        collator: collator, microBatchesPerStep: 2)
+        let source = sequential
+        // 11 examples in micro-batches of 2: 6 per epoch; 2 per step; 9 steps cross into the third epoch.
+        for step in 0..<9 {
+            for micro in 0..<2 {
+                let expected = try sequential.next()
+                #expect(try source.batch(step: step, micro: micro) == expected, "step \(step) micro \(micro)")
+            }
+        }
+        #expect(source.position(step: 3, micro: 0) == DataLoader.Position(epoch: 1, index: 0))
+        #expect(source.maximumShape.batch == 2)
+        #expect(throws: DataError.self) { try source.batch(step: 0, micro: 2) }
+    }
+
     @Test func evalSplitByCountOrFractionIsStable() throws {
         #expect(try DataSplit.evalCount(total: 100, evalSize: 0.1) == 10)
         #expect(try DataSplit.evalCount(total: 95, evalSize: 0.1) == 10)
@@ -117,6 +135,15 @@ struct DataLoaderTests {
         #expect(try DatasetIdentity.hashes(of: settings, catalog: catalog) == mixed.hashes)
         var loader = try mixed.loader(batchSize: 4, settings: settings)
         #expect(try loader.next().batchSize == 4)
+        var config = TrainingConfig()
+        config.data = settings
+        config.batchSize = 8
+        config.gradientAccumulation = 2
+        let source = try mixed.batchSource(for: config)
+        #expect(source.batchSize == 4 && source.microBatchesPerStep == 2)
+        #expect(source.order == .groupedByLength(seed: 9, batchSize: 8))
+        config.gradientAccumulation = 3
+        #expect(throws: DataError.self) { try mixed.batchSource(for: config) }
         #expect(throws: DataError.self) {
             try DataBundle.load(DataSettings(datasets: ["no-such-dataset"]), tokenizer: tokenizer, catalog: catalog)
         }
