@@ -24,11 +24,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
         .target(name: "ExperimentSpec", dependencies: [], swiftSettings: optimize),
-        .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec"], swiftSettings: optimize),
+        .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "CZlib"], swiftSettings: optimize),
         .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
         .executableTarget(
             name: "qlab",

@@ -12,6 +12,7 @@ struct QLab: ParsableCommand {
             GenerateCommand.self,
             MergeCommand.self,
             EloCommand.self,
+            DataCommand.self,
         ]
     )
 }
