@@ -8,6 +8,7 @@ struct QLab: ParsableCommand {
         abstract: "QLoRA experiments: quantize, train and compare on one machine.",
         subcommands: [
             QuantizeCommand.self,
+            PlanCommand.self,
         ]
     )
 }
