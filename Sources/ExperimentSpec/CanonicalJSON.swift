@@ -17,13 +17,13 @@ public enum CanonicalJSON {
     }
 
     /// The canonical text of a tree.
-    public static func write(_ value: JSONValue) -> String {
+    public static func write(_ value: CanonicalJSON.Value) -> String {
         var out = ""
         write(value, into: &out)
         return out
     }
 
-    private static func write(_ value: JSONValue, into out: inout String) {
+    private static func write(_ value: CanonicalJSON.Value, into out: inout String) {
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"

@@ -16,7 +16,7 @@ public enum CanonicalJSONError: Error, Equatable, CustomStringConvertible {
         codingPath.isEmpty ? "the top level" : codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 
-    static func finite(_ v: Double, _ codingPath: [any CodingKey]) throws -> JSONValue {
+    static func finite(_ v: Double, _ codingPath: [any CodingKey]) throws -> CanonicalJSON.Value {
         guard v.isFinite else { throw CanonicalJSONError.nonFiniteNumber(path: describe(codingPath), value: "\(v)") }
         return .number(v)
     }

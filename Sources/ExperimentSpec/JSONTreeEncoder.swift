@@ -1,11 +1,11 @@
-/// Turns an `Encodable` value into a `JSONValue` tree without Foundation, so that the canonical bytes depend
+/// Turns an `Encodable` value into a `CanonicalJSON.Value` tree without Foundation, so that the canonical bytes depend
 /// only on this module.
 public struct JSONTreeEncoder: Sendable {
     /// An encoder with no options: the tree is canonicalized when it is written.
     public init() {}
 
     /// The tree of `value`.
-    public func encode(_ value: some Encodable) throws -> JSONValue {
+    public func encode(_ value: some Encodable) throws -> CanonicalJSON.Value {
         let root = TreeNode()
         try root.store(value, codingPath: [])
         return try root.resolve(codingPath: [])
@@ -14,14 +14,14 @@ public struct JSONTreeEncoder: Sendable {
 
 /// A JSON value under construction: containers hand out child nodes that are filled in later.
 final class TreeNode {
-    var leaf: JSONValue?
+    var leaf: CanonicalJSON.Value?
     var members: [String: TreeNode]?
     var elements: [TreeNode]?
 
-    func resolve(codingPath: [any CodingKey]) throws -> JSONValue {
+    func resolve(codingPath: [any CodingKey]) throws -> CanonicalJSON.Value {
         if let leaf { return leaf }
         if let members {
-            var object: [String: JSONValue] = [:]
+            var object: [String: CanonicalJSON.Value] = [:]
             for (key, node) in members { object[key] = try node.resolve(codingPath: codingPath) }
             return .object(object)
         }
@@ -44,19 +44,19 @@ final class TreeNode {
         case let v as Int16: leaf = .integer(Int64(v))
         case let v as Int32: leaf = .integer(Int64(v))
         case let v as Int64: leaf = .integer(v)
-        case let v as UInt: leaf = JSONValue.unsigned(UInt64(v))
+        case let v as UInt: leaf = CanonicalJSON.Value.unsigned(UInt64(v))
         case let v as UInt8: leaf = .integer(Int64(v))
         case let v as UInt16: leaf = .integer(Int64(v))
         case let v as UInt32: leaf = .integer(Int64(v))
-        case let v as UInt64: leaf = JSONValue.unsigned(v)
+        case let v as UInt64: leaf = CanonicalJSON.Value.unsigned(v)
         default: try value.encode(to: TreeEncoding(node: self, codingPath: codingPath))
         }
     }
 }
 
-extension JSONValue {
+extension CanonicalJSON.Value {
     /// The integer case that holds `v` exactly.
-    static func unsigned(_ v: UInt64) -> JSONValue {
+    static func unsigned(_ v: UInt64) -> CanonicalJSON.Value {
         v <= UInt64(Int64.max) ? .integer(Int64(v)) : .unsignedInteger(v)
     }
 }

@@ -50,7 +50,7 @@ struct PlanCommand: ParsableCommand {
         if json {
             var lines: [String] = []
             for (identity, cell) in rows {
-                let object: JSONValue = .object([
+                let object: CanonicalJSON.Value = .object([
                     "id": .string(identity.id),
                     "status": .string(status),
                     "config": try JSONTreeEncoder().encode(cell.config),
