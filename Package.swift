@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "qlab", targets: ["qlab"]),
         .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "qlab",
             dependencies: [
-                "Tensors", "Quantization", "Llama", "ExperimentSpec", "Experiments",
+                "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Experiments", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
