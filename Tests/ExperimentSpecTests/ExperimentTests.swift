@@ -179,3 +179,24 @@ struct ExperimentTests {
         #expect(full.tournament?.judge == .reference && full.tournament?.orderings == 100 && full.tournament?.kFactor == 32)
     }
 }
+
+struct ReadmeExampleTests {
+    /// The README's example, verbatim, so that the documentation cannot drift from the DSL.
+    static let rankOnArithmetic = Experiment("rank-on-arithmetic") {
+        Question("Does a larger LoRA rank help on the arithmetic task?")
+        Model.smolLM2_135M
+        Dataset.arithmetic
+        QLoRA.paperDefaults.scaled(steps: 100, batchSize: 8, sourceLength: 64, targetLength: 32)
+        Axis(\.lora.rank, [8, 16, 64])
+        Tie(\.lora.alpha, to: \.lora.rank) { r in Double(r) / 4 }
+        Seeds(3)
+        Evaluate { HeldOutLoss(); ExactAnswers(.arithmetic) }
+    }
+
+    @Test func expands() throws {
+        let cells = try Self.rankOnArithmetic.cells()
+        #expect(cells.count == 9)
+        #expect(cells.map(\.config.lora.alpha) == [2, 2, 2, 4, 4, 4, 16, 16, 16])
+        #expect(cells.allSatisfy { $0.config.steps == 100 && $0.config.evaluation.exactAnswers.count == 1 })
+    }
+}
