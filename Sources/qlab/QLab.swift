@@ -13,6 +13,7 @@ struct QLab: ParsableCommand {
             MergeCommand.self,
             EloCommand.self,
             DataCommand.self,
+            PlanCommand.self,
         ]
     )
 }
