@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab"]),
-        .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker"]),
+        .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )
