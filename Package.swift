@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "qlab", targets: ["qlab"]),
         .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "qlab",
             dependencies: [
-                "Tensors", "Quantization", "Llama",
+                "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize

@@ -40,6 +40,7 @@ public struct BPETokenizer: Tokenizer {
     private let merges: BPEMerges
     private let specials: SpecialTokenMatcher
     private let cache = BPEWordCache()
+    private static let longestCachedWord = 64
 
     /// A tokenizer over `vocabulary` (byte-level spelling to id) and `merges` (pairs of spellings, highest
     /// priority first). `source` names the file the values came from, for errors.
@@ -47,17 +48,26 @@ public struct BPETokenizer: Tokenizer {
         vocabulary: [String: Int], merges: [(String, String)], addedTokens: [AddedToken],
         preTokenizer: BPEPreTokenizer, source: String
     ) throws(TokenizerError) {
+        try self.init(vocabulary: vocabulary, merges: merges, addedTokens: addedTokens, preTokenizer: preTokenizer,
+                      source: source, fields: (vocabulary: "vocabulary", merges: "merges", addedTokens: "added tokens"))
+    }
+
+    /// As the public initializer, with errors naming the fields as the file calls them.
+    init(
+        vocabulary: [String: Int], merges: [(String, String)], addedTokens: [AddedToken],
+        preTokenizer: BPEPreTokenizer, source: String, fields: (vocabulary: String, merges: String, addedTokens: String)
+    ) throws(TokenizerError) {
         var size = 0
         for (token, id) in vocabulary {
             guard id >= 0 && id < Int(Int32.max) else {
-                throw .malformed(file: source, field: "vocabulary", reason: "token \(token.debugDescription) has id \(id)")
+                throw .malformed(file: source, field: fields.vocabulary, reason: "token \(token.debugDescription) has id \(id)")
             }
             size = max(size, id + 1)
         }
         var spellings = vocabulary
         for added in addedTokens {
             guard added.id >= 0 && added.id < Int(Int32.max), !added.content.isEmpty else {
-                throw .malformed(file: source, field: "added tokens",
+                throw .malformed(file: source, field: fields.addedTokens,
                                  reason: "token \(added.content.debugDescription) with id \(added.id)")
             }
             size = max(size, added.id + 1)
@@ -74,7 +84,7 @@ public struct BPETokenizer: Tokenizer {
         table.reserveCapacity(merges.count)
         for (rank, (left, right)) in merges.enumerated() {
             guard let leftID = vocabulary[left], let rightID = vocabulary[right], let mergedID = vocabulary[left + right] else {
-                throw .malformed(file: source, field: "merges[\(rank)]",
+                throw .malformed(file: source, field: "\(fields.merges)[\(rank)]",
                                  reason: "\(left.debugDescription) + \(right.debugDescription) is not in the vocabulary")
             }
             let key = BPEMerges.key(Int32(leftID), Int32(rightID))
@@ -124,6 +134,10 @@ public struct BPETokenizer: Tokenizer {
             let merged: [Int32]
             if word.count == 1 {
                 merged = [merges.byteIDs[Int(bytes[word.lowerBound])]]
+            } else if word.count > Self.longestCachedWord {
+                // Long words (a run of CJK text, a base64 blob) rarely repeat and would make the cache's
+                // memory unbounded in bytes; merging them is O(n log n) anyway.
+                merged = merges.merge(bytes[word])
             } else {
                 merged = cache.ids(for: bytes[word], orMerge: merges.merge)
             }

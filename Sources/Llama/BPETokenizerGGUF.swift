@@ -92,7 +92,9 @@ extension BPETokenizer {
                 added.append(AddedToken(content: token, id: id, special: types[id] == GGUFTokenType.control))
             }
         }
-        try self.init(vocabulary: vocabulary, merges: merges, addedTokens: added, preTokenizer: preTokenizer, source: path)
+        try self.init(vocabulary: vocabulary, merges: merges, addedTokens: added, preTokenizer: preTokenizer, source: path,
+                      fields: (vocabulary: "tokenizer.ggml.tokens", merges: "tokenizer.ggml.merges",
+                               addedTokens: "tokenizer.ggml.token_type"))
         bosID = try optionalID("tokenizer.ggml.bos_token_id", below: tokens.count)
         eosID = try optionalID("tokenizer.ggml.eos_token_id", below: tokens.count)
         padID = try optionalID("tokenizer.ggml.padding_token_id", below: tokens.count)

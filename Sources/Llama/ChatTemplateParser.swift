@@ -82,6 +82,7 @@ struct ChatTemplateParser {
             }
             // One spelling for the comparisons: no spaces, single quotes, subscript access.
             let compact = atom.filter { $0 != " " }.replacingAll("\"", with: "'")
+                .replacingAll("messages[0].role", with: "messages[0]['role']")
                 .replacingAll("message.role", with: "message['role']")
             switch compact {
             case "loop.first": conditions.append(.init(subject: .loopFirst, negated: negated))

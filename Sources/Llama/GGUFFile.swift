@@ -48,6 +48,9 @@ public final class GGUFFile: @unchecked Sendable {
         }
         let version = try reader.read(UInt32.self, for: "the version")
         guard version == 2 || version == 3 else {
+            // Big-endian GGUF files keep the magic's byte order but store the version swapped.
+            let swapped = version.byteSwapped
+            if swapped == 2 || swapped == 3 { throw reader.error("is a big-endian GGUF file (version \(swapped)); only little-endian files are supported") }
             throw reader.error("version \(version) is not supported (2 and 3 are)")
         }
         self.version = Int(version)

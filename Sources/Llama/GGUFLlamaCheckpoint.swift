@@ -13,8 +13,8 @@ public struct GGUFLlamaCheckpoint: Sendable {
     public let shapes: [String: [Int]]
     private let ggufNames: [String: String]
 
-    /// Tensors llama.cpp derives from the configuration that have no Hugging Face weight.
-    static let derivedTensors: Set<String> = ["rope_freqs.weight"]
+    /// Architectures whose GGUF files this loader reads.
+    static let architectures: Set<String> = ["llama"]
 
     /// Opens and checks the GGUF file at `path`.
     public init(path: String) throws {
@@ -26,6 +26,20 @@ public struct GGUFLlamaCheckpoint: Sendable {
         self.file = file
         let info = try GGUFModelInfo(file: file)
         self.info = info
+        // Other architectures share tensor names but not the Q/K permutation (nor always the tensor set).
+        guard Self.architectures.contains(info.architecture) else {
+            throw GGUFError(path: file.path, key: "general.architecture",
+                            message: "is \"\(info.architecture)\"; this loader reads \(Self.architectures.sorted().joined(separator: ", ")) models")
+        }
+        // RoPE scaling changes the model's positions; reading the weights without it would give a model that
+        // loads but computes something else, so it is refused until the configuration can carry it.
+        let scalingKey = "\(info.architecture).rope.scaling.type"
+        if let scaling = file.metadata[scalingKey], scaling.string != "none" {
+            throw GGUFError(path: file.path, key: scalingKey, message: "RoPE scaling \(scaling) is not supported")
+        }
+        if file.contains(tensor: "rope_freqs.weight") {
+            throw GGUFError(path: file.path, tensor: "rope_freqs.weight", message: "RoPE frequency factors (Llama 3.1-style scaling) are not supported")
+        }
         // The layer count and head widths come from the file: bound them before building the expected shapes.
         guard info.numHiddenLayers <= file.tensors.count else {
             throw GGUFError(path: file.path, key: "\(info.architecture).block_count",
@@ -39,7 +53,7 @@ public struct GGUFLlamaCheckpoint: Sendable {
         var names: [String] = []
         var shapes: [String: [Int]] = [:]
         var ggufNames: [String: String] = [:]
-        for tensor in file.tensors where !Self.derivedTensors.contains(tensor.name) {
+        for tensor in file.tensors {
             guard let hfName = Self.huggingFaceName(tensor.name) else {
                 throw GGUFError(path: file.path, tensor: tensor.name, message: "is not a tensor of the \(info.architecture) architecture this loader knows")
             }

@@ -113,7 +113,8 @@ public enum GGUFValue: Sendable, Equatable {
     /// The elements of an array of strings.
     public var strings: [String]? {
         guard case .array(.string, let values) = self else { return nil }
-        return values.map { $0.string! }
+        let strings = values.compactMap(\.string)
+        return strings.count == values.count ? strings : nil
     }
 
     /// The elements of an array of integers, each as `Int`; nil when any does not fit.
@@ -132,6 +133,7 @@ public enum GGUFValue: Sendable, Equatable {
     /// The elements of an array of floats (or integers), each as `Float`.
     public var floats: [Float]? {
         guard case .array(let type, let values) = self, type != .string, type != .array, type != .bool else { return nil }
-        return values.map { Float($0.double!) }
+        let floats = values.compactMap { $0.double.map(Float.init) }
+        return floats.count == values.count ? floats : nil
     }
 }

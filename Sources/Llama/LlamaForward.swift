@@ -4,6 +4,10 @@ import Tensors
 public struct ForwardError: Error, CustomStringConvertible, Sendable {
     /// What is wrong with the input.
     public let message: String
+
+    /// An error with its explanation.
+    public init(message: String) { self.message = message }
+
     public var description: String { message }
 }
 

@@ -27,8 +27,8 @@ public final class LlamaModel: Sendable {
     /// Output layer `vocab × hidden`; nil when tied to the embedding.
     public let lmHead: [Float]?
     /// RoPE tables for every position up to `maxPositionEmbeddings` (cos, sin; `position × headDim/2`).
-    let ropeCos: [Float]
-    let ropeSin: [Float]
+    public let ropeCos: [Float]
+    public let ropeSin: [Float]
     /// How many positions the RoPE tables cover.
     public let ropePositions: Int
 

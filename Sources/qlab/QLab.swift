@@ -8,6 +8,8 @@ struct QLab: ParsableCommand {
         abstract: "QLoRA experiments: quantize, train and compare on one machine.",
         subcommands: [
             QuantizeCommand.self,
+            TrainCommand.self,
+            EloCommand.self,
         ]
     )
 }

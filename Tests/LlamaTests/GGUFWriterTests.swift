@@ -81,10 +81,14 @@ enum GGUFSyntheticModel {
         return writer
     }
 
-    static func write(_ writer: GGUFWriter, name: String = "model.gguf") throws -> String {
-        let path = try GGUFTestPaths.temporaryDirectory().appendingPathComponent(name).path
+    /// Writes `writer` to a temporary file (through the writer's own atomic write), opens it, and removes the
+    /// file again: the mapping keeps the data readable.
+    static func open(_ writer: GGUFWriter) throws -> GGUFFile {
+        let directory = try GGUFTestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("model.gguf").path
         try writer.write(to: path)
-        return path
+        return try GGUFFile(path: path)
     }
 }
 
@@ -115,9 +119,7 @@ struct GGUFWriterTests {
         q8 += q8
         try writer.add("q8", dimensions: [32, 2], type: .q8_0, bytes: q8)
         try writer.add("scalar", dimensions: [], type: .f32, bytes: [0, 0, 0x80, 0x3F])
-        let path = try GGUFSyntheticModel.write(writer)
-
-        let file = try GGUFFile(path: path)
+        let file = try GGUFSyntheticModel.open(writer)
         #expect(file.version == 3)
         #expect(file.alignment == alignment)
         #expect(file.dataOffset % alignment == 0)
@@ -151,7 +153,7 @@ struct GGUFWriterTests {
     @Test func unsupportedTypeNamesTensorAndType() throws {
         var writer = try GGUFWriter()
         try writer.add("blk.0.weird", dimensions: [256], type: .q2_K, bytes: [UInt8](repeating: 0, count: 84))
-        let file = try GGUFFile(path: try GGUFSyntheticModel.write(writer))
+        let file = try GGUFSyntheticModel.open(writer)
         do {
             _ = try file.floats("blk.0.weird")
             Issue.record("Q2_K dequantized")

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Backward passes of the element-wise and row-wise kernels, in a fixed order (bit-reproducible).
+extension Kernels {
+    /// RMSNorm backward for `y = w · x · r`, `r = 1/√(mean(x²)+eps)`: writes (or adds, with `accumulate`) `dx`.
+    ///
+    /// `dx_j = r·w_j·dy_j − x_j · r³/d · Σ_i w_i·dy_i·x_i`. When `weightGradient` is given, adds `Σ_rows dy·x·r` to it.
+    @inlinable
+    public static func rmsNormBackward(rows: Int, dim: Int, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                       inverseRMS: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                       dx: UnsafeMutablePointer<Float>, accumulate: Bool,
+                                       weightGradient: UnsafeMutablePointer<Float>? = nil) {
+        for r in 0..<rows {
+            let xr = x + r * dim, dyr = dy + r * dim, dxr = dx + r * dim
+            let inv = inverseRMS[r]
+            var dot: Float = 0
+            for i in 0..<dim { dot += weight[i] * dyr[i] * xr[i] }
+            let coefficient = dot * inv * inv * inv / Float(dim)
+            if accumulate {
+                for i in 0..<dim { dxr[i] += inv * weight[i] * dyr[i] - xr[i] * coefficient }
+            } else {
+                for i in 0..<dim { dxr[i] = inv * weight[i] * dyr[i] - xr[i] * coefficient }
+            }
+            if let weightGradient {
+                for i in 0..<dim { weightGradient[i] += dyr[i] * xr[i] * inv }
+            }
+        }
+    }
+
+    /// SwiGLU backward for `out = silu(gate) · up`: writes `dGate` and `dUp` from `dOut`.
+    @inlinable
+    public static func swigluBackward(count: Int, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
+                                      dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let g = gate[i]
+            let s = 1 / (1 + expf(-g))
+            let silu = g * s
+            dUp[i] = dOut[i] * silu
+            dGate[i] = dOut[i] * up[i] * (s * (1 + g * (1 - s)))
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Llama
+import Tensors
+
+/// The backward pass of grouped-query causal attention, recomputing the attention weights per head
+/// instead of storing them (they would take batch × heads × T² floats per layer).
+enum AttentionBackward {
+    /// Given q, k, v (after RoPE) and dOut, writes dq and accumulates dk, dv (zeroed by the caller).
+    static func run(batch: Int, sequence: Int, heads: Int, kvHeads: Int, headDim: Int,
+                    q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                    keyMask: UnsafePointer<Int32>?, dOut: UnsafePointer<Float>,
+                    dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
+                    p: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>) {
+        let t = sequence
+        let qW = heads * headDim, kvW = kvHeads * headDim
+        let group = heads / kvHeads
+        let scale = 1 / Float(headDim).squareRoot()
+        for b in 0..<batch {
+            for h in 0..<heads {
+                let kvh = h / group
+                let qb = q + b * t * qW + h * headDim
+                let kb = k + b * t * kvW + kvh * headDim
+                let vb = v + b * t * kvW + kvh * headDim
+                let dob = dOut + b * t * qW + h * headDim
+                // P = softmax(scale · q kᵀ + mask), as in the forward pass.
+                BLAS.sgemm(transposeA: false, transposeB: true, m: t, n: t, k: headDim, alpha: scale,
+                           a: qb, lda: qW, b: kb, ldb: kvW, c: p, ldc: t)
+                for i in 0..<t {
+                    let row = p + i * t
+                    for j in (i + 1)..<max(i + 1, t) { row[j] = -.infinity }
+                    if let keyMask {
+                        let m = keyMask + b * t
+                        for j in 0...i where m[j] == 0 { row[j] = -.infinity }
+                    }
+                    Kernels.softmax(row, count: t)
+                }
+                // dP = dO · vᵀ; dV += Pᵀ · dO.
+                BLAS.sgemm(transposeA: false, transposeB: true, m: t, n: t, k: headDim,
+                           a: dob, lda: qW, b: vb, ldb: kvW, c: dp, ldc: t)
+                BLAS.sgemm(transposeA: true, transposeB: false, m: t, n: headDim, k: t,
+                           a: p, lda: t, b: dob, ldb: qW, beta: 1, c: dv + b * t * kvW + kvh * headDim, ldc: kvW)
+                // dS = P ⊙ (dP − rowsum(dP ⊙ P)), in place in dp.
+                for i in 0..<t {
+                    let pr = p + i * t, dr = dp + i * t
+                    var dot: Float = 0
+                    for j in 0..<t { dot += pr[j] * dr[j] }
+                    for j in 0..<t { dr[j] = pr[j] * (dr[j] - dot) }
+                }
+                // dQ = scale · dS · k; dK += scale · dSᵀ · q.
+                BLAS.sgemm(transposeA: false, transposeB: false, m: t, n: headDim, k: t, alpha: scale,
+                           a: dp, lda: t, b: kb, ldb: kvW, c: dq + b * t * qW + h * headDim, ldc: qW)
+                BLAS.sgemm(transposeA: true, transposeB: false, m: t, n: headDim, k: t, alpha: scale,
+                           a: dp, lda: t, b: qb, ldb: qW, beta: 1, c: dk + b * t * kvW + kvh * headDim, ldc: kvW)
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Tensors
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The output layer and the loss together: logits are formed only for positions that carry a label, a
+/// chunk of rows at a time, so a 49k vocabulary never needs a `tokens × vocab` buffer.
+struct CrossEntropyHead {
+    /// Rows of logits formed at once.
+    static let chunk = 64
+
+    let vocab: Int
+    let dim: Int
+    let hidden: FloatBuffer      // gathered rows, chunk × dim
+    let logits: FloatBuffer      // chunk × vocab
+    let dHidden: FloatBuffer     // chunk × dim
+
+    init(vocab: Int, dim: Int) {
+        self.vocab = vocab
+        self.dim = dim
+        hidden = FloatBuffer(count: Self.chunk * dim)
+        logits = FloatBuffer(count: Self.chunk * vocab)
+        dHidden = FloatBuffer(count: Self.chunk * dim)
+    }
+
+    /// The (row, target) pairs that carry a loss: position t predicts the label at t + 1 (the one-position
+    /// shift of causal language modelling); -100 is ignored.
+    static func targets(labels: [Int], batch: Int, sequence: Int) -> [(row: Int, target: Int)] {
+        var result: [(Int, Int)] = []
+        for b in 0..<batch {
+            for t in 0..<(sequence - 1) {
+                let label = labels[b * sequence + t + 1]
+                if label != -100 { result.append((b * sequence + t, label)) }
+            }
+        }
+        return result
+    }
+
+    /// Sums the cross-entropy over `targets` and writes `dH` (zeroed here) for the mean loss over `normalizer` tokens.
+    /// `h` is the final-norm output, `weights` the output layer (`vocab × dim`).
+    func lossAndGradient(h: UnsafePointer<Float>, rows: Int, weights: UnsafePointer<Float>, targets: [(row: Int, target: Int)],
+                         normalizer: Int, dH: UnsafeMutablePointer<Float>, computeGradient: Bool = true) -> Double {
+        dH.update(repeating: 0, count: rows * dim)
+        var total = 0.0
+        let scale = 1 / Float(normalizer)
+        var start = 0
+        while start < targets.count {
+            let end = min(targets.count, start + Self.chunk)
+            let c = end - start
+            for i in 0..<c { (hidden.pointer + i * dim).update(from: h + targets[start + i].row * dim, count: dim) }
+            BLAS.sgemm(transposeA: false, transposeB: true, m: c, n: vocab, k: dim,
+                       a: hidden.pointer, lda: dim, b: weights, ldb: dim, c: logits.pointer, ldc: vocab)
+            for i in 0..<c {
+                let row = logits.pointer + i * vocab
+                let target = targets[start + i].target
+                var maximum = -Float.infinity
+                for j in 0..<vocab { maximum = max(maximum, row[j]) }
+                let targetLogit = row[target]
+                var sum: Float = 0
+                for j in 0..<vocab {
+                    let e = expf(row[j] - maximum)
+                    row[j] = e
+                    sum += e
+                }
+                // loss = log Σ e^(z − max) − (z_target − max)
+                total += Double(logf(sum) - (targetLogit - maximum))
+                if computeGradient {
+                    let inv = scale / sum
+                    for j in 0..<vocab { row[j] *= inv }
+                    row[target] -= scale
+                }
+            }
+            if computeGradient {
+                BLAS.sgemm(transposeA: false, transposeB: false, m: c, n: dim, k: vocab,
+                           a: logits.pointer, lda: vocab, b: weights, ldb: dim, c: dHidden.pointer, ldc: dim)
+                for i in 0..<c {
+                    let dst = dH + targets[start + i].row * dim, src = dHidden.pointer + i * dim
+                    for j in 0..<dim { dst[j] += src[j] }
+                }
+            }
+            start = end
+        }
+        return total
+    }
+}

@@ -1,0 +1,54 @@
+/// One optimizer step as `steps.jsonl` records it (one JSON object a line; gnuplot-friendly keys).
+public struct StepRecord: Codable, Sendable, Equatable {
+    /// 1-based optimizer step.
+    public var step: Int
+    /// Mean loss over the step's label tokens, before the step's update.
+    public var loss: Double
+    /// Global gradient norm before clipping.
+    public var gradNorm: Double
+    /// Learning rate used for the update.
+    public var lr: Double
+    /// Tokens (not padding) processed in this step.
+    public var tokens: Int
+    /// Wall-clock seconds of this step.
+    public var seconds: Double
+    /// Tokens per second of this step.
+    public var tokensPerSecond: Double
+    /// Resident memory after the step, MiB.
+    public var rssMiB: Double
+
+    enum CodingKeys: String, CodingKey {
+        case step, loss, lr, tokens, seconds
+        case gradNorm = "grad_norm"
+        case tokensPerSecond = "tokens_per_second"
+        case rssMiB = "rss_mib"
+    }
+}
+
+/// How a training run ended.
+public enum TrainingStatus: String, Codable, Sendable {
+    /// All steps ran.
+    case completed
+    /// The loss or the gradient became NaN or infinite; the run stopped before applying it.
+    case diverged
+}
+
+/// The end of a run, as `summary.json` records it.
+public struct TrainingSummary: Codable, Sendable, Equatable {
+    /// How it ended.
+    public var status: TrainingStatus
+    /// Why, in words.
+    public var reason: String
+    /// Steps completed.
+    public var steps: Int
+    /// Loss of the last step.
+    public var finalLoss: Double?
+    /// Tokens per second over the steps of this process (not counting resumed ones).
+    public var tokensPerSecond: Double
+    /// Peak resident memory, MiB.
+    public var peakRSSMiB: Double
+    /// The step the run resumed from, if it did.
+    public var resumedFrom: Int?
+    /// Where the final adapter is.
+    public var adapterDirectory: String?
+}

@@ -1,0 +1,239 @@
+import ExperimentSpec
+import Foundation
+import Llama
+import Tensors
+
+/// A training run: steps of forward, backward, clipping and AdamW over LoRA adapters, with a step log,
+/// atomic checkpoints, and resumption that ends bit-identical to an uninterrupted run.
+///
+/// The run directory holds `steps.jsonl` (and the same as columns in `steps.tsv`), `checkpoints/step-NNNNNN/` (adapter, optimizer state,
+/// `trainer_state.json`), `adapter/` (the final PEFT adapter) and `summary.json`.
+public final class Trainer: @unchecked Sendable {
+    /// The configuration.
+    public let config: TrainingConfig
+    /// The frozen model.
+    public let model: LlamaModel
+    /// Where everything is written.
+    public let directory: String
+    /// Name of the base model, written into the adapter's configuration.
+    public let baseModelName: String
+    let batches: any BatchSource
+    let parameters: LoRAParameters
+    let graph: TrainingGraph
+    let optimizer: AdamWOptimizer
+    let schedule: LearningRateSchedule
+
+    /// Checkpoints kept on disk (older ones are removed once a newer one is complete).
+    public var keepCheckpoints = 2
+
+    /// Prepares a run of `config` on `model` from `initialAdapter`, reading `batches`, writing into `directory`.
+    public init(config: TrainingConfig, model: LlamaModel, initialAdapter: LoRAAdapter, batches: any BatchSource,
+                directory: String, baseModelName: String) throws {
+        guard config.steps >= 1 else { throw TrainingError.invalidSetting("steps must be at least 1") }
+        guard config.gradientAccumulation >= 1 else { throw TrainingError.invalidSetting("gradient accumulation must be at least 1") }
+        self.config = config
+        self.model = model
+        self.directory = directory
+        self.baseModelName = baseModelName
+        self.batches = batches
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        parameters = LoRAParameters(adapter: initialAdapter, config: model.config)
+        let shape = batches.maximumShape
+        graph = TrainingGraph(model: model, parameters: parameters, batch: shape.batch, sequence: shape.sequence,
+                              checkpointing: config.gradientCheckpointing)
+        optimizer = try AdamWOptimizer(settings: config.optimizer, count: parameters.count, tensors: parameters.tensorRanges,
+                                       pagedDirectory: directory)
+        schedule = LearningRateSchedule(config.schedule, peak: config.optimizer.learningRate, totalSteps: config.steps)
+    }
+
+    var stepsPath: String { directory + "/steps.jsonl" }
+    var tablePath: String { directory + "/steps.tsv" }
+
+    /// A `steps.tsv` line: the step log as columns gnuplot reads as they are.
+    static func tableLine(_ r: StepRecord) -> String {
+        String(format: "%d\t%.6f\t%.6e\t%.6f\t%d\t%.4f\n", r.step, r.loss, r.lr, r.gradNorm, r.tokens, r.seconds)
+    }
+    static let tableHeader = "# step\tloss\tlr\tgrad_norm\ttokens\tseconds\n"
+
+    var checkpointsPath: String { directory + "/checkpoints" }
+
+    /// Key of the dropout masks of one micro-batch: a function of the seed, step and micro-batch only.
+    func dropoutKey(step: Int, micro: Int) -> UInt64 {
+        var stream = SeededGenerator(seed: config.seed).substream(UInt64(step) &* 1_000_003 &+ UInt64(micro))
+        return stream.next()
+    }
+
+    /// Runs (or resumes) to `config.steps`; `onStep` sees each step's record as it is written.
+    /// `stopAfter` ends the process's work after that step without a final checkpoint or adapter, as a kill
+    /// would (tests and time-limited workers use it); the returned summary then says so.
+    public func run(stopAfter: Int? = nil, onStep: (StepRecord) -> Void = { _ in }) throws -> TrainingSummary {
+        let resumed = try resumeIfPossible()
+        var step = resumed ?? 0
+        if resumed == nil {
+            try Data().write(to: URL(fileURLWithPath: stepsPath))
+            try Data(Self.tableHeader.utf8).write(to: URL(fileURLWithPath: tablePath))
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: stepsPath))
+        let table = try FileHandle(forWritingTo: URL(fileURLWithPath: tablePath))
+        defer { try? log.close(); try? table.close() }
+        try log.seekToEnd()
+        try table.seekToEnd()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var lastLoss: Double? = nil
+        var tokensThisProcess = 0
+        var secondsThisProcess = 0.0
+        var status = TrainingStatus.completed
+        var reason = "all \(config.steps) steps ran"
+
+        while step < config.steps {
+            let started = Date()
+            parameters.gradients.zero()
+            var micro: [Batch] = []
+            for m in 0..<config.gradientAccumulation { micro.append(try batches.batch(step: step, micro: m)) }
+            let normalizer = micro.reduce(0) { $0 + TrainingGraph.labelTokens($1) }
+            guard normalizer > 0 else {
+                throw TrainingError.invalidSetting("step \(step + 1) has no label tokens to learn from (every label is -100)")
+            }
+            var lossSum = 0.0
+            for (m, b) in micro.enumerated() {
+                lossSum += try graph.accumulateGradients(b, normalizer: normalizer, dropoutKey: dropoutKey(step: step, micro: m)).lossSum
+            }
+            let loss = lossSum / Double(normalizer)
+            let norm = GradientClipping.clip(parameters.gradients.pointer, count: parameters.count, maxNorm: config.optimizer.maxGradNorm)
+            guard loss.isFinite, norm.isFinite else {
+                status = .diverged
+                reason = "step \(step + 1): \(loss.isFinite ? "gradient norm" : "loss") is \(loss.isFinite ? norm : loss); stopped before applying it"
+                break
+            }
+            let lr = schedule.rate(at: step)
+            optimizer.update(parameters: parameters.values.pointer, gradients: parameters.gradients.pointer, lr: lr)
+            step += 1
+            let seconds = Date().timeIntervalSince(started)
+            let tokens = micro.reduce(0) { $0 + $1.tokenCount }
+            tokensThisProcess += tokens
+            secondsThisProcess += seconds
+            let record = StepRecord(step: step, loss: loss, gradNorm: norm, lr: lr, tokens: tokens, seconds: seconds,
+                                    tokensPerSecond: Double(tokens) / max(seconds, 1e-9), rssMiB: ProcessMemory.residentMiB())
+            try log.write(contentsOf: try encoder.encode(record) + Data("\n".utf8))
+            try table.write(contentsOf: Data(Self.tableLine(record).utf8))
+            lastLoss = loss
+            onStep(record)
+            if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) || step == config.steps {
+                try log.synchronize()
+                try writeCheckpoint(step: step)
+            }
+            if let stopAfter, step >= stopAfter, step < config.steps {
+                return TrainingSummary(status: .completed, reason: "stopped after step \(step) of \(config.steps)", steps: step,
+                                       finalLoss: lastLoss, tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
+                                       peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: nil)
+            }
+        }
+        let adapterDirectory = directory + "/adapter"
+        try parameters.adapter().save(directory: adapterDirectory, baseModel: baseModelName, config: model.config)
+        let summary = TrainingSummary(status: status, reason: reason, steps: step, finalLoss: lastLoss,
+                                      tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
+                                      peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: adapterDirectory)
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(Array(try pretty.encode(summary)), to: directory + "/summary.json")
+        return summary
+    }
+
+    /// The state a checkpoint records besides tensors.
+    struct TrainerState: Codable {
+        var step: Int
+        var seed: UInt64
+        var optimizerStep: Int
+        var parameterCount: Int
+    }
+
+    /// Writes `checkpoints/step-NNNNNN/` atomically: into a temporary folder, renamed when complete.
+    func writeCheckpoint(step: Int) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: checkpointsPath, withIntermediateDirectories: true)
+        let name = String(format: "step-%06d", step)
+        let final = checkpointsPath + "/" + name
+        let temporary = checkpointsPath + "/." + name + ".tmp"
+        try? fm.removeItem(atPath: temporary)
+        try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        try parameters.adapter().save(directory: temporary + "/adapter", baseModel: baseModelName, config: model.config)
+        try SafeTensorsWriter.write([("values", .float32(parameters.values.array, shape: [parameters.count]))] + optimizer.stateTensors(),
+                                    to: temporary + "/state.safetensors")
+        let state = TrainerState(step: step, seed: config.seed, optimizerStep: optimizer.step, parameterCount: parameters.count)
+        try AtomicFile.write(Array(try JSONEncoder().encode(state)), to: temporary + "/trainer_state.json")
+        try? fm.removeItem(atPath: final)
+        try fm.moveItem(atPath: temporary, toPath: final)
+        let old = try fm.contentsOfDirectory(atPath: checkpointsPath).filter { $0.hasPrefix("step-") }.sorted().dropLast(keepCheckpoints)
+        for o in old { try? fm.removeItem(atPath: checkpointsPath + "/" + o) }
+    }
+
+    /// The newest complete checkpoint's step, or nil.
+    public static func latestCheckpoint(in directory: String) -> (step: Int, path: String)? {
+        let dir = directory + "/checkpoints"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
+        let complete = names.filter { $0.hasPrefix("step-") && FileManager.default.fileExists(atPath: dir + "/" + $0 + "/trainer_state.json") }
+        guard let last = complete.sorted().last, let step = Int(last.dropFirst(5)) else { return nil }
+        return (step, dir + "/" + last)
+    }
+
+    /// Restores parameters, optimizer and step from the newest checkpoint, and cuts the step log back to it.
+    func resumeIfPossible() throws -> Int? {
+        guard let (step, path) = Self.latestCheckpoint(in: directory) else { return nil }
+        let state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/trainer_state.json")))
+        guard state.parameterCount == parameters.count, state.seed == config.seed else {
+            throw TrainingError.checkpointMismatch(path: path, reason: "it was written by a run with another configuration")
+        }
+        let file = try SafeTensorsFile(path: path + "/state.safetensors")
+        let values = try file.floats("values")
+        guard values.count == parameters.count else {
+            throw TrainingError.checkpointMismatch(path: path, reason: "holds \(values.count) parameters, the run has \(parameters.count)")
+        }
+        values.withUnsafeBufferPointer { parameters.values.pointer.update(from: $0.baseAddress!, count: values.count) }
+        try optimizer.restore(from: file)
+        // Keep the log's complete lines up to the checkpoint; later ones belong to work that is redone.
+        let text = (try? String(contentsOfFile: stepsPath, encoding: .utf8)) ?? ""
+        var kept: [Substring] = []
+        var rows = Self.tableHeader
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            guard let record = try? JSONDecoder().decode(StepRecord.self, from: Data(line.utf8)), record.step <= step else { continue }
+            kept.append(line)
+            rows += Self.tableLine(record)
+        }
+        try AtomicFile.write(Array((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8), to: stepsPath)
+        try AtomicFile.write(Array(rows.utf8), to: tablePath)
+        return step
+    }
+
+    /// Mean loss over every label token of `batches` (no dropout, no gradients).
+    public func evaluate(_ batches: [Batch]) throws -> (loss: Double, tokens: Int) {
+        var sum = 0.0, count = 0
+        for b in batches {
+            let r = try graph.evaluate(b)
+            sum += r.lossSum
+            count += r.labelTokens
+        }
+        return (count > 0 ? sum / Double(count) : .nan, count)
+    }
+
+    /// Number of trainable parameters.
+    public var parameterCount: Int { parameters.count }
+
+    /// The adapter as it is now.
+    public var adapter: LoRAAdapter { parameters.adapter() }
+}
+
+/// Why a run could not start or go on.
+public enum TrainingError: Error, CustomStringConvertible, Sendable {
+    /// A setting that cannot work.
+    case invalidSetting(String)
+    /// A checkpoint that does not belong to this run.
+    case checkpointMismatch(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidSetting(let s): s
+        case .checkpointMismatch(let path, let reason): "\(path): cannot resume from this checkpoint: \(reason)"
+        }
+    }
+}

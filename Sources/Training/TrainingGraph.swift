@@ -1,0 +1,325 @@
+import Llama
+import Tensors
+
+/// Forward and backward passes of a LLaMA model with LoRA adapters on a frozen (optionally 4-bit) base,
+/// for micro-batches of a fixed shape. Buffers are allocated once; a step allocates nothing large.
+///
+/// Frozen layers receive no gradient: only the input gradient flows through them (dequantized per use),
+/// and only A and B accumulate gradients. With gradient checkpointing, only each block's input is kept
+/// and the block is recomputed during the backward pass — memory changes, results do not.
+public final class TrainingGraph: @unchecked Sendable {
+    /// The frozen model.
+    public let model: LlamaModel
+    /// The trainable adapters.
+    public let parameters: LoRAParameters
+    /// Whether blocks are recomputed in the backward pass.
+    public let checkpointing: Bool
+    /// Largest micro-batch the buffers hold: sequences × tokens.
+    public let maxBatch: Int
+    public let maxSequence: Int
+    /// The shape of the micro-batch being processed (set by each call; at most the maxima).
+    private(set) var batch: Int
+    private(set) var sequence: Int
+    private(set) var n: Int
+    let acts: [LayerActivations]
+    let savedInputs: [FloatBuffer]
+    let x, recompute, hFinal, invFinal, dx, dh, dAttn, dq, dk, dv, dAct, dGate, dUp, p, dp, dxa, temp: FloatBuffer
+    let scratch = Scratch()
+    let head: CrossEntropyHead
+    var mask32: [Int32]
+
+    /// Buffers for micro-batches of up to `batch × sequence` tokens.
+    public init(model: LlamaModel, parameters: LoRAParameters, batch: Int, sequence: Int, checkpointing: Bool) {
+        self.model = model
+        self.parameters = parameters
+        self.checkpointing = checkpointing
+        self.batch = batch
+        self.sequence = sequence
+        maxBatch = batch
+        maxSequence = sequence
+        let c = model.config
+        n = batch * sequence
+        let layers = c.numHiddenLayers
+        acts = (0..<(checkpointing ? 1 : layers)).map { LayerActivations(config: c, rows: batch * sequence, parameters: parameters, layer: $0) }
+        savedInputs = checkpointing ? (0..<layers).map { _ in FloatBuffer(count: batch * sequence * c.hiddenSize) } : []
+        let rows = batch * sequence
+        x = FloatBuffer(count: rows * c.hiddenSize)
+        recompute = FloatBuffer(count: checkpointing ? rows * c.hiddenSize : 0)
+        hFinal = FloatBuffer(count: rows * c.hiddenSize)
+        invFinal = FloatBuffer(count: rows)
+        dx = FloatBuffer(count: rows * c.hiddenSize)
+        dh = FloatBuffer(count: rows * c.hiddenSize)
+        dAttn = FloatBuffer(count: rows * c.queryWidth)
+        dq = FloatBuffer(count: rows * c.queryWidth)
+        dk = FloatBuffer(count: rows * c.keyValueWidth)
+        dv = FloatBuffer(count: rows * c.keyValueWidth)
+        dAct = FloatBuffer(count: rows * c.intermediateSize)
+        dGate = FloatBuffer(count: rows * c.intermediateSize)
+        dUp = FloatBuffer(count: rows * c.intermediateSize)
+        p = FloatBuffer(count: sequence * sequence)
+        dp = FloatBuffer(count: sequence * sequence)
+        dxa = FloatBuffer(count: rows * max(1, parameters.rank))
+        temp = FloatBuffer(count: parameters.dropout > 0 ? rows * max(c.hiddenSize, c.intermediateSize, c.queryWidth) : 0)
+        head = CrossEntropyHead(vocab: c.vocabSize, dim: c.hiddenSize)
+        mask32 = [Int32](repeating: 1, count: rows)
+        // Checkpointed blocks share one activation set whose LoRA buffers must fit every layer.
+        if checkpointing {
+            for l in 1..<max(1, layers) {
+                for (p, slot) in parameters.slots[l] where acts[0].xa[p] == nil {
+                    acts[0].xa[p] = FloatBuffer(count: rows * parameters.rank)
+                    if parameters.dropout > 0 {
+                        acts[0].loraInput[p] = FloatBuffer(count: rows * slot.inFeatures)
+                        acts[0].dropoutScale[p] = FloatBuffer(count: rows * slot.inFeatures)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs forward and backward on one micro-batch, adding to `parameters.gradients`.
+    ///
+    /// The loss is a mean over `normalizer` label tokens (all micro-batches of the optimizer step together);
+    /// returns the summed token losses of this micro-batch and how many label tokens it had.
+    /// `dropoutKey` selects the dropout masks (derive it from the seed, step and micro-batch).
+    public func accumulateGradients(tokens: [Int], attentionMask: [Int], labels: [Int], normalizer: Int,
+                                    dropoutKey: UInt64) throws -> (lossSum: Double, labelTokens: Int) {
+        try forward(tokens: tokens, attentionMask: attentionMask, training: true, dropoutKey: dropoutKey)
+        let targets = CrossEntropyHead.targets(labels: labels, batch: batch, sequence: sequence)
+        let c = model.config
+        let loss = model.outputWeights.withUnsafeBufferPointer { w in
+            head.lossAndGradient(h: hFinal.pointer, rows: n, weights: w.baseAddress!, targets: targets,
+                                 normalizer: max(1, normalizer), dH: dh.pointer)
+        }
+        model.finalNorm.withUnsafeBufferPointer { w in
+            Kernels.rmsNormBackward(rows: n, dim: c.hiddenSize, x: x.pointer, weight: w.baseAddress!, inverseRMS: invFinal.pointer,
+                                    dy: dh.pointer, dx: dx.pointer, accumulate: false)
+        }
+        for l in stride(from: c.numHiddenLayers - 1, through: 0, by: -1) {
+            let a: LayerActivations
+            if checkpointing {
+                recompute.pointer.update(from: savedInputs[l].pointer, count: n * c.hiddenSize)
+                forwardLayer(l, acts[0], residual: recompute, dropoutKey: dropoutKey)
+                a = acts[0]
+            } else {
+                a = acts[l]
+            }
+            backwardLayer(l, a)
+        }
+        return (loss, targets.count)
+    }
+
+    /// `accumulateGradients` for a collated batch of any shape within the buffers.
+    public func accumulateGradients(_ b: Batch, normalizer: Int, dropoutKey: UInt64) throws -> (lossSum: Double, labelTokens: Int) {
+        try setShape(batch: b.batchSize, sequence: b.sequenceLength)
+        return try accumulateGradients(tokens: b.inputIDs, attentionMask: b.attentionMask, labels: b.labels,
+                                       normalizer: normalizer, dropoutKey: dropoutKey)
+    }
+
+    /// `evaluate` for a collated batch.
+    public func evaluate(_ b: Batch) throws -> (lossSum: Double, labelTokens: Int) {
+        try setShape(batch: b.batchSize, sequence: b.sequenceLength)
+        return try evaluate(tokens: b.inputIDs, attentionMask: b.attentionMask, labels: b.labels)
+    }
+
+    /// Label tokens that carry a loss in `b` (after the one-position shift).
+    public static func labelTokens(_ b: Batch) -> Int {
+        CrossEntropyHead.targets(labels: b.labels, batch: b.batchSize, sequence: b.sequenceLength).count
+    }
+
+    /// The summed token loss and label-token count of one micro-batch, without gradients or dropout.
+    public func evaluate(tokens: [Int], attentionMask: [Int], labels: [Int]) throws -> (lossSum: Double, labelTokens: Int) {
+        try forward(tokens: tokens, attentionMask: attentionMask, training: false, dropoutKey: 0)
+        let targets = CrossEntropyHead.targets(labels: labels, batch: batch, sequence: sequence)
+        let loss = model.outputWeights.withUnsafeBufferPointer { w in
+            head.lossAndGradient(h: hFinal.pointer, rows: n, weights: w.baseAddress!, targets: targets,
+                                 normalizer: 1, dH: dh.pointer, computeGradient: false)
+        }
+        return (loss, targets.count)
+    }
+
+    /// Sets the shape of the next micro-batch.
+    public func setShape(batch: Int, sequence: Int) throws {
+        guard batch >= 1, sequence >= 1, batch <= maxBatch, sequence <= maxSequence else {
+            throw ForwardError(message: "micro-batch \(batch) × \(sequence) exceeds the buffers (\(maxBatch) × \(maxSequence))")
+        }
+        self.batch = batch
+        self.sequence = sequence
+        n = batch * sequence
+    }
+
+    private func forward(tokens: [Int], attentionMask: [Int], training: Bool, dropoutKey: UInt64) throws {
+        let c = model.config
+        guard tokens.count == n, attentionMask.count == n else {
+            throw ForwardError(message: "a micro-batch must hold \(batch) × \(sequence) tokens and mask entries")
+        }
+        guard sequence <= model.ropePositions else {
+            throw ForwardError(message: "sequence length \(sequence) exceeds max_position_embeddings \(model.ropePositions)")
+        }
+        if let bad = tokens.first(where: { $0 < 0 || $0 >= c.vocabSize }) {
+            throw ForwardError(message: "token id \(bad) is outside the vocabulary (0..<\(c.vocabSize))")
+        }
+        for i in 0..<n { mask32[i] = attentionMask[i] != 0 ? 1 : 0 }
+        let d = c.hiddenSize
+        model.embedding.withUnsafeBufferPointer { e in
+            for (i, t) in tokens.enumerated() { (x.pointer + i * d).update(from: e.baseAddress! + t * d, count: d) }
+        }
+        for l in 0..<c.numHiddenLayers {
+            if checkpointing || !training {
+                if checkpointing && training { savedInputs[l].pointer.update(from: x.pointer, count: n * d) }
+                forwardLayer(l, acts[0], residual: x, dropoutKey: training ? dropoutKey : nil)
+            } else {
+                forwardLayer(l, acts[l], residual: x, dropoutKey: dropoutKey)
+            }
+        }
+        model.finalNorm.withUnsafeBufferPointer {
+            Kernels.rmsNorm(rows: n, dim: d, x: x.pointer, weight: $0.baseAddress!, eps: Float(c.rmsNormEps),
+                            out: hFinal.pointer, inverseRMS: invFinal.pointer)
+        }
+    }
+
+    /// One block forward; `residual` goes in as the block's input and comes out as its output.
+    private func forwardLayer(_ l: Int, _ a: LayerActivations, residual: FloatBuffer, dropoutKey: UInt64?) {
+        let c = model.config
+        let layer = model.layers[l]
+        let d = c.hiddenSize, qW = c.queryWidth, kvW = c.keyValueWidth
+        let eps = Float(c.rmsNormEps)
+        a.xIn.pointer.update(from: residual.pointer, count: n * d)
+        layer.inputNorm.withUnsafeBufferPointer {
+            Kernels.rmsNorm(rows: n, dim: d, x: residual.pointer, weight: $0.baseAddress!, eps: eps, out: a.h1.pointer, inverseRMS: a.inv1.pointer)
+        }
+        project(l, .q, a.h1, a.q, a, dropoutKey: dropoutKey)
+        project(l, .k, a.h1, a.k, a, dropoutKey: dropoutKey)
+        project(l, .v, a.h1, a.v, a, dropoutKey: dropoutKey)
+        let half = c.headDim / 2
+        model.ropeCos.withUnsafeBufferPointer { cosT in
+            model.ropeSin.withUnsafeBufferPointer { sinT in
+                for r in 0..<n {
+                    let pos = r % sequence
+                    let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
+                    Kernels.rope(a.q.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp)
+                    Kernels.rope(a.k.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp)
+                }
+            }
+        }
+        mask32.withUnsafeBufferPointer { m in
+            Attention.forward(batch: batch, queries: sequence, keys: sequence, offset: 0,
+                              heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: c.headDim,
+                              q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, kvBatchStride: sequence * kvW,
+                              keyMask: m.baseAddress!, out: a.attn.pointer, scores: p.pointer)
+        }
+        project(l, .o, a.attn, residual, a, accumulate: true, dropoutKey: dropoutKey)
+        a.xMid.pointer.update(from: residual.pointer, count: n * d)
+        layer.postAttentionNorm.withUnsafeBufferPointer {
+            Kernels.rmsNorm(rows: n, dim: d, x: residual.pointer, weight: $0.baseAddress!, eps: eps, out: a.h2.pointer, inverseRMS: a.inv2.pointer)
+        }
+        project(l, .gate, a.h2, a.gate, a, dropoutKey: dropoutKey)
+        project(l, .up, a.h2, a.up, a, dropoutKey: dropoutKey)
+        Kernels.swiglu(count: n * c.intermediateSize, gate: a.gate.pointer, up: a.up.pointer, out: a.act.pointer)
+        project(l, .down, a.act, residual, a, accumulate: true, dropoutKey: dropoutKey)
+    }
+
+    /// A frozen projection plus its LoRA branch: `out (+)= in·Wᵀ + scaling · (dropout(in)·Aᵀ)·Bᵀ`.
+    private func project(_ l: Int, _ proj: Projection, _ input: FloatBuffer, _ output: FloatBuffer, _ a: LayerActivations,
+                         accumulate: Bool = false, dropoutKey: UInt64?) {
+        let linear = model.layers[l][proj]
+        linear.forward(x: input.pointer, rows: n, y: output.pointer, accumulate: accumulate, scratch: scratch)
+        guard let slot = parameters.slots[l][proj], let xa = a.xa[proj] else { return }
+        let r = parameters.rank
+        var loraIn = UnsafePointer(input.pointer)
+        if parameters.dropout > 0, let key = dropoutKey, let dropped = a.loraInput[proj], let scale = a.dropoutScale[proj] {
+            let keep = 1 / (1 - parameters.dropout)
+            var rng = SeededGenerator(seed: key).substream(UInt64(l * 16 + Projection.allCases.firstIndex(of: proj)!))
+            let count = n * slot.inFeatures
+            for i in 0..<count {
+                let s: Float = rng.nextUniform() < parameters.dropout ? 0 : keep
+                scale.pointer[i] = s
+                dropped.pointer[i] = input.pointer[i] * s
+            }
+            loraIn = UnsafePointer(dropped.pointer)
+        } else if parameters.dropout > 0, let scale = a.dropoutScale[proj], let dropped = a.loraInput[proj] {
+            // Evaluation: no dropout, but the backward bookkeeping stays consistent.
+            scale.pointer.update(repeating: 1, count: n * slot.inFeatures)
+            dropped.pointer.update(from: input.pointer, count: n * slot.inFeatures)
+        }
+        let v = parameters.values.pointer
+        BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: r, k: slot.inFeatures,
+                   a: loraIn, lda: slot.inFeatures, b: v + slot.a, ldb: slot.inFeatures, c: xa.pointer, ldc: r)
+        BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: slot.outFeatures, k: r, alpha: parameters.scaling,
+                   a: xa.pointer, lda: r, b: v + slot.b, ldb: r, beta: 1, c: output.pointer, ldc: slot.outFeatures)
+    }
+
+    /// Backward of `project`: `dX (+)= dY·W` through the frozen weight, plus the LoRA branch, whose A and B
+    /// gradients are accumulated.
+    private func projectBackward(_ l: Int, _ proj: Projection, input: FloatBuffer, dY: FloatBuffer, dX: FloatBuffer,
+                                 accumulate: Bool, _ a: LayerActivations) {
+        let linear = model.layers[l][proj]
+        linear.backwardInput(dy: dY.pointer, rows: n, dx: dX.pointer, accumulate: accumulate, scratch: scratch)
+        guard let slot = parameters.slots[l][proj], let xa = a.xa[proj] else { return }
+        let r = parameters.rank, s = parameters.scaling
+        let v = parameters.values.pointer, g = parameters.gradients.pointer
+        let loraIn = parameters.dropout > 0 ? (a.loraInput[proj]?.pointer ?? input.pointer) : input.pointer
+        // dB += s · dYᵀ · xa
+        BLAS.sgemm(transposeA: true, transposeB: false, m: slot.outFeatures, n: r, k: n, alpha: s,
+                   a: dY.pointer, lda: slot.outFeatures, b: xa.pointer, ldb: r, beta: 1, c: g + slot.b, ldc: r)
+        // d(xa) = s · dY · B
+        BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: r, k: slot.outFeatures, alpha: s,
+                   a: dY.pointer, lda: slot.outFeatures, b: v + slot.b, ldb: r, c: dxa.pointer, ldc: r)
+        // dA += d(xa)ᵀ · dropout(x)
+        BLAS.sgemm(transposeA: true, transposeB: false, m: r, n: slot.inFeatures, k: n,
+                   a: dxa.pointer, lda: r, b: loraIn, ldb: slot.inFeatures, beta: 1, c: g + slot.a, ldc: slot.inFeatures)
+        // dX += (d(xa) · A) ⊙ dropout scale
+        if parameters.dropout > 0, let scale = a.dropoutScale[proj] {
+            BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: slot.inFeatures, k: r,
+                       a: dxa.pointer, lda: r, b: v + slot.a, ldb: slot.inFeatures, c: temp.pointer, ldc: slot.inFeatures)
+            let count = n * slot.inFeatures
+            for i in 0..<count { dX.pointer[i] += temp.pointer[i] * scale.pointer[i] }
+        } else {
+            BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: slot.inFeatures, k: r,
+                       a: dxa.pointer, lda: r, b: v + slot.a, ldb: slot.inFeatures, beta: 1, c: dX.pointer, ldc: slot.inFeatures)
+        }
+    }
+
+    /// One block backward: `dx` holds the gradient of the block's output and leaves holding its input's.
+    private func backwardLayer(_ l: Int, _ a: LayerActivations) {
+        let c = model.config
+        let layer = model.layers[l]
+        let d = c.hiddenSize, qW = c.queryWidth, kvW = c.keyValueWidth
+        // MLP: out = xMid + down(silu(gate) · up)
+        projectBackward(l, .down, input: a.act, dY: dx, dX: dAct, accumulate: false, a)
+        Kernels.swigluBackward(count: n * c.intermediateSize, gate: a.gate.pointer, up: a.up.pointer, dOut: dAct.pointer,
+                               dGate: dGate.pointer, dUp: dUp.pointer)
+        projectBackward(l, .gate, input: a.h2, dY: dGate, dX: dh, accumulate: false, a)
+        projectBackward(l, .up, input: a.h2, dY: dUp, dX: dh, accumulate: true, a)
+        layer.postAttentionNorm.withUnsafeBufferPointer {
+            Kernels.rmsNormBackward(rows: n, dim: d, x: a.xMid.pointer, weight: $0.baseAddress!, inverseRMS: a.inv2.pointer,
+                                    dy: dh.pointer, dx: dx.pointer, accumulate: true)
+        }
+        // Attention: xMid = xIn + o(attention(q, k, v))
+        projectBackward(l, .o, input: a.attn, dY: dx, dX: dAttn, accumulate: false, a)
+        dk.zero()
+        dv.zero()
+        mask32.withUnsafeBufferPointer { m in
+            AttentionBackward.run(batch: batch, sequence: sequence, heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads,
+                                  headDim: c.headDim, q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, keyMask: m.baseAddress!,
+                                  dOut: dAttn.pointer, dq: dq.pointer, dk: dk.pointer, dv: dv.pointer, p: p.pointer, dp: dp.pointer)
+        }
+        let half = c.headDim / 2
+        model.ropeCos.withUnsafeBufferPointer { cosT in
+            model.ropeSin.withUnsafeBufferPointer { sinT in
+                for r in 0..<n {
+                    let pos = r % sequence
+                    let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
+                    Kernels.rope(dq.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: true)
+                    Kernels.rope(dk.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: true)
+                }
+            }
+        }
+        projectBackward(l, .q, input: a.h1, dY: dq, dX: dh, accumulate: false, a)
+        projectBackward(l, .k, input: a.h1, dY: dk, dX: dh, accumulate: true, a)
+        projectBackward(l, .v, input: a.h1, dY: dv, dX: dh, accumulate: true, a)
+        layer.inputNorm.withUnsafeBufferPointer {
+            Kernels.rmsNormBackward(rows: n, dim: d, x: a.xIn.pointer, weight: $0.baseAddress!, inverseRMS: a.inv1.pointer,
+                                    dy: dh.pointer, dx: dx.pointer, accumulate: true)
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import ArgumentParser
+import ExperimentSpec
+import Foundation
+import Llama
+import Tensors
+import Training
+
+/// `qlab train`: one training run outside a grid.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train LoRA adapters on a frozen 4-bit base model (one run, outside a grid).",
+        discussion: """
+            Settings come from --config (a TrainingConfig JSON file) when given, then from the flags, which win.
+            With --init-adapter the LoRA shape (r, lora_alpha, lora_dropout, target_modules, use_rslora) comes from \
+            its adapter_config.json. With --batches, pre-tokenized batches are replayed one per step (the layout \
+            of a reference run: stepNNN_input_ids, stepNNN_attention_mask, stepNNN_labels), so a run of another \
+            implementation can be reproduced step by step.
+
+            The output directory receives steps.jsonl (one JSON object per optimizer step), steps.tsv (the same \
+            columns for gnuplot), checkpoints/, adapter/ (PEFT layout) and summary.json. Running the same command \
+            again resumes from the newest checkpoint.
+            """
+    )
+
+    @Option(help: "Base model: a short name (smollm2-135m), a checkpoint directory or a .gguf file.")
+    var model: String = "smollm2-135m"
+
+    @Option(help: "Output directory.")
+    var out: String
+
+    @Option(help: "A TrainingConfig JSON file to start from.")
+    var config: String?
+
+    @Option(help: "Replay pre-tokenized batches from this safetensors file (one batch per step).")
+    var batches: String?
+
+    @Option(help: "Start from this PEFT adapter directory (its LoRA settings win over the flags).")
+    var initAdapter: String?
+
+    @Option(help: "Optimizer steps.") var steps: Int?
+    @Option(help: "Peak learning rate.") var lr: Double?
+    @Option(help: "Global gradient-norm clip (0: none).") var maxGradNorm: Double?
+    @Option(help: "Decoupled weight decay.") var weightDecay: Double?
+    @Option(help: "Adam beta1.") var beta1: Double?
+    @Option(help: "Adam beta2.") var beta2: Double?
+    @Option(help: "Adam epsilon.") var epsilon: Double?
+    @Option(help: "Schedule: constant, constant-with-warmup, linear or cosine.") var schedule: ScheduleKind?
+    @Option(help: "Warm-up steps.") var warmupSteps: Int?
+    @Option(help: "Optimizer: adamw, paged-adamw or adamw-8bit.") var optimizer: OptimizerKind?
+    @Option(help: "Frozen-weight storage: nf4, fp4, int4 or none.") var dtype: QuantizationKind?
+    @Flag(inversion: .prefixedNo, help: "Quantize the block constants again.") var doubleQuant: Bool?
+    @Option(help: "Quantization block size.") var blocksize: Int?
+    @Option(help: "LoRA rank r.") var rank: Int?
+    @Option(help: "LoRA alpha.") var alpha: Double?
+    @Option(help: "Dropout on the LoRA input.") var dropout: Double?
+    @Option(help: "Comma-separated projections (q_proj,k_proj,...) or a layer set: all, attention, ffn, key+query, attention+ffn-output.")
+    var targets: String?
+    @Flag(help: "Scale LoRA by alpha/sqrt(r).") var rslora = false
+    @Option(help: "Examples per optimizer step.") var batchSize: Int?
+    @Option(help: "Micro-batches per optimizer step.") var gradientAccumulation: Int?
+    @Flag(inversion: .prefixedNo, help: "Recompute activations in the backward pass.") var gradientCheckpointing: Bool?
+    @Option(help: "Checkpoint every N steps (0: only at the end).") var checkpointEvery: Int?
+    @Option(help: "Seed of the adapter initialisation and dropout.") var seed: UInt64?
+    @Option(help: "BLAS threads.") var threads: Int?
+    @Flag(help: "Print only the summary.") var quiet = false
+
+    /// The configuration from --config and the flags.
+    func resolvedConfig() throws -> TrainingConfig {
+        var c = TrainingConfig()
+        if let config {
+            do { c = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: config))) } catch {
+                throw ValidationError("\(config): not a training configuration: \(error)")
+            }
+        }
+        c.model.name = model
+        if let steps { c.steps = steps }
+        if let lr { c.optimizer.learningRate = lr }
+        if let maxGradNorm { c.optimizer.maxGradNorm = maxGradNorm }
+        if let weightDecay { c.optimizer.weightDecay = weightDecay }
+        if let beta1 { c.optimizer.beta1 = beta1 }
+        if let beta2 { c.optimizer.beta2 = beta2 }
+        if let epsilon { c.optimizer.epsilon = epsilon }
+        if let schedule { c.schedule.kind = schedule }
+        if let warmupSteps { c.schedule.warmupSteps = warmupSteps }
+        if let optimizer { c.optimizer.kind = optimizer }
+        if let dtype { c.model.quantization = dtype }
+        if let doubleQuant { c.model.doubleQuant = doubleQuant }
+        if let blocksize { c.model.blocksize = blocksize }
+        if let rank { c.lora.rank = rank }
+        if let alpha { c.lora.alpha = alpha }
+        if let dropout { c.lora.dropout = dropout }
+        if rslora { c.lora.useRSLoRA = true }
+        if let targets { c.lora.targets = try Self.parseTargets(targets) }
+        if let batchSize { c.batchSize = batchSize }
+        if let gradientAccumulation { c.gradientAccumulation = gradientAccumulation }
+        if let gradientCheckpointing { c.gradientCheckpointing = gradientCheckpointing }
+        if let checkpointEvery { c.checkpointEvery = checkpointEvery }
+        if let seed { c.seed = seed }
+        if let threads { c.threads = threads }
+        guard c.steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        guard c.lora.rank >= 1 else { throw ValidationError("--rank must be at least 1") }
+        guard c.lora.dropout >= 0 && c.lora.dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
+        guard c.optimizer.learningRate > 0 else { throw ValidationError("--lr must be positive") }
+        return c
+    }
+
+    static func parseTargets(_ text: String) throws -> [LoRATarget] {
+        if let set = LoRASettings.LayerSet(rawValue: text) { return set.targets }
+        var result: [LoRATarget] = []
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let t = LoRATarget(rawValue: name) else {
+                throw ValidationError("--targets: \"\(name)\" is not one of \(LoRATarget.allCases.map(\.rawValue).joined(separator: ", ")) or a layer set")
+            }
+            result.append(t)
+        }
+        return result
+    }
+
+    func run() throws {
+        var c = try resolvedConfig()
+        BLAS.threads = c.threads
+        let location = try ModelLocation.resolve(c.model.name)
+        let quantization: WeightQuantization? = c.model.quantization == .none ? nil
+            : WeightQuantization(type: .init(rawValue: c.model.quantization.rawValue)!, blocksize: c.model.blocksize, doubleQuant: c.model.doubleQuant)
+        let started = Date()
+        let loaded = try ModelLoader.load(location, quantization: quantization)
+        let modelConfig = loaded.model.config
+        let adapter: LoRAAdapter
+        if let initAdapter {
+            adapter = try LoRAAdapter.load(directory: initAdapter, config: modelConfig)
+            c.lora = LoRASettings(rank: adapter.rank, alpha: adapter.alpha, dropout: adapter.dropout,
+                                  targets: adapter.targets.map { LoRATarget(rawValue: $0.rawValue)! }, useRSLoRA: adapter.useRSLoRA)
+        } else {
+            adapter = LoRAAdapter.initialized(config: modelConfig, rank: c.lora.rank, alpha: c.lora.alpha, dropout: c.lora.dropout,
+                                              useRSLoRA: c.lora.useRSLoRA, targets: c.lora.targets.map { Projection(rawValue: $0.rawValue)! },
+                                              seed: c.seed)
+        }
+        guard let batches else {
+            throw ValidationError("give --batches FILE (pre-tokenized batches); datasets by name come with the data commands")
+        }
+        let source = try ReplayBatches(file: try BatchFile(path: batches))
+        if c.gradientAccumulation != 1 { throw ValidationError("--batches replays one micro-batch per step: use --gradient-accumulation 1") }
+        c.batchSize = source.maximumShape.batch
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(Array(try encoder.encode(c)), to: out + "/config.json")
+        let trainer = try Trainer(config: c, model: loaded.model, initialAdapter: adapter, batches: source,
+                                  directory: out, baseModelName: location.path)
+        if !quiet {
+            let params = trainer.parameterCount
+            FileHandle.standardError.write(Data("""
+                model \(location.path): \(modelConfig.numHiddenLayers) layers, hidden \(modelConfig.hiddenSize), \
+                \(c.model.quantization.rawValue)\(c.model.doubleQuant && c.model.quantization != .none ? "+dq" : ""), loaded in \
+                \(String(format: "%.1f", Date().timeIntervalSince(started))) s
+                LoRA r \(c.lora.rank), alpha \(c.lora.alpha), \(c.lora.targets.count) projections: \(params) trainable parameters; \
+                \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.steps) steps, \(BLAS.threads) BLAS thread(s) (\(BLAS.coreName))
+
+                """.utf8))
+        }
+        let summary = try trainer.run { r in
+            if !quiet {
+                let line = String(format: "step %d/%d  loss %.4f  lr %.2e  grad_norm %.3f  %.0f tok/s  %.0f MiB",
+                                  r.step, c.steps, r.loss, r.lr, r.gradNorm, r.tokensPerSecond, r.rssMiB)
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        }
+        let text = """
+            \(summary.status.rawValue): \(summary.reason)
+            steps \(summary.steps), final loss \(summary.finalLoss.map { String(format: "%.4f", $0) } ?? "-"), \
+            \(String(format: "%.0f", summary.tokensPerSecond)) tokens/s, peak memory \(String(format: "%.0f", summary.peakRSSMiB)) MiB\
+            \(summary.resumedFrom.map { ", resumed from step \($0)" } ?? "")
+            adapter: \(summary.adapterDirectory ?? "-")
+            """
+        print(text)
+        if summary.status != .completed { throw ExitCode(2) }
+    }
+}
+
+extension ScheduleKind: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
+extension QuantizationKind: ExpressibleByArgument {}

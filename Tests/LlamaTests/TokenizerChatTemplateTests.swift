@@ -1,0 +1,52 @@
+import Testing
+@testable import Llama
+
+@Suite("Tokenizer: ChatML-style chat templates")
+struct TokenizerChatTemplateTests {
+    let conversation = [ChatMessage(role: "user", content: "Hi"), ChatMessage(role: "assistant", content: "Hello")]
+
+    @Test func whitespaceControlQuotesAndElse() throws {
+        let template = try ChatTemplate(jinja: """
+            {%- for message in messages -%}
+                {%- if loop.first and messages[0].role != "system" -%}
+                    {{- "<|im_start|>system\\nDefault<|im_end|>\\n" -}}
+                {%- endif -%}
+                {{- "<|im_start|>" + message.role + "\\n" + message.content + "<|im_end|>\\n" -}}
+            {%- endfor -%}
+            {%- if add_generation_prompt -%}{{- '<|im_start|>assistant\\n' -}}{%- else -%}{{- '' -}}{%- endif -%}
+            """)
+        #expect(template.render(conversation, addGenerationPrompt: true)
+            == "<|im_start|>system\nDefault<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello<|im_end|>\n<|im_start|>assistant\n")
+        #expect(template.render([ChatMessage(role: "system", content: "S")], addGenerationPrompt: false)
+            == "<|im_start|>system\nS<|im_end|>\n")
+    }
+
+    @Test func textBetweenTagsAndRoleConditions() throws {
+        let template = try ChatTemplate(jinja: "{# comment #}{% for message in messages %}{% if message['role'] == 'user' %}Q: {% else %}A: {% endif %}{{ message['content'] }}\n{% if not loop.last %}--\n{% endif %}{% endfor %}")
+        #expect(template.render(conversation, addGenerationPrompt: true) == "Q: Hi\n--\nA: Hello\n")
+    }
+
+    @Test(arguments: [
+        "{{ bos_token }}{% for message in messages %}{{ message['content'] }}{% endfor %}",
+        "{% for message in messages %}{{ message['content'] | trim }}{% endfor %}",
+        "{% for message in messages %}{% if message['role'] == 'system' and tools %}x{% endif %}{% endfor %}",
+        "{% set x = 1 %}",
+        "{% for message in messages %}{{ message['content'] }}",
+        "{% for message in messages %}{{ 'unterminated }}{% endfor %}",
+        "{% for m in messages %}{% endfor %}",
+        "{{ raise_exception('no') }}",
+    ])
+    func unsupportedTemplatesFailClearly(source: String) {
+        #expect(throws: TokenizerError.self) { try ChatTemplate(jinja: source) }
+    }
+
+    @Test func unsupportedTemplateInAFileStillLoadsTheVocabulary() throws {
+        var tokenizer = try TokenizerFixtures.requireSmolLM2()
+        tokenizer.setChatTemplate(source: "{{ bos_token }}")
+        #expect(tokenizer.chatTemplate == nil)
+        #expect(tokenizer.encode("Hello, world!") == [19556, 28, 905, 17])
+        #expect { try tokenizer.renderChat(conversation, addGenerationPrompt: true) } throws: { error in
+            "\(error)".contains("unsupported expression `bos_token`")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Llama
+import Tensors
+
+enum TrainingPaths {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func fixture(_ relative: String) -> String {
+        packageRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative).path
+    }
+
+    static let tinyLlama = fixture("qlora-reference/tiny-llama/base")
+    static let batches = fixture("qlora-reference/tiny-llama/batches.safetensors")
+    static let run = fixture("qlora-reference/tiny-llama/r8_a16_lr1e-3_all_dq")
+    static let optim8 = fixture("qlora-reference/tiny-llama/optim8")
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func referenceJSON(_ path: String) throws -> JSONValue {
+        try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}
+
+func relativeDifference(_ a: [Float], _ b: [Float]) -> Double {
+    precondition(a.count == b.count)
+    var diff = 0.0, norm = 0.0
+    for (x, y) in zip(a, b) {
+        diff += Double(x - y) * Double(x - y)
+        norm += Double(y) * Double(y)
+    }
+    return (diff / max(norm, 1e-300)).squareRoot()
+}
+
+/// All A and B matrices of an adapter, flattened in a fixed order.
+func flatten(_ adapter: LoRAAdapter) -> [Float] {
+    adapter.layers.flatMap { layer in adapter.targets.flatMap { p in (layer[p]?.a ?? []) + (layer[p]?.b ?? []) } }
+}
