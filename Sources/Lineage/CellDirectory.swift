@@ -4,7 +4,9 @@ import Foundation
 ///
 /// - `config.json`: the canonical configuration (the text the cell hash was computed from)
 /// - `run.json`: `RunFile`, rewritten whole (atomically) when the run starts and when it ends
-/// - `steps.jsonl`: one `StepLine` per line, appended as steps finish; a line cut off by a kill is ignored
+/// - `steps.jsonl`: one `StepLine` per line, appended as steps finish; a line cut off by a kill is ignored.
+///   It is the step log of the run in `run.json`; a run resumed from a checkpoint first truncates it to the
+///   checkpoint's step, so the log ends up as an uninterrupted run's would.
 /// - `metrics.json`: `FinalMetricsFile`, written once the run is evaluated
 /// - `artifacts.json`: an array of `ArtifactEntry`, paths relative to the directory
 ///
@@ -101,6 +103,17 @@ public struct CellDirectory: Sendable, Equatable {
         } catch {
             throw LineageError.fileAccess(path: target.path, message: "\(error)")
         }
+    }
+
+    /// Keeps only the step lines up to `step` (a run resuming from that step's checkpoint logs the rest again).
+    public func truncateSteps(after step: Int) throws {
+        let kept = try readSteps().steps.filter { $0.step <= step }
+        var text = Data()
+        for line in kept {
+            text.append(try encode(line, file: Self.stepsFile, pretty: false))
+            text.append(UInt8(ascii: "\n"))
+        }
+        try writeAtomically(text, to: Self.stepsFile)
     }
 
     /// The offset just past the last newline in the file (0 when it has none).

@@ -4,6 +4,8 @@ import GRDB
 enum LineageSchema {
     /// Migration identifiers, oldest first.
     static let versions = ["v1", "v2"]
+    /// The newest migration.
+    static let latest = "v2"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

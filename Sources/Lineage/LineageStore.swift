@@ -52,9 +52,11 @@ public final class LineageStore: Sendable {
             if !unknown.isEmpty {
                 throw LineageError.newerSchema(path: path, unknownMigrations: unknown.sorted())
             }
-            let target = target ?? LineageSchema.versions.last!
-            if let targetIndex = LineageSchema.versions.firstIndex(of: target),
-               LineageSchema.versions[(targetIndex + 1)...].contains(where: applied.contains) {
+            let target = target ?? LineageSchema.latest
+            guard let targetIndex = LineageSchema.versions.firstIndex(of: target) else {
+                throw LineageError.invalidValue(field: "schema version", value: target, reason: "no such migration")
+            }
+            if LineageSchema.versions[(targetIndex + 1)...].contains(where: applied.contains) {
                 throw LineageError.invalidValue(field: "schema version", value: target, reason: "the store is already past it")
             }
             do {

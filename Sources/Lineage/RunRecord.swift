@@ -48,7 +48,7 @@ public struct RunRecord: Sendable, Equatable, FetchableRecord, PersistableRecord
         exitReason: String? = nil,
         gitCommit: String? = nil,
         gitDirty: Bool? = nil,
-        hostname: String? = ProcessInfo.processInfo.hostName,
+        hostname: String? = ProcessLiveness.hostName,
         pid: Int32? = ProcessInfo.processInfo.processIdentifier,
         blasCore: String? = nil,
         threads: Int? = nil,

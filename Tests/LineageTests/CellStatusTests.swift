@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func localLivenessSeesThisProcessAndNotADeadOne() throws {
-        let host = ProcessInfo.processInfo.hostName
+        let host = ProcessLiveness.hostName
         #expect(ProcessLiveness.isAliveOnThisHost(RunRecord(cell: "c")))
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")

@@ -108,6 +108,11 @@ import Testing
             let repaired = try cell.readSteps()
             #expect(repaired.steps.map(\.step) == [1, 2, 3, 4, 5])
             #expect(!repaired.cutOff)
+
+            // Resuming from step 3's checkpoint: the later lines go, and the resumed run logs them again.
+            try cell.truncateSteps(after: 3)
+            try cell.appendSteps([StepLine(step: 4, loss: 0.4, gradNorm: 0.25, lr: 2e-4, tokens: 64, seconds: 0.5)])
+            #expect(try cell.readSteps().steps.map(\.step) == [1, 2, 3, 4])
         }
     }
 

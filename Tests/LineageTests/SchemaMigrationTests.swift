@@ -61,6 +61,9 @@ import Testing
             #expect(throws: LineageError.newerSchema(path: path, unknownMigrations: ["v9"])) {
                 try LineageStore(path: path)
             }
+            #expect(throws: LineageError.self) {
+                try LineageStore(path: directory.appendingPathComponent("other.sqlite").path, busyTimeout: 1, migratingUpTo: "v0")
+            }
         }
     }
 
