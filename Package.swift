@@ -9,6 +9,10 @@ let package = Package(
     products: [
         .executable(name: "qlab", targets: ["qlab"]),
         .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Quantization", targets: ["Quantization"]),
+        .library(name: "Llama", targets: ["Llama"]),
+        .library(name: "Training", targets: ["Training"]),
+        .library(name: "ExperimentSpec", targets: ["ExperimentSpec"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [

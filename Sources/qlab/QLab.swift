@@ -9,6 +9,8 @@ struct QLab: ParsableCommand {
         subcommands: [
             QuantizeCommand.self,
             TrainCommand.self,
+            GenerateCommand.self,
+            MergeCommand.self,
             EloCommand.self,
         ]
     )
