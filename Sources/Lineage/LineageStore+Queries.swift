@@ -192,15 +192,16 @@ extension LineageStore {
     public func lineage(of pathOrHash: String, relativeTo base: URL? = nil) throws -> [ArtifactLineage] {
         let hex = pathOrHash.lowercased()
         let isHash = hex.count >= 8 && hex.count <= 64 && hex.allSatisfy(\.isHexDigit)
+        // A prefix as a range ("g" sorts after every hex digit), so the sha256 index serves it.
         let baseURL = base ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         let absolute = URL(fileURLWithPath: pathOrHash, relativeTo: baseURL).standardizedFileURL.path
         return try perform("find the lineage of \(pathOrHash)") {
             try pool.read { db in
                 let artifacts = try ArtifactRecord.fetchAll(db, sql: """
                     SELECT artifacts.* FROM artifacts JOIN runs ON runs.id = artifacts.run
-                    WHERE artifacts.path IN (?, ?) OR (? AND substr(artifacts.sha256, 1, ?) = ?)
+                    WHERE artifacts.path IN (?, ?) OR (? AND artifacts.sha256 >= ? AND artifacts.sha256 < ?)
                     ORDER BY runs.started DESC, artifacts.id DESC
-                    """, arguments: [pathOrHash, absolute, isHash, hex.count, hex])
+                    """, arguments: [pathOrHash, absolute, isHash, hex, hex + "g"])
                 return try artifacts.map { artifact in
                     guard let run = try RunRecord.fetchOne(db, key: artifact.run) else { throw LineageError.unknownRun(id: artifact.run) }
                     guard let cell = try CellRecord.fetchOne(db, key: run.cell) else { throw LineageError.unknownCell(id: run.cell) }
