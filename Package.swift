@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,6 +36,9 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
         .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "CZlib"], swiftSettings: optimize),
         .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
+        .target(name: "Lineage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
+        .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
         .executableTarget(
             name: "qlab",
             dependencies: [
@@ -50,6 +54,7 @@ let package = Package(
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab"]),
+        .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )
