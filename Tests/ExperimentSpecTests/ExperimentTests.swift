@@ -153,6 +153,23 @@ struct ExperimentTests {
         }
     }
 
+    @Test func bodiesTakeIfAndFor() throws {
+        let quick = true
+        let cells = try Experiment("control-flow") {
+            Model.path("/models/x", parameters: 1_000_000)
+            for language in Dataset.Language.allCases { Dataset.chatterbot(language) }
+            if quick { Set(\.steps, 5) } else { Set(\.steps, 500) }
+            Union {
+                for rank in [8, 16] { Axis(\.lora.rank, [rank]) }
+            }
+            Seeds([7, 9])
+        }.cells()
+        #expect(cells.count == 4 && cells.allSatisfy { $0.config.steps == 5 })
+        #expect(cells[0].config.data.datasets == ["chatterbot-en", "chatterbot-zh"] && cells[0].config.model.name == "/models/x")
+        #expect(cells.map(\.config.seed) == [7, 9, 7, 9])
+        #expect(cells[1].label == "lora.rank=8 seed=9")
+    }
+
     @Test func proseIsKept() throws {
         let e = small {
             Description("What *this* is.")
