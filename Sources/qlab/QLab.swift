@@ -9,7 +9,10 @@ struct QLab: ParsableCommand {
         subcommands: [
             QuantizeCommand.self,
             TrainCommand.self,
+            GenerateCommand.self,
+            MergeCommand.self,
             EloCommand.self,
+            DataCommand.self,
             PlanCommand.self,
         ]
     )
