@@ -5,9 +5,10 @@ import Training
 
 /// Content hashes of the files cells read, keyed by the names their configurations use.
 ///
-/// A model name resolves through the model loader's search (short name, GGUF file or checkpoint directory);
-/// a dataset is hashed when its name is a file or directory on disk. Anything else stays unhashed, with the
-/// reason, so that `plan` can say which ids cannot yet see their inputs' content.
+/// A model name resolves through the model loader's search (short name, GGUF file or checkpoint directory),
+/// a dataset name through the data catalog (a JSONL path, or a dataset `qlab data prepare` wrote, whose
+/// train and eval files both count). What cannot be resolved stays unhashed, with the reason, so that `plan`
+/// can say which ids cannot see their inputs' content.
 public struct InputHashes: Sendable {
     /// Hashes by input name.
     public var hashes: [String: String] = [:]
@@ -21,7 +22,8 @@ public struct InputHashes: Sendable {
         var models: [String] = [], datasets: [String] = []
         for cell in cells {
             if !models.contains(cell.config.model.name) { models.append(cell.config.model.name) }
-            for d in cell.config.data.datasets where !datasets.contains(d) { datasets.append(d) }
+            // Training data, then the datasets evaluations ask questions from.
+            for d in cell.inputs.dropFirst() where !datasets.contains(d) { datasets.append(d) }
         }
         for name in models {
             do {
@@ -32,21 +34,20 @@ public struct InputHashes: Sendable {
                 unhashed[name] = "model not found: \(error)"
             }
         }
-        let catalog = try? DatasetCatalog.locate()
+        let catalog: DatasetCatalog
+        do { catalog = try DatasetCatalog.locate() } catch {
+            for name in datasets where hashes[name] == nil { unhashed[name] = "the data catalog cannot be read: \(error)" }
+            return
+        }
         for name in datasets where hashes[name] == nil {
-            if FileManager.default.fileExists(atPath: name) {
-                do { hashes[name] = try Self.hash(path: name); paths[name] = name } catch { unhashed[name] = "\(error)" }
-            } else if let catalog {
-                // A prepared dataset: its files' recorded (and verified) hashes, train then eval.
-                do {
-                    let source = try catalog.resolve(name)
-                    hashes[name] = ExperimentSpec.SHA256.hexDigest(source.hashes.joined(separator: "\n").utf8)
-                    paths[name] = source.train
-                } catch {
-                    unhashed[name] = "\(error)"
-                }
-            } else {
-                unhashed[name] = "no such file, and no prepared data was found (run `qlab data prepare`)"
+            do {
+                let source = try catalog.resolve(name)
+                let files = source.hashes
+                // One file: its own hash, so a JSONL path's id input is the file's plain SHA-256.
+                hashes[name] = files.count == 1 ? files[0] : ExperimentSpec.SHA256.hexDigest(files.joined(separator: "\n").utf8)
+                paths[name] = source.train
+            } catch {
+                unhashed[name] = "\(error)"
             }
         }
     }
