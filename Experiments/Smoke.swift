@@ -17,7 +17,7 @@ extension Experiments {
             """)
         Model.smolLM2_135M
         Dataset.tasks(.english)
-        QLoRA.paperDefaults.scaled(steps: 40, batchSize: 4, sourceLength: 48, targetLength: 16)
+        QLoRA.paperDefaults.scaled(steps: 40, batchSize: 4, sourceLength: 64, targetLength: 16)
         Set(\.checkpointEvery, 10)
         Set(\.evalEvery, 10)
         Axis(\.optimizer.learningRate, [2e-4, 1e-3])

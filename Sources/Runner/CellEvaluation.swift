@@ -46,25 +46,28 @@ public enum CellEvaluation {
         }
     }
 
-    /// Greedy answers to the held-out questions of a task dataset, compared with the reference answers.
+    /// Greedy answers to the held-out questions of kind `task.task` in `task.dataset`, compared with the
+    /// reference answers. Questions come from the dataset's prepared eval file, or else from the same seeded
+    /// split the training data uses; the prompt is formed as the collator forms a source (BOS + Alpaca prompt).
     public static func exactAnswers(task: ExactAnswers, model: LlamaModel, adapter: LoRAAdapter?, tokenizer: any Tokenizer,
                                     catalog: DatasetCatalog, settings: DataSettings) throws -> ExactResult {
-        let source = try catalog.resolve(task.task.rawValue)
-        // Held-out questions: the prepared eval file, or the same seeded split the training data used.
-        let questions: [DataRecord]
+        let source = try catalog.resolve(task.dataset)
+        var lines: [String]
         if let eval = source.eval {
-            questions = try DatasetFile.read(path: eval, format: .auto).records
+            lines = try String(contentsOfFile: eval, encoding: .utf8).split(separator: "\n").map(String.init)
         } else {
-            let file = try DatasetFile.read(path: source.train, format: .auto)
-            let parts = try DataSplit.split(total: file.records.count, evalSize: settings.evalSize, seed: settings.seed,
-                                            contentHash: source.hashes[0])
-            questions = parts.eval.map { file.records[$0] }
+            let all = try String(contentsOfFile: source.train, encoding: .utf8).split(separator: "\n").map(String.init)
+            let parts = try DataSplit.split(total: all.count, evalSize: settings.evalSize, seed: settings.seed, contentHash: source.hashes[0])
+            lines = parts.eval.map { all[$0] }
         }
         let generator = Generator(model: model, adapter: adapter)
         var result = ExactResult(task: task.task.rawValue, asked: 0, correct: 0, answers: [])
-        for record in questions {
+        for line in lines {
             guard result.asked < task.examples else { break }
-            guard case .pair(let prompt, let expected) = record.content else { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let instruction = object["instruction"] as? String, let expected = object["output"] as? String else { continue }
+            if let kind = object["task"] as? String, kind != task.task.rawValue { continue }
+            let prompt = AlpacaTemplate.prompt(instruction: instruction, input: object["input"] as? String ?? "")
             var ids = tokenizer.bosID.map { [$0] } ?? []
             ids += tokenizer.encode(prompt)
             ids = Array(ids.prefix(settings.sourceMaxLength))
@@ -72,7 +75,7 @@ public enum CellEvaluation {
             let text = tokenizer.decode(produced.filter { $0 != tokenizer.eosID })
             result.asked += 1
             if AnswerMatch.matches(text, expected) { result.correct += 1 }
-            result.answers.append((prompt, expected, text))
+            result.answers.append((instruction, expected, text))
         }
         return result
     }

@@ -126,7 +126,7 @@ public struct CellWorker: Sendable {
                                                          catalog: catalog, settings: config.data)
             metrics["exact_\(task.task.rawValue)"] = result.accuracy
             try result.write(to: directory + "/answers-\(task.task.rawValue).jsonl")
-            say(String(format: "exact answers on %@: %d/%d", task.task.rawValue, result.correct, result.asked))
+            say("exact answers on \(task.task.rawValue) (\(task.dataset)): \(result.correct)/\(result.asked)")
         }
         return metrics
     }
