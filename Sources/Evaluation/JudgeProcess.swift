@@ -168,6 +168,9 @@ struct JudgeProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // Descriptors this process opened without close-on-exec (a file being written, a database) must not
+        // reach the judge: one it kept open for writing is what makes exec fail with "Text file busy".
+        if let closeFrom = Self.closeFrom { _ = closeFrom(&actions, 3) }
         // Its own process group, an empty signal mask and default SIGPIPE handling, whatever this process uses.
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
@@ -183,12 +186,33 @@ struct JudgeProcess: Sendable {
         let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") }
         defer { for pointer in argv + environment { free(pointer) } }
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, executable, &actions, &attributes, argv + [nil], environment + [nil])
+        var code = posix_spawn(&pid, executable, &actions, &attributes, argv + [nil], environment + [nil])
+        // ETXTBSY: another thread's child, between its fork and its exec, still holds a descriptor that writes
+        // the program (a script just written, say). That lasts microseconds; wait it out briefly.
+        var attempt = 0
+        while code == ETXTBSY && attempt < 8 {
+            attempt += 1
+            usleep(UInt32(5_000 << attempt))
+            code = posix_spawn(&pid, executable, &actions, &attributes, argv + [nil], environment + [nil])
+        }
         guard code == 0 else {
             throw SpawnError(reason: "cannot start \(executable): \(String(cString: strerror(code)))")
         }
         return pid
     }
+
+    #if canImport(Darwin)
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t?>, Int32) -> Int32)? = nil
+    #else
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and later), looked up at run time because the
+    /// Glibc module does not declare GNU extensions; nil on an older C library.
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            return nil
+        }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+    #endif
 
     #if canImport(Darwin)
     private static let noSignal: Int32 = 0

@@ -93,6 +93,16 @@ import Testing
         #expect(elapsed < .seconds(5))
     }
 
+    #if os(Linux)
+    @Test func inheritsNoDescriptorsButTheThreeStreams() throws {
+        // A descriptor this process leaves open across exec must still not reach the judge.
+        let leaked = open("/dev/null", O_RDONLY)
+        defer { close(leaked) }
+        let (verdict, _) = try judge("cat > /dev/null; if [ -e /proc/$$/fd/\(leaked) ]; then echo leaked; else echo A; fi")
+        #expect(verdict.outcome == .a)
+    }
+    #endif
+
     @Test func missingProgramFails() {
         let judge = CommandJudge(executable: "/nonexistent/judge")
         let outcome = judge.judge(request).outcome
