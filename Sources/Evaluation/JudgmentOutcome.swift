@@ -41,6 +41,7 @@ public enum JudgmentOutcome: Sendable, Hashable, Codable, CustomStringConvertibl
 
     private enum CodingKeys: String, CodingKey { case result, reason }
 
+    /// Reads `{"result": "a"|"b"|"tie"|"failed", "reason": …}`.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let result = try container.decode(String.self, forKey: .result)
@@ -55,6 +56,7 @@ public enum JudgmentOutcome: Sendable, Hashable, Codable, CustomStringConvertibl
         }
     }
 
+    /// Writes `{"result": label}`, with `"reason"` for a failure.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(label, forKey: .result)

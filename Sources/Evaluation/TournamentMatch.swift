@@ -24,8 +24,4 @@ public struct TournamentMatch: Sendable, Hashable, Codable {
         self.contestantB = contestantB
         self.order = order
     }
-
-    private enum CodingKeys: String, CodingKey {
-        case promptID = "prompt_id", contestantA = "contestant_a", contestantB = "contestant_b", order
-    }
 }

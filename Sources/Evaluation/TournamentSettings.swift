@@ -41,8 +41,9 @@ public struct TournamentSettings: Sendable, Hashable, Codable {
     public func validate() throws(TournamentError) {
         guard orderings > 0 else { throw .invalidSetting("orderings must be positive, not \(orderings)") }
         guard concurrency > 0 else { throw .invalidSetting("concurrency must be positive, not \(concurrency)") }
-        guard judgeTimeout.isFinite, judgeTimeout > 0 else {
-            throw .invalidSetting("the judge timeout must be a positive number of seconds, not \(judgeTimeout)")
+        // The upper bound keeps the conversion to a Duration in range; no judgment needs eleven days.
+        guard judgeTimeout.isFinite, judgeTimeout > 0, judgeTimeout <= 1_000_000 else {
+            throw .invalidSetting("the judge timeout must be between 0 and 1,000,000 seconds, not \(judgeTimeout)")
         }
         if let rounds, rounds <= 0 { throw .invalidSetting("rounds must be positive, not \(rounds)") }
         if let bootstrapSamples, bootstrapSamples <= 0 {

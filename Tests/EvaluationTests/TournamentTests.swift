@@ -14,6 +14,18 @@ struct TournamentTests {
         TournamentSettings(judge: judge, orderings: orderings, seed: seed)
     }
 
+    @Test func defaultsAreThePapers() {
+        let defaults = TournamentSettings()
+        #expect(defaults.judge == "reference")
+        #expect(defaults.orderings == 10_000)
+        #expect(defaults.eloParameters == EloParameters(k: 32, initial: 1000, base: 10, scale: 400))
+        #expect(defaults.seed == 42)
+        #expect(defaults.rounds == nil && defaults.bootstrapSamples == nil)
+        #expect(defaults.concurrency == 1 && defaults.judgeTimeout == 30)
+        #expect(throws: TournamentError.self) { try TournamentSettings(judgeTimeout: 1e30).validate() }
+        #expect(throws: TournamentError.self) { try TournamentSettings(k: 0).validate() }
+    }
+
     @Test func everyPairOnEveryPromptInBothOrders() throws {
         let matches = try TournamentRunner.schedule(contestants: contestants, prompts: prompts)
         #expect(matches.count == 4 * 3 * 3)
@@ -67,8 +79,9 @@ struct TournamentTests {
             #expect(result.records[c] == { var r = BattleRecord(); r.wins = 9; r.losses = 9; return r }())
             for o in contestants where o != c { #expect(result.winRates[c]?[o] == 0.5) }
             #expect(abs(result.bradleyTerry![c]!.rating - 1000) < 1e-6)
-            // The mean over random orderings is equal up to the noise of 2000 orderings.
+            // The mean over random orderings is equal up to the noise of 2000 orderings (about 0.3 points here).
             #expect(abs(result.elo[c]!.rating - 1000) < 2)
+            #expect(result.elo[c]!.interval!.contains(1000))
         }
     }
 
