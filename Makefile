@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release
 TEST_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup build data demo test bench clean
 
 setup:
 	./scripts/setup
@@ -11,7 +11,10 @@ setup:
 build: setup
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-demo: build
+data: build
+	$(SWIFT) run $(RELEASE_FLAGS) qlab data prepare
+
+demo: data
 	$(SWIFT) run $(RELEASE_FLAGS) qlab quantize Tests/Fixtures/qlora-reference/tiny-llama/base --dtype nf4 --double-quant
 
 test: setup

@@ -12,6 +12,8 @@ struct QLab: ParsableCommand {
             GenerateCommand.self,
             MergeCommand.self,
             EloCommand.self,
+            DataCommand.self,
+            PlanCommand.self,
         ]
     )
 }

@@ -1,0 +1,268 @@
+import ExperimentSpec
+import Foundation
+import Llama
+import Tensors
+import Testing
+@testable import Training
+
+/// A zip archive built by hand for the tests: members stored (or given already deflated).
+struct TestZip {
+    var members: [(name: String, method: UInt16, stored: [UInt8], size: Int, crc: UInt32)] = []
+
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for b in bytes {
+            crc ^= UInt32(b)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+
+    mutating func store(_ name: String, _ bytes: [UInt8]) {
+        members.append((name, 0, bytes, bytes.count, Self.crc32(bytes)))
+    }
+
+    var bytes: [UInt8] {
+        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+        func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(v >> (8 * UInt32($0)) & 0xFF) } }
+        var out: [UInt8] = [], directory: [UInt8] = []
+        for m in members {
+            let offset = out.count
+            let name = Array(m.name.utf8)
+            let common = u16(20) + u16(0) + u16(Int(m.method)) + u16(0) + u16(0) + u32(m.crc) + u32(UInt32(m.stored.count))
+                + u32(UInt32(m.size)) + u16(name.count) + u16(0)
+            out += u32(0x0403_4B50) + common + name + m.stored
+            directory += u32(0x0201_4B50) + u16(20) + common + u16(0) + u16(0) + u16(0) + u32(0) + u32(UInt32(offset)) + name
+        }
+        let directoryOffset = out.count
+        out += directory
+        out += u32(0x0605_4B50) + u16(0) + u16(0) + u16(members.count) + u16(members.count)
+            + u32(UInt32(directory.count)) + u32(UInt32(directoryOffset)) + u16(0)
+        return out
+    }
+}
+
+/// The pieces of `qlab data prepare`: zip, YAML, fortunes, tasks, JSON lines, and a whole preparation on
+/// synthetic sources (no network).
+struct DataPrepareTests {
+    @Test func zipReadsStoredAndDeflatedMembersAndChecksCRC() throws {
+        var zip = TestZip()
+        zip.store("a/stored.txt", Array("plain words".utf8))
+        let text = Array("hello, hello, hello! 你好\n".utf8)
+        let deflated: [UInt8] = [0xCB, 0x48, 0xCD, 0xC9, 0xC9, 0xD7, 0x51, 0xC8, 0x40, 0xA2, 0x14, 0x15, 0x9E, 0xEC, 0x5D,
+                                 0xF0, 0x74, 0xE9, 0x5E, 0x2E, 0x00]
+        zip.members.append(("b/deflated.txt", 8, deflated, text.count, 0x186C_11BB))
+        zip.store("empty", [])
+        let archive = try DatasetZipArchive(bytes: zip.bytes, path: "t.whl")
+        #expect(archive.entries.map(\.name) == ["a/stored.txt", "b/deflated.txt", "empty"])
+        #expect(try archive.contents(of: "a/stored.txt") == Array("plain words".utf8))
+        #expect(try archive.contents(of: "b/deflated.txt") == text)
+        #expect(try archive.contents(of: "empty") == [])
+        #expect(throws: DataError.archive(path: "t.whl", reason: "no member nope")) { try archive.contents(of: "nope") }
+        // A flipped byte of stored data fails the CRC; a truncated archive has no directory.
+        var damaged = zip.bytes
+        damaged[30 + "a/stored.txt".utf8.count] ^= 0x20
+        #expect(throws: DataError.archive(path: "t.whl", reason: "a/stored.txt: CRC-32 mismatch")) {
+            try DatasetZipArchive(bytes: damaged, path: "t.whl").contents(of: "a/stored.txt")
+        }
+        #expect(throws: DataError.self) { try DatasetZipArchive(bytes: Array(zip.bytes.prefix(40)), path: "t.whl") }
+        var corrupt = zip
+        corrupt.members[1].stored[3] ^= 0xFF
+        #expect(throws: DataError.self) { try DatasetZipArchive(bytes: corrupt.bytes, path: "t.whl").contents(of: "b/deflated.txt") }
+    }
+
+    @Test func yamlSubsetAsTheCorpusWritesIt() throws {
+        let text = """
+            categories:
+            - AI
+            conversations:
+            - - What is AI?
+              - Artificial Intelligence is the branch of engineering.
+            - - A question that goes on,
+                over two lines?
+              - 'It''s quoted: yes'
+            - - "Escapes\\tand \\u4f60\\u597d"
+              - |
+                Here's code:
+
+                    def f():
+                        return 1
+              - plain a#b stays # a comment goes
+            - - 什么是ai
+              - 人工智能是工程和科学的分支。
+            - - |-
+                no trailing newline
+              - yes
+
+            """
+        let node = try DataYAML.parse(text, path: "c.yml")
+        #expect(node["categories"] == .sequence([.scalar("AI")]))
+        #expect(node["conversations"] == .sequence([
+            .sequence([.scalar("What is AI?"), .scalar("Artificial Intelligence is the branch of engineering.")]),
+            .sequence([.scalar("A question that goes on, over two lines?"), .scalar("It's quoted: yes")]),
+            .sequence([.scalar("Escapes\tand 你好"), .scalar("Here's code:\n\n    def f():\n        return 1\n"),
+                       .scalar("plain a#b stays")]),
+            .sequence([.scalar("什么是ai"), .scalar("人工智能是工程和科学的分支。")]),
+            .sequence([.scalar("no trailing newline"), .scalar("yes")]),
+        ]))
+    }
+
+    @Test func yamlRefusesWhatItDoesNotReadWithTheLine() {
+        #expect(throws: DataError.source(path: "x.yml", line: 3, reason: "YAML: folded block scalars (>) are not supported")) {
+            try DataYAML.parse("a:\n- - q\n  - >\n    folded\n", path: "x.yml")
+        }
+        #expect(throws: DataError.source(path: "x.yml", line: 2, reason: "YAML: mappings inside sequences are not supported")) {
+            try DataYAML.parse("a:\n- key: value\n", path: "x.yml")
+        }
+        #expect(throws: DataError.self) { try DataYAML.parse("a: [1, 2]\n", path: "x.yml") }
+        #expect(throws: DataError.self) { try DataYAML.parse("a:\n- 'unterminated\n", path: "x.yml") }
+    }
+
+    @Test func fortuneEntriesAndANSIStripping() {
+        #expect(DatasetPreparer.fortuneEntries("one\n%\ntwo\nlines\n%\n") == ["one", "two\nlines", ""])
+        let (clean, removed) = DatasetPreparer.stripANSI("\u{1B}[32m《静夜思》\u{1B}[m\n\u{1B}[1;33m李白\u{1B}[0m")
+        #expect(clean == "《静夜思》\n李白" && removed == 4)
+    }
+
+    @Test func tasksAreSeededAndTheirAnswersAreRight() throws {
+        var a = try DatasetTasks(language: "en", seed: 5), b = try DatasetTasks(language: "en", seed: 5)
+        let items = a.items(perTask: 50)
+        #expect(items == b.items(perTask: 50))
+        #expect(items.count == 150 && Set(items.map(\.prompt)).count == 150)
+        for item in items where item.task == "arithmetic" {
+            let numbers = item.prompt.split { !$0.isNumber }.compactMap { Int($0) }
+            #expect(numbers.count == 2)
+            let subtract = item.prompt.contains("-") || item.prompt.contains("minus") || item.prompt.contains("Subtract")
+            let expected = item.prompt.hasPrefix("Subtract") ? numbers[1] - numbers[0] : subtract ? numbers[0] - numbers[1] : numbers[0] + numbers[1]
+            #expect(item.answer == String(expected), "\(item.prompt)")
+        }
+        for item in items where item.task == "copy" { #expect(item.prompt.hasSuffix(item.answer)) }
+        var zh = try DatasetTasks(language: "zh", seed: 5)
+        for item in zh.items(perTask: 30) where item.task == "order" {
+            let given = item.prompt.split(separator: "：")[1].split(separator: "，").map { Int($0)! }
+            let answer = item.answer.split(separator: "，").map { Int($0)! }
+            #expect(answer == (item.prompt.contains("从大到小") ? given.sorted(by: >) : given.sorted()))
+        }
+        #expect(throws: DataError.self) { try DatasetTasks(language: "fr", seed: 1) }
+    }
+
+    @Test func jsonLinesAreValidJSONAndKeepTheirKeyOrder() throws {
+        let line = DataJSONLine.object([("z", .string("quote \" backslash \\ tab \t nl \n bell \u{7} 汉字")), ("a", .int(-3)),
+                                        ("list", .array([.object([("human", .string("hi"))])]))])
+        #expect(line.serialized.hasPrefix(#"{"z": "quote \" backslash \\ tab \t nl \n bell \u0007 汉字", "a": -3"#))
+        let parsed = try JSONValue.parse(Data(line.serialized.utf8))
+        #expect(parsed["z"]?.string == "quote \" backslash \\ tab \t nl \n bell \u{7} 汉字")
+        #expect(parsed["list"]?.array?.first?["human"]?.string == "hi")
+    }
+
+    /// Synthetic sources shaped like the real ones: two wheels and a fortunes folder.
+    static func makeSources() throws -> (downloads: String, fortunes: String) {
+        let root = try DataTestPaths.temporaryDirectory()
+        let downloads = root.appendingPathComponent("downloads").path
+        let fortunes = root.appendingPathComponent("fortunes").path
+        try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: fortunes, withIntermediateDirectories: true)
+        var chatterbot = TestZip()
+        chatterbot.store("chatterbot_corpus/data/english/ai.yml", Array("""
+            categories:
+            - AI
+            conversations:
+            - - What is AI?
+              - A field of study.
+            - - Hi
+              - Hello
+              - How are you?
+            - - Q1
+              - A1
+            - - Q2
+              - A2
+            - Broken entry without its dash
+              - 'x'
+
+            """.utf8))
+        chatterbot.store("chatterbot_corpus/data/chinese/ai.yml", Array("conversations:\n- - 你好\n  - 你好！\n- - 再见\n  - 再见。\n".utf8))
+        try Data(chatterbot.bytes).write(to: URL(fileURLWithPath: downloads + "/chatterbot_corpus-1.3.3-py2.py3-none-any.whl"))
+        var chitchat = TestZip()
+        chitchat.store("chitchat_dataset/dataset.json", Array("""
+            {"b": {"start": "2018-01-02", "messages": [[{"text": "Hi", "sender": "x"}, {"text": "there", "sender": "x"}],
+                                                     [{"text": "Hello", "sender": "y"}], [{"text": "Bye", "sender": "x"}]]},
+             "a": {"start": "2018-01-01", "messages": [[{"text": "alone", "sender": "x"}]]},
+             "c": {"start": "2018-01-03", "messages": [[{"text": "Q", "sender": "p"}], [{"text": " ", "sender": "q"}],
+                                                     [{"text": "A", "sender": "q"}]]}}
+            """.utf8))
+        chitchat.store("chitchat_dataset-0.9.0.dist-info/LICENSE", Array("MIT License\n".utf8))
+        try Data(chitchat.bytes).write(to: URL(fileURLWithPath: downloads + "/chitchat_dataset-0.9.0-py3-none-any.whl"))
+        try Data("A penny saved.\n%\nTwo\nlines.  \n%\n".utf8).write(to: URL(fileURLWithPath: fortunes + "/wisdom"))
+        try Data("\u{1B}[32m《静夜思》\u{1B}[m\n床前明月光\n%\n".utf8).write(to: URL(fileURLWithPath: fortunes + "/tang300"))
+        try Data([0, 1, 2]).write(to: URL(fileURLWithPath: fortunes + "/tang300.dat"))
+        try FileManager.default.createSymbolicLink(atPath: fortunes + "/tang300.u8", withDestinationPath: "tang300")
+        return (downloads, fortunes)
+    }
+
+    @Test func prepareWritesHashedFilesAndAManifestTheCatalogReads() throws {
+        let sources = try Self.makeSources()
+        let output = try DataTestPaths.temporaryDirectory().appendingPathComponent("data").path
+        let preparer = DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes, output: output)
+        let outcome = try preparer.prepare()
+        #expect(outcome.missing.isEmpty)
+        #expect(outcome.manifest.datasets.map(\.name) == DatasetPreparer.names)
+        let byName = Dictionary(uniqueKeysWithValues: outcome.manifest.datasets.map { ($0.name, $0) })
+        let en = try #require(byName["chatterbot-en"])
+        // 5 pairs: What is AI?, Hi→Hello, Hello→How are you?, Q1, Q2; the dash-less entry is counted and skipped.
+        #expect(en.files.map(\.records).reduce(0, +) == 5 && en.counts["conversations skipped (not a list in the YAML)"] == 1)
+        #expect(en.files.map(\.role) == ["train", "eval"] && en.files[1].records == 1)
+        #expect(byName["chatterbot-zh"]!.files.map(\.records).reduce(0, +) == 2)
+        let chitchat = try #require(byName["chitchat"])
+        #expect(chitchat.counts["conversations written"] == 2 && chitchat.counts["skipped: only one speaker"] == 1)
+        #expect(chitchat.counts["empty messages dropped"] == 1 && chitchat.counts["trailing unanswered turn dropped"] == 1)
+        let conversations = try String(contentsOfFile: output + "/chitchat/conversations.jsonl", encoding: .utf8)
+        #expect(conversations == """
+            {"conversation_id": "b", "conversation": [{"human": "Hi\\nthere", "assistant": "Hello"}]}
+            {"conversation_id": "c", "conversation": [{"human": "Q", "assistant": "A"}]}
+
+            """)
+        let zhCorpus = try String(contentsOfFile: output + "/fortunes-zh/corpus.jsonl", encoding: .utf8)
+        #expect(zhCorpus == "{\"text\": \"《静夜思》\\n床前明月光\", \"source\": \"tang300\"}\n")
+        #expect(byName["fortunes-en"]!.files[0].records == 2)
+        #expect(byName["tasks-en"]!.files.map(\.records) == [3000, 300])
+        // Every recorded hash is the file's.
+        for entry in outcome.manifest.datasets {
+            for file in entry.files { #expect(try SHA256.hash(file: output + "/" + file.path) == file.sha256, "\(file.path)") }
+        }
+        // Preparing again gives the same bytes.
+        let again = try DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes,
+                                        output: try DataTestPaths.temporaryDirectory().path).prepare()
+        #expect(again.manifest == outcome.manifest)
+
+        // The catalog resolves names; prepared eval files replace the split; identities are the hashes.
+        let catalog = try DatasetCatalog(root: output)
+        let settings = DataSettings(datasets: ["tasks-zh", "chitchat"], sourceMaxLength: 64, targetMaxLength: 64, evalSize: 1)
+        let bundle = try DataBundle.load(settings, tokenizer: try ByteTokenizer(), catalog: catalog)
+        #expect(bundle.train.count == 3000 + 1 && bundle.eval.count == 300 + 1)
+        #expect(try DatasetIdentity.hashes(of: settings, catalog: catalog).map(\.sha256)
+                == byName["tasks-zh"]!.files.map(\.sha256) + byName["chitchat"]!.files.map(\.sha256))
+        // An edited prepared file no longer matches its manifest.
+        try Data("{\"text\": \"changed\"}\n".utf8).write(to: URL(fileURLWithPath: output + "/fortunes-en/corpus.jsonl"))
+        #expect(throws: DataError.self) { try catalog.resolve("fortunes-en") }
+    }
+
+    @Test func aMissingSourceIsReportedAndTheRestPrepared() throws {
+        let sources = try Self.makeSources()
+        try FileManager.default.removeItem(atPath: sources.downloads + "/chitchat_dataset-0.9.0-py3-none-any.whl")
+        let output = try DataTestPaths.temporaryDirectory().path
+        let outcome = try DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes + "/nowhere", output: output).prepare()
+        #expect(outcome.missing.map { String($0.prefix { $0 != ":" }) } == ["chitchat", "fortunes-en", "fortunes-zh"])
+        #expect(outcome.manifest.datasets.map(\.name) == ["chatterbot-en", "chatterbot-zh", "tasks-en", "tasks-zh"])
+    }
+
+    static let realWheels = DataTestPaths.packageRoot.appendingPathComponent(".cache/downloads").path
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: realWheels + "/chatterbot_corpus-1.3.3-py2.py3-none-any.whl")))
+    func theRealChatterbotWheelParses() throws {
+        let output = try DataTestPaths.temporaryDirectory().path
+        let entries = try DatasetPreparer(downloads: Self.realWheels, output: output).prepareChatterbot()
+        // Counted with PyYAML on the same wheel: 2,025 + 1 dash-less English conversations, 467 Chinese.
+        #expect(entries.map { $0.counts["pairs"] } == [2306, 552])
+        #expect(entries.map { $0.counts["conversations"] } == [2025, 467])
+    }
+}
