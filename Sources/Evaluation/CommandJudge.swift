@@ -72,6 +72,8 @@ public struct CommandJudge: Judge {
             outcome = .failed(reason: "timed out after \(Self.describe(timeout)) and was killed\(stderrNote)")
         case .signaled(let signal):
             outcome = .failed(reason: "killed by signal \(signal)\(Self.signalName(signal).map { " (\($0))" } ?? "")\(stderrNote)")
+        case .statusLost:
+            outcome = .failed(reason: "its exit status could not be collected (is SIGCHLD ignored in this process?)\(stderrNote)")
         case .exited(let code) where code != 0:
             outcome = .failed(reason: "exited with status \(code)\(stderrNote)")
         case .exited:

@@ -19,6 +19,8 @@ struct JudgeProcess: Sendable {
         case exited(Int32)
         case signaled(Int32)
         case timedOut
+        /// The exit status was lost: someone else reaped the child (a host that ignores SIGCHLD does).
+        case statusLost
     }
 
     /// Everything the run produced.
@@ -67,6 +69,7 @@ struct JudgeProcess: Sendable {
         var written = 0
         var status: Int32 = 0
         var reaped = false
+        var statusLost = false
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         var exitTime: ContinuousClock.Instant?
@@ -77,6 +80,10 @@ struct JudgeProcess: Sendable {
                 let r = waitpid(pid, &status, WNOHANG)
                 if r == pid {
                     reaped = true
+                    exitTime = clock.now
+                } else if r < 0 && errno == ECHILD {
+                    reaped = true
+                    statusLost = true
                     exitTime = clock.now
                 }
             }
@@ -128,7 +135,7 @@ struct JudgeProcess: Sendable {
                 kill(-pid, SIGKILL)
             }
             let signal = status & 0x7f
-            result.termination = signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
+            result.termination = statusLost ? .statusLost : signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
         }
         return result
     }
