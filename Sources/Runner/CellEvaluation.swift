@@ -1,3 +1,4 @@
+import Evaluation
 import ExperimentSpec
 import Foundation
 import Llama
@@ -81,23 +82,16 @@ public enum CellEvaluation {
     }
 }
 
-/// Whether a generated answer states the expected one: equal after trimming whitespace and a trailing
-/// end-of-text marker, numbers compared as numbers.
+/// Whether a generated answer states the expected one: its first line, without end-of-text markers,
+/// compared by the evaluation's answer normalization (numbers by their digits, punctuation and width folded).
 public enum AnswerMatch {
     /// True when `answer` matches `expected`.
     public static func matches(_ answer: String, _ expected: String) -> Bool {
-        let a = normalize(answer), e = normalize(expected)
-        if a == e { return true }
-        if let x = Double(a), let y = Double(e) { return x == y }
-        return false
-    }
-
-    static func normalize(_ text: String) -> String {
-        var t = text
+        var t = answer
         for marker in ["<|im_end|>", "<|endoftext|>", "</s>"] { t = t.replacingOccurrences(of: marker, with: "") }
         t = t.trimmingCharacters(in: .whitespacesAndNewlines)
         // The first line is the answer; a model may go on after it.
         if let newline = t.firstIndex(of: "\n") { t = String(t[..<newline]) }
-        return t.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ".。")))
+        return AnswerNormalizer.matches(t, reference: expected)
     }
 }
