@@ -121,9 +121,12 @@ public final class GridRunner: @unchecked Sendable {
         try CellManifest(runsRoot: runsRoot, entries: todo).write(to: manifestPath)
         defer { try? FileManager.default.removeItem(atPath: manifestPath) }
 
-        let jobs = max(1, min(jobs, todo.count))
-        let threads = max(1, cores / jobs)
-        say("running \(todo.count) of \(cells.count) cells (\(outcome.skipped.count) done), \(jobs) at once, \(threads) BLAS thread(s) each")
+        // A cell's BLAS thread count is part of its configuration (the bits depend on it), so the cores are
+        // divided by running as many cells at once as fit, not by changing their thread counts.
+        let threads = todo.map(\.config.threads).max() ?? 1
+        let fitting = max(1, cores / max(1, threads))
+        let jobs = max(1, min(jobs, todo.count, fitting))
+        say("running \(todo.count) of \(cells.count) cells (\(outcome.skipped.count) done), \(jobs) at once, \(threads) BLAS thread(s) each on \(cores) cores")
         var waiting = Array(todo.indices)
         var running: [(index: Int, process: Process, started: Date)] = []
         let started = Date()
@@ -141,7 +144,7 @@ public final class GridRunner: @unchecked Sendable {
             try log.seekToEnd()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["cell", "run", "--manifest", manifestPath, "--index", String(index), "--threads", String(threads)]
+            process.arguments = ["cell", "run", "--manifest", manifestPath, "--index", String(index)]
             process.standardOutput = log
             process.standardError = log
             try process.run()
