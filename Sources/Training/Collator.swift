@@ -55,7 +55,7 @@ public struct Collator: Sendable {
         return examples
     }
 
-    /// Tokenizes one record that is not plain text.
+    /// Tokenizes one record that is not plain text (plain text is packed by `encode(_:path:report:)`).
     public func encode(_ record: DataRecord, path: String, report: inout DataReport) throws(DataError) -> DataExample {
         switch record.content {
         case .pair(let source, let target):
@@ -80,8 +80,9 @@ public struct Collator: Sendable {
             }
             let trained = labels.map { $0.map { $0 != -100 || trainOnSource } } ?? Array(repeating: true, count: ids.count)
             return truncated(ids, trained, length: record.characterLength, report: &report)
-        case .text(let text):
-            return pack([text], report: &report).first ?? DataExample(ids: [], trained: [])
+        case .text:
+            // A document alone is not an example: documents are packed together, across record boundaries.
+            throw .invalidSetting("\(path):\(record.line): plain text is packed with the other documents; encode the records together")
         }
     }
 
