@@ -124,6 +124,9 @@ struct DataLoaderTests {
         var settings = DataSettings(datasets: [first], sourceMaxLength: 8, targetMaxLength: 8, evalSize: 5, seed: 9)
         let alone = try DataBundle.load(settings, tokenizer: tokenizer, catalog: catalog)
         #expect(alone.train.count == 25 && alone.eval.count == 5)
+        let evalBatches = try alone.evalBatches(batchSize: 2)
+        #expect(evalBatches.map(\.batchSize) == [2, 2, 1])
+        #expect(evalBatches.reduce(0) { $0 + $1.labelCount } == alone.eval.reduce(0) { $0 + $1.labelCount })
         settings.datasets = [second, first]
         settings.sourceMaxLength = 20
         let mixed = try DataBundle.load(settings, tokenizer: tokenizer, catalog: catalog)
