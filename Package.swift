@@ -9,10 +9,15 @@ let package = Package(
     products: [
         .executable(name: "qlab", targets: ["qlab"]),
         .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Quantization", targets: ["Quantization"]),
+        .library(name: "Llama", targets: ["Llama"]),
+        .library(name: "Training", targets: ["Training"]),
+        .library(name: "ExperimentSpec", targets: ["ExperimentSpec"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,12 +33,16 @@ let package = Package(
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
         .target(name: "ExperimentSpec", dependencies: [], swiftSettings: optimize),
+        .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
         .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "CZlib"], swiftSettings: optimize),
         .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
+        .target(name: "Lineage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
+        .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
         .executableTarget(
             name: "qlab",
             dependencies: [
-                "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation",
+                "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Experiments", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -42,9 +51,10 @@ let package = Package(
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Llama", "Quantization", "Tensors", "ExperimentSpec"]),
-        .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec"]),
+        .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab"]),
+        .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

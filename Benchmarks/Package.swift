@@ -21,8 +21,23 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Tensors", package: root),
+                .product(name: "Quantization", package: root),
             ],
             path: "Benchmarks/Kernels",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "TrainingThroughput",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Tensors", package: root),
+                .product(name: "Quantization", package: root),
+                .product(name: "Llama", package: root),
+                .product(name: "Training", package: root),
+                .product(name: "ExperimentSpec", package: root),
+            ],
+            path: "Benchmarks/TrainingThroughput",
             swiftSettings: [.unsafeFlags(["-Ounchecked"])],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -31,6 +31,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
     public var evalEvery: Int = 0
     /// BLAS threads (results differ between thread counts, so it is part of the configuration).
     public var threads: Int = 1
+    /// What is measured after training (held-out loss by default).
+    public var evaluation: EvaluationSettings = EvaluationSettings()
 
     /// The defaults above.
     public init() {}

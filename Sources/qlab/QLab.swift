@@ -10,8 +10,10 @@ struct QLab: ParsableCommand {
             QuantizeCommand.self,
             TrainCommand.self,
             GenerateCommand.self,
+            MergeCommand.self,
             EloCommand.self,
             DataCommand.self,
+            PlanCommand.self,
         ]
     )
 }

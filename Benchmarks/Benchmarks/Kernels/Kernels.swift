@@ -58,4 +58,29 @@ let benchmarks: @Sendable () -> Void = {
                               Int(Double(3 * 4 * count * benchmark.scaledIterations.count) / seconds / 1e6))
         blackHole(ta.pointer[count - 1])
     }
+    dequantizationBenchmarks()
+}
+
+import Quantization
+
+/// NF4 dequantization into a reused buffer, the step before every frozen product.
+let dequantizationBenchmarks: @Sendable () -> Void = {
+    for doubleQuant in [false, true] {
+        var rng = SeededGenerator(seed: 2)
+        let rows = 1536, columns = 576
+        let weights = (0..<(rows * columns)).map { _ in Float(rng.nextNormal()) * 0.02 }
+        let q = try! QuantizedTensor(quantizing: weights, shape: [rows, columns], type: .nf4, blocksize: 64, doubleQuant: doubleQuant)
+        let out = FloatBuffer(count: rows * columns)
+        Benchmark("NF4 dequantize 1536x576\(doubleQuant ? " +DQ" : ""), 1 thread",
+                  configuration: .init(metrics: [.wallClock, .custom("MB/s written", polarity: .prefersLarger, useScalingFactor: false)])) { benchmark in
+            let start = DispatchTimeShim.now()
+            for _ in benchmark.scaledIterations {
+                q.dequantize(elements: 0..<(rows * columns), into: out.pointer)
+            }
+            let seconds = DispatchTimeShim.seconds(since: start)
+            benchmark.measurement(.custom("MB/s written", polarity: .prefersLarger, useScalingFactor: false),
+                                  Int(Double(4 * rows * columns * benchmark.scaledIterations.count) / seconds / 1e6))
+            blackHole(out.pointer[0])
+        }
+    }
 }

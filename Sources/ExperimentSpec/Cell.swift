@@ -1,0 +1,52 @@
+/// One point of an experiment's grid: a complete configuration and the axis values that chose it.
+public struct Cell: Sendable, Equatable {
+    /// The experiment it belongs to.
+    public let experiment: String
+    /// The fully resolved configuration the trainer runs.
+    public let config: TrainingConfig
+    /// The axis values of this cell, in the order the axes were declared.
+    public let axisValues: [AxisValue]
+
+    /// A cell of `experiment`.
+    public init(experiment: String, config: TrainingConfig, axisValues: [AxisValue]) {
+        self.experiment = experiment
+        self.config = config
+        self.axisValues = axisValues
+    }
+
+    /// One axis's value, as reports print it.
+    public struct AxisValue: Sendable, Equatable, Hashable, Codable {
+        /// The axis (the dotted setting name, e.g. `lora.rank`).
+        public let name: String
+        /// The value's canonical spelling (`8`, `0.0002`, `nf4`).
+        public let value: String
+
+        /// The value `value` of axis `name`.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The value of axis `name` in this cell, if the cell varies it.
+    public subscript(axis name: String) -> String? {
+        axisValues.first { $0.name == name }?.value
+    }
+
+    /// `name=value` pairs, for logs and error messages.
+    public var label: String {
+        axisValues.isEmpty ? "(no axes)" : axisValues.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+    }
+
+    /// The files the cell reads, by the names its configuration uses: the base model, then the datasets.
+    public var inputs: [String] { [config.model.name] + config.data.datasets }
+
+    /// The canonical JSON of the configuration.
+    public func canonicalJSON() throws -> String { try CanonicalJSON.string(config) }
+
+    /// The cell's identity given the content hashes of the files it reads (keyed by `inputs` names; other
+    /// entries are ignored, so one map can serve a whole grid).
+    public func identity(inputHashes: [String: String]) throws -> CellIdentity {
+        CellIdentity(canonicalConfig: try canonicalJSON(), inputs: inputs, inputHashes: inputHashes)
+    }
+}

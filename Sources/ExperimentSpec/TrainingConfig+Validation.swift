@@ -1,0 +1,31 @@
+extension TrainingConfig {
+    /// What is wrong with this configuration, in words; empty when the trainer can run it.
+    ///
+    /// Checked when a grid is expanded, so that a bad combination fails at `qlab plan`, not hours into a run.
+    public func validationProblems() -> [String] {
+        var problems: [String] = []
+        func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+            if !condition { problems.append(message()) }
+        }
+        require(steps > 0, "steps must be positive, not \(steps)")
+        require(batchSize > 0, "batchSize must be positive, not \(batchSize)")
+        require(gradientAccumulation > 0, "gradientAccumulation must be positive, not \(gradientAccumulation)")
+        require(gradientAccumulation > 0 && batchSize % gradientAccumulation == 0,
+                "batchSize \(batchSize) is not a multiple of gradientAccumulation \(gradientAccumulation)")
+        require(threads > 0, "threads must be positive, not \(threads)")
+        require(checkpointEvery >= 0 && evalEvery >= 0, "checkpointEvery and evalEvery must not be negative")
+        require(!model.name.isEmpty, "the model name is empty")
+        require([32, 64, 128, 256, 512, 1024, 2048, 4096].contains(model.blocksize),
+                "quantization block size \(model.blocksize) is not a power of two from 32 to 4096")
+        if !fullFineTune {
+            require(lora.rank > 0, "LoRA rank must be positive, not \(lora.rank)")
+            require(!lora.targets.isEmpty, "LoRA adapts no projection")
+            require(lora.dropout >= 0 && lora.dropout < 1, "LoRA dropout \(lora.dropout) is not in [0, 1)")
+        }
+        require(optimizer.learningRate > 0, "learning rate must be positive, not \(optimizer.learningRate)")
+        require(optimizer.maxGradNorm >= 0, "maxGradNorm must not be negative")
+        require(data.sourceMaxLength > 0 && data.targetMaxLength > 0, "source and target lengths must be positive")
+        require(data.evalSize >= 0, "evalSize must not be negative")
+        return problems
+    }
+}

@@ -1,0 +1,49 @@
+/// What went wrong in the lineage store or while reading a cell directory, with the file and the operation.
+public enum LineageError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// SQLite refused an operation on the store at `path`.
+    case database(path: String, operation: String, message: String)
+    /// The store was written by a newer qlora-lab whose migrations this build does not know.
+    case newerSchema(path: String, unknownMigrations: [String])
+    /// No run with this id is in the store.
+    case unknownRun(id: String)
+    /// No cell with this id is in the store.
+    case unknownCell(id: String)
+    /// No experiment with this name is in the store.
+    case unknownExperiment(name: String)
+    /// A cell id arrived with a configuration different from the one already stored under it.
+    case conflictingCell(id: String, storedConfig: String, newConfig: String)
+    /// A value the store cannot accept (e.g. finishing a run as `running`).
+    case invalidValue(field: String, value: String, reason: String)
+    /// A file a cell directory must contain is missing.
+    case missingFile(path: String)
+    /// A file exists but could not be read or written.
+    case fileAccess(path: String, message: String)
+    /// A file was read but its contents are not what the format says (`line` is 1-based, for JSON Lines).
+    case malformedFile(path: String, line: Int?, message: String)
+
+    public var description: String {
+        switch self {
+        case let .database(path, operation, message):
+            return "lineage store \(path): \(operation) failed: \(message)"
+        case let .newerSchema(path, unknown):
+            return "lineage store \(path) has migrations this build does not know (\(unknown.joined(separator: ", "))); use a newer qlab"
+        case let .unknownRun(id):
+            return "no run \(id) in the lineage store"
+        case let .unknownCell(id):
+            return "no cell \(id) in the lineage store"
+        case let .unknownExperiment(name):
+            return "no experiment \(name) in the lineage store"
+        case let .conflictingCell(id, stored, new):
+            return "cell \(id) is stored with config \(stored) but arrived with config \(new); the cell hash does not cover the whole configuration"
+        case let .invalidValue(field, value, reason):
+            return "invalid \(field) \(value): \(reason)"
+        case let .missingFile(path):
+            return "missing file \(path)"
+        case let .fileAccess(path, message):
+            return "cannot access \(path): \(message)"
+        case let .malformedFile(path, line, message):
+            if let line { return "\(path):\(line): \(message)" }
+            return "\(path): \(message)"
+        }
+    }
+}

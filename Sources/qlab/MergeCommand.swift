@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Llama
+import Quantization
+
+/// `qlab merge`: an adapter folded into its base model, written as a Hugging Face checkpoint.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge a LoRA adapter into its base model and write a Hugging Face checkpoint (float32 or bfloat16).",
+        discussion: """
+            The base is merged unquantized by default. With --through nf4 (or fp4, int4) the base weights are first \
+            quantized and dequantized, so the merged model carries exactly the base the adapter was trained on.
+            """
+    )
+
+    @Option(help: "Base model: a short name, a checkpoint directory or a .gguf file.") var model: String = "smollm2-135m"
+    @Option(help: "The PEFT adapter directory.") var adapter: String
+    @Option(help: "Output directory.") var out: String
+    @Option(help: "Weight type of the output: float32 or bfloat16.") var dtype: String = "float32"
+    @Option(help: "Quantize and dequantize the base through this type before merging: nf4, fp4, int4 or none.")
+    var through: String = "none"
+
+    func validate() throws {
+        guard AdapterMerge.OutputType(rawValue: dtype) != nil else { throw ValidationError("--dtype must be float32 or bfloat16") }
+        guard ["nf4", "fp4", "int4", "none"].contains(through) else { throw ValidationError("--through must be nf4, fp4, int4 or none") }
+    }
+
+    func run() throws {
+        let location = try ModelLocation.resolve(model)
+        let quantization = Quantization.QuantizationType(rawValue: through).map { WeightQuantization(type: $0, doubleQuant: true) }
+        let loaded = try ModelLoader.load(location, quantization: quantization)
+        let lora = try LoRAAdapter.load(directory: adapter, config: loaded.model.config)
+        try AdapterMerge.write(model: loaded.model, adapter: lora, to: out, type: AdapterMerge.OutputType(rawValue: dtype)!)
+        print("merged \(adapter) into \(location.path) → \(out) (\(dtype))")
+    }
+}

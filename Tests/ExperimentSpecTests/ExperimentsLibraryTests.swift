@@ -1,0 +1,61 @@
+import Testing
+import ExperimentSpec
+import Experiments
+
+struct ExperimentsLibraryTests {
+    @Test func everyExperimentExpandsUnderAUniqueName() throws {
+        let names = Experiments.all.map(\.name)
+        #expect(names == ["smoke", "appendix-b", "quantization-types", "learning-rate"])
+        #expect(Swift.Set(names).count == names.count)
+        for experiment in Experiments.all {
+            let cells = try experiment.cells()
+            #expect(!cells.isEmpty, "\(experiment.name)")
+            #expect(experiment.prose.description != nil && experiment.prose.question != nil, "\(experiment.name)")
+            #expect(Experiments.named(experiment.name)?.name == experiment.name)
+        }
+        #expect(Experiments.named("no-such-experiment") == nil)
+    }
+
+    @Test func smokeFitsTenMinutesOnTwoCores() throws {
+        let cells = try Experiments.smoke.cells()
+        #expect(cells.count == 4)
+        #expect(Swift.Set(cells.map(\.config.optimizer.learningRate)).count == 2 && Swift.Set(cells.map(\.config.lora.rank)).count == 2)
+        #expect(cells.allSatisfy { $0.config.model.name == "smollm2-135m" && $0.config.data.datasets == ["tasks-arithmetic"] })
+        // Trained tokens at most steps × batch × (source + target); at 600 tokens/s, training must leave most of
+        // the 10 minutes to loading, evaluation and reporting.
+        let tokens = cells.map { $0.config.steps * $0.config.batchSize * ($0.config.data.sourceMaxLength + $0.config.data.targetMaxLength) }
+        #expect(Double(tokens.reduce(0, +)) / 600 < 120, "\(tokens)")
+    }
+
+    @Test func appendixBIsTheA1Grid() throws {
+        let cells = try Experiments.appendixB.cells()
+        #expect(cells.count == 3 * 6 * 5 * 2)
+        #expect(Swift.Set(cells.map(\.config.lora.rank)) == Swift.Set(AppendixA1.ranks))
+        #expect(Swift.Set(cells.map(\.config.lora.dropout)) == Swift.Set(AppendixA1.dropouts))
+        #expect(Swift.Set(cells.map(\.config.lora.targets)).count == 5)
+        #expect(cells.allSatisfy { $0.config.lora.alpha == 16 && $0.config.optimizer.maxGradNorm == 0.3 })
+    }
+
+    @Test func quantizationTypesSkipsUnquantizedWithDoubleQuant() throws {
+        let cells = try Experiments.quantizationTypes.cells()
+        #expect(cells.count == 7 * 2)
+        #expect(!cells.contains { $0.config.model.quantization == .none && $0.config.model.doubleQuant })
+        for kind in [QuantizationKind.nf4, .fp4, .int4] {
+            #expect(cells.filter { $0.config.model.quantization == kind }.count == 4)
+        }
+    }
+
+    @Test func learningRateIsTable9TimesThreeSeeds() throws {
+        let cells = try Experiments.learningRate.cells()
+        #expect(cells.count == 6)
+        #expect(Swift.Set(cells.map(\.config.optimizer.learningRate)) == [1e-4, 2e-4])
+        #expect(Swift.Set(cells.map(\.config.seed)) == [0, 1, 2])
+        #expect(cells.allSatisfy { $0.config.evaluation.tournament?.judge == .reference })
+    }
+
+    @Test func idsAreDistinctAcrossTheLibrary() throws {
+        let hashes = ["smollm2-135m": "00", "tasks-arithmetic": "11", "chatterbot-en": "22"]
+        let ids = try Experiments.all.flatMap { try $0.cells() }.map { try $0.identity(inputHashes: hashes).id }
+        #expect(Swift.Set(ids).count == ids.count)
+    }
+}
