@@ -1,3 +1,4 @@
+import ExperimentSpec
 import Foundation
 import Tensors
 
@@ -79,7 +80,7 @@ public struct DatasetPreparer: Sendable {
         }
         try AtomicFile.write(bytes, to: path)
         try Self.makeReadable(path)
-        return DatasetManifest.File(role: role, path: relative, records: lines.count, bytes: bytes.count, sha256: SHA256.hash(bytes))
+        return DatasetManifest.File(role: role, path: relative, records: lines.count, bytes: bytes.count, sha256: SHA256.hexDigest(bytes))
     }
 
     /// Copies a licence text next to the data it covers.

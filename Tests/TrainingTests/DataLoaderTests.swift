@@ -134,7 +134,7 @@ struct DataLoaderTests {
         let decoded = { (examples: [DataExample]) in examples.map { tokenizer.decode($0.ids) }.filter { $0.contains("q") } }
         #expect(decoded(alone.eval) == decoded(mixed.eval))
         #expect(mixed.reports.count == 2 && mixed.reports[1].evalExamples == 5)
-        #expect(mixed.hashes.map(\.sha256) == [try SHA256.hash(file: second), try SHA256.hash(file: first)])
+        #expect(mixed.hashes.map(\.sha256) == [try DatasetIdentity.sha256(file: second), try DatasetIdentity.sha256(file: first)])
         #expect(try DatasetIdentity.hashes(of: settings, catalog: catalog) == mixed.hashes)
         var loader = try mixed.loader(batchSize: 4, settings: settings)
         #expect(try loader.next().batchSize == 4)
