@@ -39,10 +39,16 @@ let package = Package(
         .target(name: "Lineage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
+        .target(
+            name: "Runner",
+            dependencies: ["Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation", "Lineage"],
+            swiftSettings: optimize
+        ),
         .executableTarget(
             name: "qlab",
             dependencies: [
                 "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Experiments", "Evaluation",
+                "Lineage", "Runner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize

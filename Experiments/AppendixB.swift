@@ -18,7 +18,7 @@ extension Experiments {
             4 hours on one worker.
             """)
         Model.smolLM2_135M
-        Dataset.arithmetic
+        Dataset.tasks(.english)
         QLoRA.paperDefaults.scaled(steps: 60, batchSize: 8, sourceLength: 64, targetLength: 32)
         AppendixA1.grid(learningRates: Table9.learningRates)
         Evaluate {

@@ -14,7 +14,7 @@ import ExperimentSpec
 ///        public static let myQuestion = Experiment("my-question") {
 ///            Question("Does a larger rank help on arithmetic?")
 ///            Model.smolLM2_135M
-///            Dataset.arithmetic
+///            Dataset.tasks(.english)
 ///            QLoRA.paperDefaults.scaled(steps: 100, batchSize: 8, sourceLength: 64, targetLength: 32)
 ///            Axis(\.lora.rank, [8, 64])
 ///            Seeds(2)

@@ -4,7 +4,8 @@ extension Experiments {
     /// Four tiny cells on SmolLM2-135M: the end-to-end check that `make demo` runs.
     public static let smoke = Experiment("smoke") {
         Description("""
-            The smallest useful grid: two learning rates × two LoRA ranks on the generated arithmetic task, \
+            The smallest useful grid: two learning rates × two LoRA ranks on the generated tasks (arithmetic, \
+            copying, ordering), scored on exact arithmetic answers, \
             one seed, 40 steps of 4 examples. It exercises training, checkpoints, evaluation and the report.
             """)
         Question("Does QLoRA training move the held-out loss at all, and does a higher learning rate move it faster?")
@@ -15,8 +16,8 @@ extension Experiments {
             40 steps are too few for the paper's rate to show much.
             """)
         Model.smolLM2_135M
-        Dataset.arithmetic
-        QLoRA.paperDefaults.scaled(steps: 40, batchSize: 4, sourceLength: 48, targetLength: 16)
+        Dataset.tasks(.english)
+        QLoRA.paperDefaults.scaled(steps: 40, batchSize: 4, sourceLength: 64, targetLength: 16)
         Set(\.checkpointEvery, 10)
         Set(\.evalEvery, 10)
         Axis(\.optimizer.learningRate, [2e-4, 1e-3])

@@ -38,8 +38,15 @@ public struct Cell: Sendable, Equatable {
         axisValues.isEmpty ? "(no axes)" : axisValues.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
     }
 
-    /// The files the cell reads, by the names its configuration uses: the base model, then the datasets.
-    public var inputs: [String] { [config.model.name] + config.data.datasets }
+    /// The files the cell reads, by the names its configuration uses: the base model, the training data, then
+    /// the datasets its evaluation asks questions from.
+    public var inputs: [String] {
+        var names = [config.model.name]
+        for name in config.data.datasets + config.evaluation.exactAnswers.map(\.dataset) where !names.contains(name) {
+            names.append(name)
+        }
+        return names
+    }
 
     /// The canonical JSON of the configuration.
     public func canonicalJSON() throws -> String { try CanonicalJSON.string(config) }

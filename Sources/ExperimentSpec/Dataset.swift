@@ -9,8 +9,11 @@ public struct Dataset: ExperimentComponent, Equatable, Hashable {
     /// Datasets by name or path.
     public init(_ names: [String]) { self.names = names }
 
-    /// The generated arithmetic task: questions with one checkable answer.
-    public static let arithmetic = Dataset("tasks-arithmetic")
+    /// The generated tasks with one checkable answer each (arithmetic, copying, ordering), as the data code
+    /// prepares them, in the given languages.
+    public static func tasks(_ languages: Language...) -> Dataset {
+        Dataset(languages.map { "tasks-\($0.rawValue)" })
+    }
 
     /// The ChatterBot conversation corpus in the given languages.
     public static func chatterbot(_ languages: Language...) -> Dataset {
@@ -20,7 +23,7 @@ public struct Dataset: ExperimentComponent, Equatable, Hashable {
     /// A JSONL file.
     public static func file(_ path: String) -> Dataset { Dataset(path) }
 
-    /// Languages of the multilingual corpora, by ISO 639-1 code.
+    /// Languages the prepared corpora come in, by ISO 639-1 code.
     public enum Language: String, Sendable, CaseIterable {
         case english = "en", chinese = "zh"
     }

@@ -29,11 +29,17 @@ public struct Evaluate: ExperimentComponent {
     /// The result builder of `Evaluate { … }`.
     @resultBuilder
     public enum EvaluationBuilder {
+        /// One evaluation.
         public static func buildExpression(_ c: any EvaluationComponent) -> [any EvaluationComponent] { [c] }
+        /// The declarations of a block, in order.
         public static func buildBlock(_ parts: [any EvaluationComponent]...) -> [any EvaluationComponent] { parts.flatMap { $0 } }
+        /// The body of an `if` without `else`, when it ran.
         public static func buildOptional(_ part: [any EvaluationComponent]?) -> [any EvaluationComponent] { part ?? [] }
+        /// The `if` branch.
         public static func buildEither(first part: [any EvaluationComponent]) -> [any EvaluationComponent] { part }
+        /// The `else` branch.
         public static func buildEither(second part: [any EvaluationComponent]) -> [any EvaluationComponent] { part }
+        /// The bodies of a `for` loop, in order.
         public static func buildArray(_ parts: [[any EvaluationComponent]]) -> [any EvaluationComponent] { parts.flatMap { $0 } }
     }
 }

@@ -4,7 +4,7 @@
 /// Experiment("learning-rate") {
 ///     Description("Table 9's learning rates on SmolLM2-135M.")
 ///     Model.smolLM2_135M
-///     Dataset.arithmetic
+///     Dataset.tasks(.english)
 ///     QLoRA.paperDefaults.scaled(steps: 200, batchSize: 8, sourceLength: 128, targetLength: 64)
 ///     Axis(\.optimizer.learningRate, [1e-4, 2e-4])
 ///     Seeds(3)

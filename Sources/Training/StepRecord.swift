@@ -16,9 +16,12 @@ public struct StepRecord: Codable, Sendable, Equatable {
     public var tokensPerSecond: Double
     /// Resident memory after the step, MiB.
     public var rssMiB: Double
+    /// Held-out loss after this step's update, on evaluation steps.
+    public var evalLoss: Double? = nil
 
     enum CodingKeys: String, CodingKey {
         case step, loss, lr, tokens, seconds
+        case evalLoss = "eval_loss"
         case gradNorm = "grad_norm"
         case tokensPerSecond = "tokens_per_second"
         case rssMiB = "rss_mib"

@@ -25,6 +25,9 @@ public final class Trainer: @unchecked Sendable {
 
     /// Checkpoints kept on disk (older ones are removed once a newer one is complete).
     public var keepCheckpoints = 2
+    /// Held-out evaluation run after every `config.evalEvery`-th step and after the last; its loss is
+    /// written into that step's record as `eval_loss`.
+    public var evaluation: (@Sendable (Trainer) throws -> Double)?
 
     /// Prepares a run of `config` on `model` from `initialAdapter`, reading `batches`, writing into `directory`.
     public init(config: TrainingConfig, model: LlamaModel, initialAdapter: LoRAAdapter, batches: any BatchSource,
@@ -113,8 +116,11 @@ public final class Trainer: @unchecked Sendable {
             let tokens = micro.reduce(0) { $0 + $1.tokenCount }
             tokensThisProcess += tokens
             secondsThisProcess += seconds
-            let record = StepRecord(step: step, loss: loss, gradNorm: norm, lr: lr, tokens: tokens, seconds: seconds,
+            var record = StepRecord(step: step, loss: loss, gradNorm: norm, lr: lr, tokens: tokens, seconds: seconds,
                                     tokensPerSecond: Double(tokens) / max(seconds, 1e-9), rssMiB: ProcessMemory.residentMiB())
+            if let evaluation, (config.evalEvery > 0 && step % config.evalEvery == 0) || step == config.steps {
+                record.evalLoss = try evaluation(self)
+            }
             try log.write(contentsOf: try encoder.encode(record) + Data("\n".utf8))
             try table.write(contentsOf: Data(Self.tableLine(record).utf8))
             lastLoss = loss

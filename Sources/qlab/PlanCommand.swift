@@ -2,6 +2,8 @@ import ArgumentParser
 import ExperimentSpec
 import Experiments
 import Foundation
+import Lineage
+import Runner
 
 /// `qlab plan`: the cells of an experiment, their ids and axis values.
 struct PlanCommand: ParsableCommand {
@@ -21,45 +23,41 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print a JSON array of {\"id\", \"status\", \"config\", \"axes\"} objects.")
     var json = false
 
-    /// Where the run store will live; this build only checks whether it exists.
-    static let storePath = "runs/lineage.sqlite"
+    @OptionGroup var store: StoreOptions
 
     func run() throws {
         guard let name else {
             listExperiments()
             return
         }
-        guard let experiment = Experiments.named(name) else {
-            throw ValidationError("no experiment named \"\(name)\"; known: \(Experiments.all.map(\.name).joined(separator: ", "))")
-        }
-        let cells: [Cell]
-        do { cells = try experiment.cells() } catch let error as ExperimentError {
+        let experiment = try experimentNamed(name)
+        let runner: GridRunner
+        let cells: [PlannedCell]
+        do {
+            runner = try GridRunner(experiment: experiment, runsRoot: store.runs)
+            cells = try runner.plan(requireInputs: false)
+        } catch let error as ExperimentError {
             throw PlanError(experiment: name, reason: error.description)
         }
-        let inputs = InputHashes(cells: cells)
-        let storeExists = FileManager.default.fileExists(atPath: Self.storePath)
-        // Without a store nothing has run, so pending is the truth; with one, this build cannot read it yet.
-        let status = storeExists ? "unknown" : "pending"
-        let note = storeExists
-            ? "\(Self.storePath) exists but this build cannot read the store yet: statuses are unknown"
-            : "no run store (\(Self.storePath)) exists yet: every cell is pending"
-
-        var rows: [(identity: CellIdentity, cell: Cell)] = []
-        for cell in cells { rows.append((try cell.identity(inputHashes: inputs.hashes), cell)) }
+        let stale = try runner.staleCells(current: cells)
+        let notes = runner.unhashedInputs.keys.sorted().map { "input \($0): not hashed (\(runner.unhashedInputs[$0]!)); ids cannot see its content" }
 
         if json {
             var lines: [String] = []
-            for (identity, cell) in rows {
+            for c in cells {
                 let object: CanonicalJSON.Value = .object([
-                    "id": .string(identity.id),
-                    "status": .string(status),
-                    "config": try JSONTreeEncoder().encode(cell.config),
-                    "axes": .array(cell.axisValues.map { .object(["name": .string($0.name), "value": .string($0.value)]) }),
+                    "id": .string(c.entry.cell),
+                    "status": .string(c.status.rawValue),
+                    "config": try JSONTreeEncoder().encode(c.entry.config),
+                    "axes": .array(c.entry.axes.map { .object(["name": .string($0.name), "value": .string($0.value)]) }),
                 ])
                 lines.append(CanonicalJSON.write(object))
             }
+            for id in stale {
+                lines.append(CanonicalJSON.write(.object(["id": .string(id), "status": .string("stale"), "config": .null, "axes": .array([])])))
+            }
             print("[\n" + lines.joined(separator: ",\n") + "\n]")
-            FileHandle.standardError.write(Data((["note: \(note)"] + unhashedNotes(inputs)).joined(separator: "\n").utf8 + [10]))
+            if !notes.isEmpty { FileHandle.standardError.write(Data((notes.joined(separator: "\n") + "\n").utf8)) }
             return
         }
 
@@ -67,16 +65,14 @@ struct PlanCommand: ParsableCommand {
         print("\(experiment.name): \(cells.count) cell\(cells.count == 1 ? "" : "s")")
         if let description = experiment.prose.description { print(description) }
         print("")
-        let table = rows.map { identity, cell in [identity.id, status] + axes.map { cell[axis: $0] ?? "-" } }
+        var table = cells.map { c in [c.entry.cell, c.status.rawValue] + axes.map { a in c.entry.axes.first { $0.name == a }?.value ?? "-" } }
+        table += stale.map { [$0, "stale"] + axes.map { _ in "" } }
         print(TextTable.render(header: ["id", "status"] + axes, rows: table))
+        let counts = Dictionary(grouping: cells, by: \.status).mapValues(\.count)
         print("")
-        print("note: \(note)")
-        for name in inputs.hashes.keys.sorted() { print("input \(name): sha256 \(inputs.hashes[name]!.prefix(16))…") }
-        for line in unhashedNotes(inputs) { print(line) }
-    }
-
-    private func unhashedNotes(_ inputs: InputHashes) -> [String] {
-        inputs.unhashed.keys.sorted().map { "input \($0): not hashed (\(inputs.unhashed[$0]!)); ids cannot see its content" }
+        print(CellStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
+              + (stale.isEmpty ? "" : ", \(stale.count) stale (in the store, no longer in the spec)"))
+        for line in notes { print(line) }
     }
 
     private func listExperiments() {

@@ -14,6 +14,8 @@ struct QLab: ParsableCommand {
             EloCommand.self,
             DataCommand.self,
             PlanCommand.self,
+            RunCommand.self,
+            CellCommand.self,
         ]
     )
 }

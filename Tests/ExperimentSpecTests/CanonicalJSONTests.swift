@@ -64,7 +64,7 @@ struct CanonicalJSONTests {
     @Test func smallCellMatchesHandWrittenJSON() throws {
         let cells = try Experiment("tiny") {
             Model.smolLM2_135M
-            Dataset.arithmetic
+            Dataset.tasks(.english)
             QLoRA.paperDefaults.scaled(steps: 30, batchSize: 4, sourceLength: 64, targetLength: 32)
             Axis(\.lora.rank, [8])
             Evaluate { HeldOutLoss(maxExamples: 64) }
@@ -72,7 +72,7 @@ struct CanonicalJSONTests {
         #expect(cells.count == 1)
         let expected = """
             {"batchSize":4,"checkpointEvery":250,\
-            "data":{"datasets":["tasks-arithmetic"],"evalSize":0.1,"format":"auto","groupByLength":true,"seed":42,\
+            "data":{"datasets":["tasks-en"],"evalSize":0.1,"format":"auto","groupByLength":true,"seed":42,\
             "skipBadLines":false,"sourceMaxLength":64,"targetMaxLength":32,"trainOnSource":false},\
             "evalEvery":0,\
             "evaluation":{"exactAnswers":[],"heldOutLoss":{"maxExamples":64},"tournament":null},\

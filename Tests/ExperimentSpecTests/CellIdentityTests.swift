@@ -7,11 +7,11 @@ struct CellIdentityTests {
         QLoRA.paperDefaults.scaled(steps: 10, batchSize: 2)
         Union {
             Product {
-                Axis(\.data.datasets, [["tasks-arithmetic"]], name: "data")
+                Axis(\.data.datasets, [["tasks-en"]], name: "data")
                 Axis(\.lora.rank, [8, 16])
             }
             Product {
-                Axis(\.data.datasets, [["chatterbot-en"], ["chatterbot-en", "tasks-arithmetic"]], name: "data")
+                Axis(\.data.datasets, [["chatterbot-en"], ["chatterbot-en", "tasks-en"]], name: "data")
                 Axis(\.lora.rank, [8])
             }
         }
@@ -19,7 +19,7 @@ struct CellIdentityTests {
 
     private let hashes = [
         "smollm2-135m": SHA256.hexDigest("model bytes".utf8),
-        "tasks-arithmetic": SHA256.hexDigest("arithmetic bytes".utf8),
+        "tasks-en": SHA256.hexDigest("arithmetic bytes".utf8),
         "chatterbot-en": SHA256.hexDigest("chatterbot bytes".utf8),
     ]
 
@@ -67,8 +67,20 @@ struct CellIdentityTests {
     @Test func missingHashesAreReportedAndStillDistinguishInputs() throws {
         let cell = try experiment.cells()[0]
         let id = try cell.identity(inputHashes: [:])
-        #expect(id.unhashedInputs == ["smollm2-135m", "tasks-arithmetic"])
+        #expect(id.unhashedInputs == ["smollm2-135m", "tasks-en"])
         #expect(id != (try cell.identity(inputHashes: hashes)))
+    }
+
+    @Test func evaluationDataCountsAsAnInput() throws {
+        let cells = try Experiment("eval-data") {
+            Model.smolLM2_135M
+            Dataset.chatterbot(.english)
+            Axis(\.lora.rank, [8])
+            Evaluate { HeldOutLoss(); ExactAnswers(.arithmetic, from: "tasks-zh") }
+        }.cells()
+        #expect(cells[0].inputs == ["smollm2-135m", "chatterbot-en", "tasks-zh"])
+        let before = try cells[0].identity(inputHashes: ["tasks-zh": "aa"])
+        #expect(try cells[0].identity(inputHashes: ["tasks-zh": "bb"]) != before)
     }
 
     @Test func configurationChangesChangeTheId() throws {
@@ -86,7 +98,7 @@ struct CellIdentityTests {
         let cell = try experiment.cells()[0]
         let json = try cell.canonicalJSON()
         let text = "qlab-cell-v1\n\(json)\ninput \"smollm2-135m\" sha256:\(hashes["smollm2-135m"]!)\n"
-            + "input \"tasks-arithmetic\" sha256:\(hashes["tasks-arithmetic"]!)\n"
+            + "input \"tasks-en\" sha256:\(hashes["tasks-en"]!)\n"
         #expect(try cell.identity(inputHashes: hashes).digest == SHA256.hexDigest(text.utf8))
     }
 }

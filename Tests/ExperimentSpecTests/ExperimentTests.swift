@@ -5,7 +5,7 @@ struct ExperimentTests {
     private func small(@ExperimentBuilder _ body: () -> [any ExperimentComponent]) -> Experiment {
         Experiment("test") {
             Model.smolLM2_135M
-            Dataset.arithmetic
+            Dataset.tasks(.english)
             body()
         }
     }
@@ -22,7 +22,7 @@ struct ExperimentTests {
             "optimizer.learningRate=0.0002 lora.rank=16", "optimizer.learningRate=0.0002 lora.rank=64",
         ])
         #expect(cells[4].config.optimizer.learningRate == 2e-4 && cells[4].config.lora.rank == 16)
-        #expect(cells.allSatisfy { $0.experiment == "test" && $0.config.data.datasets == ["tasks-arithmetic"] })
+        #expect(cells.allSatisfy { $0.experiment == "test" && $0.config.data.datasets == ["tasks-en"] })
     }
 
     @Test func noAxesIsOneCell() throws {
@@ -153,6 +153,23 @@ struct ExperimentTests {
         }
     }
 
+    @Test func bodiesTakeIfAndFor() throws {
+        let quick = true
+        let cells = try Experiment("control-flow") {
+            Model.path("/models/x", parameters: 1_000_000)
+            for language in Dataset.Language.allCases { Dataset.chatterbot(language) }
+            if quick { Set(\.steps, 5) } else { Set(\.steps, 500) }
+            Union {
+                for rank in [8, 16] { Axis(\.lora.rank, [rank]) }
+            }
+            Seeds([7, 9])
+        }.cells()
+        #expect(cells.count == 4 && cells.allSatisfy { $0.config.steps == 5 })
+        #expect(cells[0].config.data.datasets == ["chatterbot-en", "chatterbot-zh"] && cells[0].config.model.name == "/models/x")
+        #expect(cells.map(\.config.seed) == [7, 9, 7, 9])
+        #expect(cells[1].label == "lora.rank=8 seed=9")
+    }
+
     @Test func proseIsKept() throws {
         let e = small {
             Description("What *this* is.")
@@ -175,7 +192,7 @@ struct ExperimentTests {
             }
         }.cells()[0].config.evaluation
         #expect(full.heldOutLoss == nil)
-        #expect(full.exactAnswers == [ExactAnswers("tasks-arithmetic", examples: 50, maxNewTokens: 32)])
+        #expect(full.exactAnswers == [ExactAnswers("arithmetic", from: "tasks-en", examples: 50, maxNewTokens: 32)])
         #expect(full.tournament?.judge == .reference && full.tournament?.orderings == 100 && full.tournament?.kFactor == 32)
     }
 }
@@ -185,7 +202,7 @@ struct ReadmeExampleTests {
     static let rankOnArithmetic = Experiment("rank-on-arithmetic") {
         Question("Does a larger LoRA rank help on the arithmetic task?")
         Model.smolLM2_135M
-        Dataset.arithmetic
+        Dataset.tasks(.english)
         QLoRA.paperDefaults.scaled(steps: 100, batchSize: 8, sourceLength: 64, targetLength: 32)
         Axis(\.lora.rank, [8, 16, 64])
         Tie(\.lora.alpha, to: \.lora.rank) { r in Double(r) / 4 }

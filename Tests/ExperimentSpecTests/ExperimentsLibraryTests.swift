@@ -20,7 +20,7 @@ struct ExperimentsLibraryTests {
         let cells = try Experiments.smoke.cells()
         #expect(cells.count == 4)
         #expect(Swift.Set(cells.map(\.config.optimizer.learningRate)).count == 2 && Swift.Set(cells.map(\.config.lora.rank)).count == 2)
-        #expect(cells.allSatisfy { $0.config.model.name == "smollm2-135m" && $0.config.data.datasets == ["tasks-arithmetic"] })
+        #expect(cells.allSatisfy { $0.config.model.name == "smollm2-135m" && $0.config.data.datasets == ["tasks-en"] })
         // Trained tokens at most steps × batch × (source + target); at 600 tokens/s, training must leave most of
         // the 10 minutes to loading, evaluation and reporting.
         let tokens = cells.map { $0.config.steps * $0.config.batchSize * ($0.config.data.sourceMaxLength + $0.config.data.targetMaxLength) }
@@ -54,7 +54,7 @@ struct ExperimentsLibraryTests {
     }
 
     @Test func idsAreDistinctAcrossTheLibrary() throws {
-        let hashes = ["smollm2-135m": "00", "tasks-arithmetic": "11", "chatterbot-en": "22"]
+        let hashes = ["smollm2-135m": "00", "tasks-en": "11", "chatterbot-en": "22"]
         let ids = try Experiments.all.flatMap { try $0.cells() }.map { try $0.identity(inputHashes: hashes).id }
         #expect(Swift.Set(ids).count == ids.count)
     }

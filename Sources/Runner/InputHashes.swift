@@ -1,43 +1,59 @@
 import ExperimentSpec
 import Foundation
 import Llama
+import Training
 
 /// Content hashes of the files cells read, keyed by the names their configurations use.
 ///
-/// A model name resolves through the model loader's search (short name, GGUF file or checkpoint directory);
-/// a dataset is hashed when its name is a file or directory on disk. Anything else stays unhashed, with the
-/// reason, so that `plan` can say which ids cannot yet see their inputs' content.
-struct InputHashes {
+/// A model name resolves through the model loader's search (short name, GGUF file or checkpoint directory),
+/// a dataset name through the data catalog (a JSONL path, or a dataset `qlab data prepare` wrote, whose
+/// train and eval files both count). What cannot be resolved stays unhashed, with the reason, so that `plan`
+/// can say which ids cannot see their inputs' content.
+public struct InputHashes: Sendable {
     /// Hashes by input name.
-    var hashes: [String: String] = [:]
+    public var hashes: [String: String] = [:]
     /// Why an input has no hash, by input name.
-    var unhashed: [String: String] = [:]
+    public var unhashed: [String: String] = [:]
+    /// Where each hashed input was found on disk.
+    public var paths: [String: String] = [:]
 
     /// Hashes the models and datasets of `cells`.
-    init(cells: [Cell]) {
+    public init(cells: [Cell]) {
         var models: [String] = [], datasets: [String] = []
         for cell in cells {
             if !models.contains(cell.config.model.name) { models.append(cell.config.model.name) }
-            for d in cell.config.data.datasets where !datasets.contains(d) { datasets.append(d) }
+            // Training data, then the datasets evaluations ask questions from.
+            for d in cell.inputs.dropFirst() where !datasets.contains(d) { datasets.append(d) }
         }
         for name in models {
             do {
-                hashes[name] = try Self.hash(path: try ModelLocation.resolve(name).path)
+                let path = try ModelLocation.resolve(name).path
+                hashes[name] = try Self.hash(path: path)
+                paths[name] = path
             } catch {
                 unhashed[name] = "model not found: \(error)"
             }
         }
+        let catalog: DatasetCatalog
+        do { catalog = try DatasetCatalog.locate() } catch {
+            for name in datasets where hashes[name] == nil { unhashed[name] = "the data catalog cannot be read: \(error)" }
+            return
+        }
         for name in datasets where hashes[name] == nil {
-            if FileManager.default.fileExists(atPath: name) {
-                do { hashes[name] = try Self.hash(path: name) } catch { unhashed[name] = "\(error)" }
-            } else {
-                unhashed[name] = "not a file; dataset names are resolved by the data code, which plan does not call yet"
+            do {
+                let source = try catalog.resolve(name)
+                let files = source.hashes
+                // One file: its own hash, so a JSONL path's id input is the file's plain SHA-256.
+                hashes[name] = files.count == 1 ? files[0] : ExperimentSpec.SHA256.hexDigest(files.joined(separator: "\n").utf8)
+                paths[name] = source.train
+            } catch {
+                unhashed[name] = "\(error)"
             }
         }
     }
 
     /// SHA-256 of a file, or of a directory's files (sorted relative paths with their hashes).
-    static func hash(path: String) throws -> String {
+    public static func hash(path: String) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw InputHashError(path: path, reason: "no such file or directory")
@@ -59,7 +75,7 @@ struct InputHashes {
         for relative in files.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             manifest += "\(try hashFile(path + "/" + relative))  \(relative)\n"
         }
-        return SHA256.hexDigest(manifest.utf8)
+        return ExperimentSpec.SHA256.hexDigest(manifest.utf8)
     }
 
     private static func hashFile(_ path: String) throws -> String {
@@ -67,7 +83,7 @@ struct InputHashes {
             throw InputHashError(path: path, reason: "cannot open the file")
         }
         defer { try? handle.close() }
-        var sha = SHA256()
+        var sha = ExperimentSpec.SHA256()
         while true {
             let chunk: Data
             do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
@@ -76,7 +92,7 @@ struct InputHashes {
             if chunk.isEmpty { break }
             chunk.withUnsafeBytes { sha.update($0) }
         }
-        return SHA256.hex(sha.finalize())
+        return ExperimentSpec.SHA256.hex(sha.finalize())
     }
 }
 

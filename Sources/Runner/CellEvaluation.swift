@@ -1,0 +1,97 @@
+import Evaluation
+import ExperimentSpec
+import Foundation
+import Llama
+import Tensors
+import Training
+
+/// The evaluations a cell runs after training.
+public enum CellEvaluation {
+    /// The held-out examples (the first `limit`, or all when 0) collated into batches of `batchSize`.
+    public static func heldOutBatches(bundle: DataBundle, limit: Int, batchSize: Int) throws -> [Batch] {
+        let examples = limit > 0 ? Array(bundle.eval.prefix(limit)) : bundle.eval
+        var batches: [Batch] = []
+        var start = 0
+        while start < examples.count {
+            let end = min(examples.count, start + batchSize)
+            batches.append(try bundle.collator.batch(Array(examples[start..<end])))
+            start = end
+        }
+        return batches
+    }
+
+    /// Exact-answer results: how many of the asked questions were answered exactly, and every answer.
+    public struct ExactResult: Sendable {
+        /// The task.
+        public var task: String
+        /// Questions asked.
+        public var asked: Int
+        /// Questions answered exactly.
+        public var correct: Int
+        /// (prompt, expected, answer) per question.
+        public var answers: [(prompt: String, expected: String, answer: String)]
+
+        /// The fraction answered exactly.
+        public var accuracy: Double { asked > 0 ? Double(correct) / Double(asked) : .nan }
+
+        /// One JSON object a line: prompt, expected, answer, correct.
+        public func write(to path: String) throws {
+            var text = ""
+            for a in answers {
+                let object: [String: Any] = ["prompt": a.prompt, "expected": a.expected, "answer": a.answer,
+                                             "correct": AnswerMatch.matches(a.answer, a.expected)]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                text += String(decoding: data, as: UTF8.self) + "\n"
+            }
+            try AtomicFile.write(Array(text.utf8), to: path)
+        }
+    }
+
+    /// Greedy answers to the held-out questions of kind `task.task` in `task.dataset`, compared with the
+    /// reference answers. Questions come from the dataset's prepared eval file, or else from the same seeded
+    /// split the training data uses; the prompt is formed as the collator forms a source (BOS + Alpaca prompt).
+    public static func exactAnswers(task: ExactAnswers, model: LlamaModel, adapter: LoRAAdapter?, tokenizer: any Tokenizer,
+                                    catalog: DatasetCatalog, settings: DataSettings) throws -> ExactResult {
+        let source = try catalog.resolve(task.dataset)
+        var lines: [String]
+        if let eval = source.eval {
+            lines = try String(contentsOfFile: eval, encoding: .utf8).split(separator: "\n").map(String.init)
+        } else {
+            let all = try String(contentsOfFile: source.train, encoding: .utf8).split(separator: "\n").map(String.init)
+            let parts = try DataSplit.split(total: all.count, evalSize: settings.evalSize, seed: settings.seed, contentHash: source.hashes[0])
+            lines = parts.eval.map { all[$0] }
+        }
+        let generator = Generator(model: model, adapter: adapter)
+        var result = ExactResult(task: task.task.rawValue, asked: 0, correct: 0, answers: [])
+        for line in lines {
+            guard result.asked < task.examples else { break }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let instruction = object["instruction"] as? String, let expected = object["output"] as? String else { continue }
+            if let kind = object["task"] as? String, kind != task.task.rawValue { continue }
+            let prompt = AlpacaTemplate.prompt(instruction: instruction, input: object["input"] as? String ?? "")
+            var ids = tokenizer.bosID.map { [$0] } ?? []
+            ids += tokenizer.encode(prompt)
+            ids = Array(ids.prefix(settings.sourceMaxLength))
+            let produced = try generator.generate(prompt: ids, maxNewTokens: task.maxNewTokens).tokens
+            let text = tokenizer.decode(produced.filter { $0 != tokenizer.eosID })
+            result.asked += 1
+            if AnswerMatch.matches(text, expected) { result.correct += 1 }
+            result.answers.append((instruction, expected, text))
+        }
+        return result
+    }
+}
+
+/// Whether a generated answer states the expected one: its first line, without end-of-text markers,
+/// compared by the evaluation's answer normalization (numbers by their digits, punctuation and width folded).
+public enum AnswerMatch {
+    /// True when `answer` matches `expected`.
+    public static func matches(_ answer: String, _ expected: String) -> Bool {
+        var t = answer
+        for marker in ["<|im_end|>", "<|endoftext|>", "</s>"] { t = t.replacingOccurrences(of: marker, with: "") }
+        t = t.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The first line is the answer; a model may go on after it.
+        if let newline = t.firstIndex(of: "\n") { t = String(t[..<newline]) }
+        return AnswerNormalizer.matches(t, reference: expected)
+    }
+}

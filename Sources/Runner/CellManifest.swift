@@ -1,0 +1,79 @@
+import ExperimentSpec
+import Foundation
+import Tensors
+
+/// The cells a coordinator hands to workers: everything a worker needs to run one cell without the spec,
+/// so that the same file drives local worker processes and Slurm array tasks.
+public struct CellManifest: Codable, Sendable {
+    /// One cell to run.
+    public struct Entry: Codable, Sendable {
+        /// The experiment.
+        public var experiment: String
+        /// The cell id (12 hex digits of its identity hash).
+        public var cell: String
+        /// The full identity hash.
+        public var digest: String
+        /// The resolved configuration.
+        public var config: TrainingConfig
+        /// The canonical JSON of `config` (what the id hashes).
+        public var canonicalConfig: String
+        /// Axis name → value, in declaration order.
+        public var axes: [Cell.AxisValue]
+        /// The evaluation to run after training.
+        public var evaluation: EvaluationSettings
+        /// The inputs read: role (base-model, dataset), name, path, sha256.
+        public var inputs: [Input]
+        /// The cell's directory, relative to the runs root.
+        public var directory: String
+        /// The run this one continues or repeats, if any.
+        public var parentRun: String?
+    }
+
+    /// One input file of a cell.
+    public struct Input: Codable, Sendable {
+        public var role: String
+        public var name: String
+        public var path: String
+        public var sha256: String
+    }
+
+    /// The runs root the directories are relative to.
+    public var runsRoot: String
+    /// The cells, addressed by index (a Slurm array task id).
+    public var entries: [Entry]
+
+    /// Reads a manifest written by `write(to:)`.
+    public static func read(path: String) throws -> CellManifest {
+        do {
+            return try JSONDecoder().decode(CellManifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw RunnerError.badManifest(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Writes the manifest atomically.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(Array(try encoder.encode(self)), to: path)
+    }
+}
+
+/// Why the runner could not go on.
+public enum RunnerError: Error, CustomStringConvertible, Sendable {
+    case badManifest(path: String, reason: String)
+    case unknownExperiment(String, known: [String])
+    case unknownCell(String)
+    case badFilter(String)
+    case cellFailed(cell: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .badManifest(let path, let reason): "\(path): not a cell manifest: \(reason)"
+        case .unknownExperiment(let name, let known): "no experiment named \"\(name)\"; known: \(known.joined(separator: ", "))"
+        case .unknownCell(let id): "no cell \(id) in the store or the experiments"
+        case .badFilter(let text): "--only \(text): expected AXIS=VALUE with an axis of the experiment"
+        case .cellFailed(let cell, let reason): "cell \(cell) failed: \(reason)"
+        }
+    }
+}

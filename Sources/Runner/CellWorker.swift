@@ -1,0 +1,151 @@
+import ExperimentSpec
+import Foundation
+import Lineage
+import Llama
+import Quantization
+import Tensors
+import Training
+
+/// Runs one cell in this process: trains, evaluates, and writes the cell directory that the store is built
+/// from (`config.json`, `run.json`, `steps.jsonl`, `metrics.json`, `artifacts.json`, the adapter, a log).
+///
+/// Never writes the store: a coordinator ingests the directory, which is what lets cells run on other
+/// machines. A directory whose run was killed is resumed from its last checkpoint as a new run whose
+/// parent is the killed one.
+public struct CellWorker: Sendable {
+    /// The cell.
+    public let entry: CellManifest.Entry
+    /// The runs root.
+    public let runsRoot: String
+    /// BLAS threads.
+    public let threads: Int
+    /// `local` or `slurm`.
+    public let executor: String
+
+    /// A worker for `entry` under `runsRoot`.
+    public init(entry: CellManifest.Entry, runsRoot: String, threads: Int, executor: String = "local") {
+        self.entry = entry
+        self.runsRoot = runsRoot
+        self.threads = threads
+        self.executor = executor
+    }
+
+    /// The cell's directory.
+    public var directory: CellDirectory { CellDirectory(url: URL(fileURLWithPath: runsRoot).appendingPathComponent(entry.directory)) }
+
+    /// Runs the cell; `say` receives progress lines (the worker's log). Returns the final metrics.
+    @discardableResult
+    public func run(say: @escaping @Sendable (String) -> Void) throws -> [String: Double] {
+        let dir = directory
+        try dir.create()
+        var parent = entry.parentRun
+        if let previous = try? dir.readRun() {
+            if previous.status == .succeeded, entry.parentRun == nil {
+                say("cell \(entry.cell) already succeeded in run \(previous.id); nothing to do")
+                return (try? dir.readMetrics())?.metrics ?? [:]
+            }
+            // A killed or failed attempt: this run continues it from its checkpoint.
+            if previous.status != .succeeded { parent = previous.id }
+        }
+        let config = entry.config
+        let version = CodeVersion.current()
+        BLAS.threads = threads
+        var run = RunFile(
+            id: UUID().uuidString.lowercased(), experiment: entry.experiment, cell: entry.cell,
+            axisValues: Dictionary(entry.axes.map { ($0.name, Lineage.JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }),
+            status: .running, started: Date(), gitCommit: version.commit, gitDirty: version.dirty,
+            hostname: ProcessInfo.processInfo.hostName, pid: getpid(), blasCore: BLAS.coreName, threads: threads,
+            seed: config.seed, parentRun: parent, executor: executor, log: "cell.log",
+            inputs: entry.inputs.map { InputEntry(role: InputRole(rawValue: $0.role) ?? .dataset, path: $0.path, sha256: $0.sha256) })
+        try dir.writeConfig(entry.canonicalConfig)
+        try dir.writeRun(run)
+        do {
+            let metrics = try trainAndEvaluate(config: config, directory: dir.url.path, say: say)
+            try dir.writeMetrics(FinalMetricsFile(metrics: metrics))
+            try dir.writeArtifacts(try artifacts(in: dir.url.path))
+            run.status = .succeeded
+            run.ended = Date()
+            run.exitReason = "completed \(config.steps) steps"
+            try dir.writeRun(run)
+            return metrics
+        } catch {
+            run.status = .failed
+            run.ended = Date()
+            run.exitReason = "\(error)"
+            try? dir.writeRun(run)
+            throw RunnerError.cellFailed(cell: entry.cell, reason: "\(error)")
+        }
+    }
+
+    private func trainAndEvaluate(config: TrainingConfig, directory: String, say: @escaping @Sendable (String) -> Void) throws -> [String: Double] {
+        let location = try ModelLocation.resolve(config.model.name)
+        let quantization: WeightQuantization? = config.model.quantization == .none ? nil
+            : WeightQuantization(type: QuantizationType(rawValue: config.model.quantization.rawValue)!,
+                                 blocksize: config.model.blocksize, doubleQuant: config.model.doubleQuant)
+        let started = Date()
+        let loaded = try ModelLoader.load(location, quantization: quantization)
+        guard let tokenizer = loaded.tokenizer else { throw RunnerError.cellFailed(cell: entry.cell, reason: "\(location.path) has no tokenizer") }
+        say(String(format: "loaded %@ (%@) in %.1f s", location.path, config.model.quantization.rawValue, Date().timeIntervalSince(started)))
+        let catalog = try DatasetCatalog.locate()
+        let bundle = try DataBundle.load(config.data, tokenizer: tokenizer, catalog: catalog)
+        let source = try bundle.batchSource(for: config)
+        say("data: \(bundle.train.count) training and \(bundle.eval.count) held-out examples")
+        let adapter = LoRAAdapter.initialized(config: loaded.model.config, rank: config.lora.rank, alpha: config.lora.alpha,
+                                              dropout: config.lora.dropout, useRSLoRA: config.lora.useRSLoRA,
+                                              targets: config.lora.targets.map { Projection(rawValue: $0.rawValue)! }, seed: config.seed)
+        let trainer = try Trainer(config: config, model: loaded.model, initialAdapter: adapter, batches: source,
+                                  directory: directory, baseModelName: config.model.name)
+        let evaluation = entry.evaluation
+        let heldOut = try CellEvaluation.heldOutBatches(bundle: bundle, limit: evaluation.heldOutLoss?.maxExamples ?? 0,
+                                                         batchSize: max(1, config.batchSize / config.gradientAccumulation))
+        if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
+            trainer.evaluation = { t in try t.evaluate(heldOut).loss }
+        }
+        let total = config.steps
+        let summary = try trainer.run { r in
+            var line = String(format: "step %d/%d loss %.4f lr %.2e grad_norm %.3f %.0f tok/s", r.step, total, r.loss, r.lr, r.gradNorm, r.tokensPerSecond)
+            if let e = r.evalLoss { line += String(format: " eval_loss %.4f", e) }
+            say(line)
+        }
+        guard summary.status == .completed else { throw RunnerError.cellFailed(cell: entry.cell, reason: summary.reason) }
+        var metrics: [String: Double] = [
+            "train_loss": summary.finalLoss ?? .nan,
+            "tokens_per_second": summary.tokensPerSecond,
+            "peak_rss_mib": summary.peakRSSMiB,
+            "steps": Double(summary.steps),
+            "trainable_parameters": Double(trainer.parameterCount),
+        ]
+        if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
+            let (loss, tokens) = try trainer.evaluate(heldOut)
+            metrics["eval_loss"] = loss
+            metrics["eval_perplexity"] = exp(loss)
+            metrics["eval_tokens"] = Double(tokens)
+        }
+        for task in evaluation.exactAnswers {
+            let result = try CellEvaluation.exactAnswers(task: task, model: loaded.model, adapter: trainer.adapter, tokenizer: tokenizer,
+                                                         catalog: catalog, settings: config.data)
+            metrics["exact_\(task.task.rawValue)"] = result.accuracy
+            try result.write(to: directory + "/answers-\(task.task.rawValue).jsonl")
+            say("exact answers on \(task.task.rawValue) (\(task.dataset)): \(result.correct)/\(result.asked)")
+        }
+        return metrics
+    }
+
+    /// Hashes of the files the cell produced, relative to its directory.
+    private func artifacts(in directory: String) throws -> [ArtifactEntry] {
+        var entries: [ArtifactEntry] = []
+        let files: [(String, ArtifactKind)] = [
+            ("adapter/adapter_model.safetensors", .adapter), ("adapter/adapter_config.json", .adapter),
+            ("config.json", .config), ("steps.jsonl", .log), ("cell.log", .log), ("summary.json", .evaluation),
+        ]
+        let extra = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix("answers-") }.sorted().map { ($0, ArtifactKind.evaluation) }
+        for (relative, kind) in files + extra {
+            let path = directory + "/" + relative
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { continue }
+            entries.append(ArtifactEntry(path: relative, kind: kind, sha256: try InputHashes.hash(path: path),
+                                         bytes: (attributes[.size] as? NSNumber)?.int64Value))
+        }
+        return entries
+    }
+}

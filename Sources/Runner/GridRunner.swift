@@ -1,0 +1,221 @@
+import ExperimentSpec
+import Foundation
+import Lineage
+import Tensors
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One cell of a plan: what to run and where it stands.
+public struct PlannedCell: Sendable {
+    /// The manifest entry (configuration, inputs, directory).
+    public var entry: CellManifest.Entry
+    /// Its status in the store.
+    public var status: CellStatus
+}
+
+/// Plans an experiment against the store and runs its missing cells as worker processes, a fixed number at
+/// once with the cores divided between them; ingests every finished cell directory into the store.
+public final class GridRunner: @unchecked Sendable {
+    /// The experiment.
+    public let experiment: Experiment
+    /// The runs root (`runs/`).
+    public let runsRoot: String
+    /// The store.
+    public let store: LineageStore
+    /// Inputs the last plan could not hash, with the reason (their content cannot reach the ids).
+    public private(set) var unhashedInputs: [String: String] = [:]
+
+    /// A runner for `experiment` with its store at `runsRoot/lineage.sqlite`.
+    public init(experiment: Experiment, runsRoot: String) throws {
+        self.experiment = experiment
+        self.runsRoot = runsRoot
+        try FileManager.default.createDirectory(atPath: runsRoot, withIntermediateDirectories: true)
+        store = try LineageStore(path: runsRoot + "/lineage.sqlite")
+    }
+
+    /// Every cell with its status (after ingesting whatever cell directories already hold, and marking runs
+    /// whose process is gone as interrupted). `only` keeps cells whose axes have the given values.
+    public func plan(only: [(axis: String, value: String)] = [], requireInputs: Bool = true) throws -> [PlannedCell] {
+        let cells = try experiment.cells()
+        let axes = try experiment.axisNames()
+        for (axis, _) in only where !axes.contains(axis) { throw RunnerError.badFilter("\(axis)=…; axes are \(axes.joined(separator: ", "))") }
+        let hashes = InputHashes(cells: cells)
+        unhashedInputs = hashes.unhashed
+        if requireInputs, !hashes.unhashed.isEmpty {
+            let problems = hashes.unhashed.keys.sorted().map { "\($0): \(hashes.unhashed[$0]!)" }
+            throw RunnerError.cellFailed(cell: experiment.name, reason: "inputs not found:\n  " + problems.joined(separator: "\n  "))
+        }
+        let evaluation = experiment.parts.evaluation ?? EvaluationSettings()
+        var planned: [PlannedCell] = []
+        var definitions: [CellDefinition] = []
+        for cell in cells {
+            let identity = try cell.identity(inputHashes: hashes.hashes)
+            let canonical = try cell.canonicalJSON()
+            var inputs = [CellManifest.Input(role: "base-model", name: cell.config.model.name,
+                                             path: hashes.paths[cell.config.model.name] ?? cell.config.model.name,
+                                             sha256: hashes.hashes[cell.config.model.name] ?? "")]
+            for d in cell.config.data.datasets {
+                inputs.append(CellManifest.Input(role: "dataset", name: d, path: hashes.paths[d] ?? d, sha256: hashes.hashes[d] ?? ""))
+            }
+            let entry = CellManifest.Entry(experiment: experiment.name, cell: identity.id, digest: identity.digest, config: cell.config,
+                                           canonicalConfig: canonical, axes: cell.axisValues, evaluation: evaluation, inputs: inputs,
+                                           directory: "\(experiment.name)/\(identity.id)", parentRun: nil)
+            let axesJSON = "{" + cell.axisValues.map { "\(Self.quote($0.name)):\(Self.quote($0.value))" }.joined(separator: ",") + "}"
+            definitions.append(CellDefinition(id: identity.id, config: canonical, axisValues: axesJSON))
+            planned.append(PlannedCell(entry: entry, status: .pending))
+        }
+        try store.recordExperiment(ExperimentRecord(name: experiment.name, description: experiment.prose.description ?? "",
+                                                    specHash: ExperimentSpec.SHA256.hexDigest(definitions.map(\.id).joined(separator: ",").utf8)),
+                                   cells: definitions)
+        for p in planned where FileManager.default.fileExists(atPath: runsRoot + "/" + p.entry.directory + "/run.json") {
+            _ = try? store.ingest(directory: URL(fileURLWithPath: runsRoot + "/" + p.entry.directory))
+        }
+        try store.markInterruptedRuns()
+        let statuses = try store.cellStatuses(experiment: experiment.name)
+        for i in planned.indices { planned[i].status = statuses[planned[i].entry.cell] ?? .pending }
+        return planned.filter { p in only.allSatisfy { f in p.entry.axes.first { $0.name == f.axis }?.value == f.value } }
+    }
+
+    /// Cells in the store for this experiment that the spec no longer produces (changed data or settings).
+    public func staleCells(current: [PlannedCell]) throws -> [String] {
+        let ids = Set(current.map(\.entry.cell))
+        return try store.cells(experiment: experiment.name).map(\.cell).filter { !ids.contains($0) }.sorted()
+    }
+
+    /// What a grid run did.
+    public struct Outcome: Sendable {
+        public var succeeded: [String] = []
+        public var failed: [(cell: String, log: String)] = []
+        public var interrupted: [String] = []
+        public var skipped: [String] = []
+    }
+
+    /// Runs the cells that are not done (all of `cells` with `force`), `jobs` worker processes at once.
+    /// `executable` is the `qlab` binary the workers run; `say` receives progress and errors as they happen.
+    public func run(_ cells: [PlannedCell], jobs: Int, cores: Int, force: Bool, executable: String,
+                    say: @escaping (String) -> Void) throws -> Outcome {
+        var outcome = Outcome()
+        var todo: [CellManifest.Entry] = []
+        for p in cells {
+            if p.status == .done && !force {
+                outcome.skipped.append(p.entry.cell)
+                continue
+            }
+            var entry = p.entry
+            if p.status == .done {
+                // A forced run of a finished cell is a rerun: a new directory, linked to the last success.
+                let last = try store.runs(cell: entry.cell).last { $0.status == .succeeded }
+                entry.parentRun = last?.id
+                entry.directory += "/reruns/" + String(format: "%.0f", Date().timeIntervalSince1970 * 1000)
+            }
+            todo.append(entry)
+        }
+        guard !todo.isEmpty else {
+            say("nothing to run: all \(cells.count) cells are done (use --force to run them again)")
+            return outcome
+        }
+        let manifestPath = runsRoot + "/\(experiment.name)/manifest-\(ProcessInfo.processInfo.processIdentifier).json"
+        try FileManager.default.createDirectory(atPath: runsRoot + "/\(experiment.name)", withIntermediateDirectories: true)
+        try CellManifest(runsRoot: runsRoot, entries: todo).write(to: manifestPath)
+        defer { try? FileManager.default.removeItem(atPath: manifestPath) }
+
+        let jobs = max(1, min(jobs, todo.count))
+        let threads = max(1, cores / jobs)
+        say("running \(todo.count) of \(cells.count) cells (\(outcome.skipped.count) done), \(jobs) at once, \(threads) BLAS thread(s) each")
+        var waiting = Array(todo.indices)
+        var running: [(index: Int, process: Process, started: Date)] = []
+        let started = Date()
+        var finishedSeconds: [Double] = []
+        var lastReport = Date.distantPast
+        let interactive = isatty(STDERR_FILENO) != 0
+
+        func launch(_ index: Int) throws {
+            let entry = todo[index]
+            let dir = runsRoot + "/" + entry.directory
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let logPath = dir + "/cell.log"
+            if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            try log.seekToEnd()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["cell", "run", "--manifest", manifestPath, "--index", String(index), "--threads", String(threads)]
+            process.standardOutput = log
+            process.standardError = log
+            try process.run()
+            running.append((index, process, Date()))
+        }
+
+        while !waiting.isEmpty || !running.isEmpty {
+            while running.count < jobs, !waiting.isEmpty { try launch(waiting.removeFirst()) }
+            usleep(200_000)
+            var still: [(index: Int, process: Process, started: Date)] = []
+            for r in running {
+                if r.process.isRunning { still.append(r); continue }
+                let entry = todo[r.index]
+                let dir = URL(fileURLWithPath: runsRoot + "/" + entry.directory)
+                _ = try? store.ingest(directory: dir)
+                let logPath = dir.path + "/cell.log"
+                if r.process.terminationReason == .uncaughtSignal {
+                    // The worker died mid-run: its run stays in the store, marked interrupted, resumable.
+                    if let run = try? CellDirectory(url: dir).readRun(), run.status == .running {
+                        try? store.finishRun(id: run.id, status: .interrupted,
+                                             exitReason: "worker killed by signal \(r.process.terminationStatus)")
+                    }
+                    outcome.interrupted.append(entry.cell)
+                    say("cell \(entry.cell) interrupted (signal \(r.process.terminationStatus)); run again to resume. log: \(logPath)")
+                } else if r.process.terminationStatus == 0 {
+                    outcome.succeeded.append(entry.cell)
+                    finishedSeconds.append(Date().timeIntervalSince(r.started))
+                    say("cell \(entry.cell) done (\(Self.describe(entry.axes))) in \(Int(Date().timeIntervalSince(r.started))) s")
+                } else {
+                    outcome.failed.append((entry.cell, logPath))
+                    let tail = Self.lastLines(of: logPath, count: 3)
+                    say("cell \(entry.cell) FAILED (exit \(r.process.terminationStatus)): \(tail)\n  log: \(logPath)")
+                }
+            }
+            running = still
+            if interactive || Date().timeIntervalSince(lastReport) > 10 {
+                lastReport = Date()
+                let steps = running.map { r -> String in
+                    let e = todo[r.index]
+                    let done = Self.lineCount(runsRoot + "/" + e.directory + "/steps.jsonl")
+                    return "\(e.cell) \(done)/\(e.config.steps)"
+                }
+                let doneCount = outcome.succeeded.count, failedCount = outcome.failed.count + outcome.interrupted.count
+                var eta = ""
+                if let mean = finishedSeconds.isEmpty ? nil : finishedSeconds.reduce(0, +) / Double(finishedSeconds.count) {
+                    let remaining = Double(waiting.count + running.count) * mean / Double(jobs)
+                    eta = ", ETA \(Self.duration(remaining))"
+                }
+                let line = "cells \(doneCount)/\(todo.count) done, \(running.count) running [\(steps.joined(separator: ", "))], \(failedCount) failed, \(Self.duration(Date().timeIntervalSince(started))) elapsed\(eta)"
+                if interactive { FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) } else { say(line) }
+            }
+        }
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        return outcome
+    }
+
+    static func describe(_ axes: [Cell.AxisValue]) -> String { axes.map { "\($0.name)=\($0.value)" }.joined(separator: " ") }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
+    }
+
+    static func lineCount(_ path: String) -> Int {
+        guard let data = FileManager.default.contents(atPath: path) else { return 0 }
+        return data.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+    }
+
+    static func lastLines(of path: String, count: Int) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(count).joined(separator: " | ")
+    }
+
+    static func quote(_ s: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+}
