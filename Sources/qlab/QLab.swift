@@ -16,6 +16,7 @@ struct QLab: ParsableCommand {
             PlanCommand.self,
             RunCommand.self,
             RerunCommand.self,
+            TournamentCommand.self,
             ShowCommand.self,
             RunsCommand.self,
             LineageCommand.self,

@@ -61,6 +61,12 @@ struct RunCommand: ParsableCommand {
         print("\(name): \(outcome.succeeded.count) succeeded, \(outcome.skipped.count) already done, \(outcome.failed.count) failed, \(outcome.interrupted.count) interrupted")
         for f in outcome.failed { print("  failed \(f.cell): log \(f.log)") }
         if !outcome.failed.isEmpty || !outcome.interrupted.isEmpty { throw ExitCode(1) }
+        // The declared tournament runs once every cell of the grid is done.
+        if let spec = experiment.parts.evaluation?.tournament, only.isEmpty,
+           try runner.plan().allSatisfy({ $0.status == .done }), !(outcome.succeeded.isEmpty && !force && runner.hasTournament) {
+            let result = try runner.tournament(spec) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            TournamentCommand.printResult(result)
+        }
     }
 }
 

@@ -34,7 +34,10 @@ struct GridRunnerTests {
             Set(\.gradientCheckpointing, false)
             Axis(\.data.datasets, over: ["a", "b"]) { $0 == "a" ? [dataA] : [dataB] }
             Axis(\.lora.rank, [4, 8])
-            Evaluate { HeldOutLoss(maxExamples: 8) }
+            Evaluate {
+                HeldOutLoss(maxExamples: 8)
+                Tournament(judge: .reference, prompts: 3, orderings: 200, maxNewTokens: 4)
+            }
         }
     }
 
@@ -98,6 +101,18 @@ struct GridRunnerTests {
         #expect(forced.succeeded.count == 1)
         let history = try runner.store.runs(cell: target[0].entry.cell)
         #expect(history.count == 2 && history.last?.parentRun == history.first?.id)
+
+        // The tournament between the four finished cells: both orders of every pair on every prompt, in the store.
+        let spec = try #require(f.experiment.parts.evaluation?.tournament)
+        let result = try runner.tournament(spec, say: Self.quiet)
+        #expect(result.contestants.count == 4 && result.promptCount == 3)
+        #expect(result.judgments.count == 4 * 3 * 3)
+        let stored = try runner.store.judgments(tournament: "tiny-grid")
+        #expect(stored.count == 36 && stored.filter { $0.presentationOrder == .ab }.count == 18)
+        let ratings = try runner.store.ratings(tournament: "tiny-grid").filter { $0.method == "elo" }
+        #expect(Swift.Set(ratings.map(\.cell)) == Swift.Set(result.contestants))
+        let mean: Double = ratings.map(\.rating).reduce(0, +) / Double(ratings.count)
+        #expect(abs(mean - 1000) < 1e-6, "Elo updates conserve the mean rating")
     }
 
     @Test func aRerunReproducesBitForBit() throws {
