@@ -15,6 +15,12 @@ struct QLab: ParsableCommand {
             DataCommand.self,
             PlanCommand.self,
             RunCommand.self,
+            RerunCommand.self,
+            ShowCommand.self,
+            RunsCommand.self,
+            LineageCommand.self,
+            ExportCommand.self,
+            IngestCommand.self,
             CellCommand.self,
         ]
     )
