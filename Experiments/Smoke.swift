@@ -11,7 +11,7 @@ extension Experiments {
         Question("Does QLoRA training move the held-out loss at all, and does a higher learning rate move it faster?")
         Hypothesis("Both learning rates lower the held-out loss; 1e-3 more than 2e-4 in 40 steps; the rank barely matters.")
         Notes("""
-            Budget: at most 40 × 4 × (48 + 16) = 10,240 trained tokens a cell, about 17 s at 600 tokens/s, so the \
+            Budget: at most 40 × 4 × (64 + 16) = 12,800 trained tokens a cell, about 21 s at 600 tokens/s, so the \
             four cells with their evaluations stay well inside 10 minutes on 2 cores. 1e-3 is 5× Table 9's 2e-4: \
             40 steps are too few for the paper's rate to show much.
             """)
