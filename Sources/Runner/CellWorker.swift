@@ -131,6 +131,14 @@ public struct CellWorker: Sendable {
             try result.write(to: directory + "/answers-\(task.task.rawValue).jsonl")
             say("exact answers on \(task.task.rawValue) (\(task.dataset)): \(result.correct)/\(result.asked)")
         }
+        for set in evaluation.multipleChoice {
+            let path = try catalog.resolve(set.dataset).eval ?? catalog.resolve(set.dataset).train
+            let result = try MultipleChoiceEvaluation.evaluate(try MultipleChoiceEvaluation.read(path: path), limit: set.examples,
+                                                               model: loaded.model, adapter: trainer.adapter, tokenizer: tokenizer)
+            let name = URL(fileURLWithPath: set.dataset).deletingPathExtension().lastPathComponent
+            metrics["choice_\(name)"] = result.accuracy
+            say("multiple choice on \(set.dataset): \(result.correct)/\(result.asked)")
+        }
         if let tournament = evaluation.tournament {
             let answers = try TournamentAnswer.generate(tournament: tournament, settings: config.data, catalog: catalog,
                                                         model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
