@@ -134,7 +134,7 @@ public struct CellWorker: Sendable {
         for set in evaluation.multipleChoice {
             let path = try catalog.resolve(set.dataset).eval ?? catalog.resolve(set.dataset).train
             let result = try MultipleChoiceEvaluation.evaluate(try MultipleChoiceEvaluation.read(path: path), limit: set.examples,
-                                                               model: loaded.model, adapter: trainer.adapter, tokenizer: tokenizer)
+                                                               model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
             let name = URL(fileURLWithPath: set.dataset).deletingPathExtension().lastPathComponent
             metrics["choice_\(name)"] = result.accuracy
             say("multiple choice on \(set.dataset): \(result.correct)/\(result.asked)")
