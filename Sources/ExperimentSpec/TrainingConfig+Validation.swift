@@ -17,7 +17,10 @@ extension TrainingConfig {
         require(!model.name.isEmpty, "the model name is empty")
         require([32, 64, 128, 256, 512, 1024, 2048, 4096].contains(model.blocksize),
                 "quantization block size \(model.blocksize) is not a power of two from 32 to 4096")
-        if !fullFineTune {
+        if fullFineTune {
+            require(model.quantization == .none,
+                    "full fine-tuning trains float32 weights: model.quantization must be none, not \(model.quantization.rawValue)")
+        } else {
             require(lora.rank > 0, "LoRA rank must be positive, not \(lora.rank)")
             require(!lora.targets.isEmpty, "LoRA adapts no projection")
             require(lora.dropout >= 0 && lora.dropout < 1, "LoRA dropout \(lora.dropout) is not in [0, 1)")

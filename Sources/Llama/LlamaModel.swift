@@ -9,6 +9,13 @@ public struct LlamaLayer: Sendable {
     /// The projections in `Projection.allCases` order.
     public let projections: [FrozenLinear]
 
+    /// A block from its parts (`projections` in `Projection.allCases` order).
+    public init(inputNorm: [Float], postAttentionNorm: [Float], projections: [FrozenLinear]) {
+        self.inputNorm = inputNorm
+        self.postAttentionNorm = postAttentionNorm
+        self.projections = projections
+    }
+
     /// The layer for a projection.
     public subscript(_ p: Projection) -> FrozenLinear { projections[Projection.allCases.firstIndex(of: p)!] }
 }

@@ -90,7 +90,8 @@ public struct CellWorker: Sendable {
         let bundle = try DataBundle.load(config.data, tokenizer: tokenizer, catalog: catalog)
         let source = try bundle.batchSource(for: config)
         say("data: \(bundle.train.count) training and \(bundle.eval.count) held-out examples")
-        let adapter = LoRAAdapter.initialized(config: loaded.model.config, rank: config.lora.rank, alpha: config.lora.alpha,
+        // Full fine-tuning trains the weights themselves: no adapter.
+        let adapter = config.fullFineTune ? nil : LoRAAdapter.initialized(config: loaded.model.config, rank: config.lora.rank, alpha: config.lora.alpha,
                                               dropout: config.lora.dropout, useRSLoRA: config.lora.useRSLoRA,
                                               targets: config.lora.targets.map { Projection(rawValue: $0.rawValue)! }, seed: config.seed)
         let trainer = try Trainer(config: config, model: loaded.model, initialAdapter: adapter, batches: source,
@@ -121,8 +122,10 @@ public struct CellWorker: Sendable {
             metrics["eval_perplexity"] = exp(loss)
             metrics["eval_tokens"] = Double(tokens)
         }
+        // The weights as trained (full fine-tuning), or the frozen base under the adapter.
+        let trained = trainer.trainedModel
         for task in evaluation.exactAnswers {
-            let result = try CellEvaluation.exactAnswers(task: task, model: loaded.model, adapter: trainer.adapter, tokenizer: tokenizer,
+            let result = try CellEvaluation.exactAnswers(task: task, model: trained, adapter: trainer.adapter, tokenizer: tokenizer,
                                                          catalog: catalog, settings: config.data)
             metrics["exact_\(task.task.rawValue)"] = result.accuracy
             try result.write(to: directory + "/answers-\(task.task.rawValue).jsonl")
@@ -131,14 +134,14 @@ public struct CellWorker: Sendable {
         for set in evaluation.multipleChoice {
             let path = try catalog.resolve(set.dataset).eval ?? catalog.resolve(set.dataset).train
             let result = try MultipleChoiceEvaluation.evaluate(try MultipleChoiceEvaluation.read(path: path), limit: set.examples,
-                                                               model: loaded.model, adapter: trainer.adapter, tokenizer: tokenizer)
+                                                               model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
             let name = URL(fileURLWithPath: set.dataset).deletingPathExtension().lastPathComponent
             metrics["choice_\(name)"] = result.accuracy
             say("multiple choice on \(set.dataset): \(result.correct)/\(result.asked)")
         }
         if let tournament = evaluation.tournament {
             let answers = try TournamentAnswer.generate(tournament: tournament, settings: config.data, catalog: catalog,
-                                                        model: loaded.model, adapter: trainer.adapter, tokenizer: tokenizer)
+                                                        model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let lines = try answers.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
@@ -153,6 +156,7 @@ public struct CellWorker: Sendable {
         var entries: [ArtifactEntry] = []
         let files: [(String, ArtifactKind)] = [
             ("adapter/adapter_model.safetensors", .adapter), ("adapter/adapter_config.json", .adapter),
+            ("model/model.safetensors", .checkpoint), ("model/config.json", .checkpoint),
             ("config.json", .config), ("steps.jsonl", .log), ("cell.log", .log), ("summary.json", .evaluation),
         ]
         let extra = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])

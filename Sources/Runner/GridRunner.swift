@@ -236,7 +236,7 @@ extension GridRunner {
         public var run: String
         /// Metrics whose bits differ (timing metrics excluded).
         public var differingMetrics: [String]
-        /// Whether the adapters have the same bytes.
+        /// Whether the adapters (in full fine-tuning, the trained models) have the same bytes.
         public var adapterIdentical: Bool
         /// True when every result metric and the adapter are bit-for-bit equal.
         public var reproduced: Bool { differingMetrics.isEmpty && adapterIdentical }
@@ -268,7 +268,7 @@ extension GridRunner {
             let same = x.map { $0.bitPattern } == y.map { $0.bitPattern } || (x?.isNaN == true && y?.isNaN == true)
             if !same { differing.append(name) }
         }
-        let adapter = { (run: String) in try self.store.artifacts(run: run).first { $0.path.hasSuffix("adapter_model.safetensors") }?.sha256 }
+        let adapter = { (run: String) in try self.store.artifacts(run: run).first { $0.path.hasSuffix("adapter_model.safetensors") || $0.path == "model/model.safetensors" }?.sha256 }
         let identical = try adapter(parent.id) != nil && adapter(parent.id) == adapter(new.id)
         return Reproduction(parent: parent.id, run: new.id, differingMetrics: differing, adapterIdentical: identical)
     }

@@ -38,9 +38,11 @@ struct CrossEntropyHead {
     }
 
     /// Sums the cross-entropy over `targets` and writes `dH` (zeroed here) for the mean loss over `normalizer` tokens.
-    /// `h` is the final-norm output, `weights` the output layer (`vocab × dim`).
+    /// `h` is the final-norm output, `weights` the output layer (`vocab × dim`). With `weightGradient` (full
+    /// fine-tuning), the output layer's gradient `dLogitsᵀ · H` over the labelled rows is added to it, chunk by chunk.
     func lossAndGradient(h: UnsafePointer<Float>, rows: Int, weights: UnsafePointer<Float>, targets: [(row: Int, target: Int)],
-                         normalizer: Int, dH: UnsafeMutablePointer<Float>, computeGradient: Bool = true) -> Double {
+                         normalizer: Int, dH: UnsafeMutablePointer<Float>, computeGradient: Bool = true,
+                         weightGradient: UnsafeMutablePointer<Float>? = nil) -> Double {
         dH.update(repeating: 0, count: rows * dim)
         var total = 0.0
         let scale = 1 / Float(normalizer)
@@ -77,6 +79,10 @@ struct CrossEntropyHead {
                 for i in 0..<c {
                     let dst = dH + targets[start + i].row * dim, src = dHidden.pointer + i * dim
                     for j in 0..<dim { dst[j] += src[j] }
+                }
+                if let weightGradient {
+                    BLAS.sgemm(transposeA: true, transposeB: false, m: vocab, n: dim, k: c,
+                               a: logits.pointer, lda: vocab, b: hidden.pointer, ldb: dim, beta: 1, c: weightGradient, ldc: dim)
                 }
             }
             start = end

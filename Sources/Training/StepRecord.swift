@@ -54,4 +54,6 @@ public struct TrainingSummary: Codable, Sendable, Equatable {
     public var resumedFrom: Int?
     /// Where the final adapter is.
     public var adapterDirectory: String?
+    /// Where the final model is (a Hugging Face checkpoint; full fine-tuning only).
+    public var modelDirectory: String? = nil
 }

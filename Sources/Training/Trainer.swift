@@ -3,11 +3,13 @@ import Foundation
 import Llama
 import Tensors
 
-/// A training run: steps of forward, backward, clipping and AdamW over LoRA adapters, with a step log,
-/// atomic checkpoints, and resumption that ends bit-identical to an uninterrupted run.
+/// A training run: steps of forward, backward, clipping and AdamW over LoRA adapters (or, with
+/// `config.fullFineTune`, over every weight of an unquantized model), with a step log, atomic checkpoints,
+/// and resumption that ends bit-identical to an uninterrupted run.
 ///
 /// The run directory holds `steps.jsonl` (and the same as columns in `steps.tsv`), `checkpoints/step-NNNNNN/` (adapter, optimizer state,
-/// `trainer_state.json`), `adapter/` (the final PEFT adapter) and `summary.json`.
+/// `trainer_state.json`), `adapter/` (the final PEFT adapter; with full fine-tuning, `model/`, a Hugging Face
+/// checkpoint, instead) and `summary.json`.
 public final class Trainer: @unchecked Sendable {
     /// The configuration.
     public let config: TrainingConfig
@@ -19,6 +21,12 @@ public final class Trainer: @unchecked Sendable {
     public let baseModelName: String
     let batches: any BatchSource
     let parameters: LoRAParameters
+    /// Every weight, in full fine-tuning; nil when training adapters.
+    let full: FullParameters?
+    /// The flat buffers the optimizer updates: the adapters', or in full fine-tuning every weight's.
+    let values: FloatBuffer
+    let gradients: FloatBuffer
+    let tensorRanges: [Range<Int>]
     let graph: TrainingGraph
     let optimizer: AdamWOptimizer
     let schedule: LearningRateSchedule
@@ -29,22 +37,47 @@ public final class Trainer: @unchecked Sendable {
     /// written into that step's record as `eval_loss`.
     public var evaluation: (@Sendable (Trainer) throws -> Double)?
 
-    /// Prepares a run of `config` on `model` from `initialAdapter`, reading `batches`, writing into `directory`.
-    public init(config: TrainingConfig, model: LlamaModel, initialAdapter: LoRAAdapter, batches: any BatchSource,
+    /// Prepares a run of `config` on `model` from `initialAdapter` (nil, and an unquantized model, for full
+    /// fine-tuning), reading `batches`, writing into `directory`.
+    public init(config: TrainingConfig, model: LlamaModel, initialAdapter: LoRAAdapter?, batches: any BatchSource,
                 directory: String, baseModelName: String) throws {
         guard config.steps >= 1 else { throw TrainingError.invalidSetting("steps must be at least 1") }
         guard config.gradientAccumulation >= 1 else { throw TrainingError.invalidSetting("gradient accumulation must be at least 1") }
+        let adapter: LoRAAdapter
+        if config.fullFineTune {
+            guard config.model.quantization == .none else {
+                throw TrainingError.invalidSetting("full fine-tuning trains float32 weights: set the model's quantization to none, not \(config.model.quantization.rawValue)")
+            }
+            guard initialAdapter == nil else {
+                throw TrainingError.invalidSetting("full fine-tuning trains the weights themselves and takes no initial adapter")
+            }
+            let c = model.config
+            adapter = LoRAAdapter(rank: 1, alpha: 1, targets: [], layers: Array(repeating: [:], count: c.numHiddenLayers))
+        } else {
+            guard let initialAdapter else { throw TrainingError.invalidSetting("LoRA training needs an initial adapter") }
+            adapter = initialAdapter
+        }
         self.config = config
         self.model = model
         self.directory = directory
         self.baseModelName = baseModelName
         self.batches = batches
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        parameters = LoRAParameters(adapter: initialAdapter, config: model.config)
+        parameters = LoRAParameters(adapter: adapter, config: model.config)
         let shape = batches.maximumShape
-        graph = TrainingGraph(model: model, parameters: parameters, batch: shape.batch, sequence: shape.sequence,
-                              checkpointing: config.gradientCheckpointing)
-        optimizer = try AdamWOptimizer(settings: config.optimizer, count: parameters.count, tensors: parameters.tensorRanges,
+        if config.fullFineTune {
+            let full = try FullParameters(model: model)
+            self.full = full
+            (values, gradients, tensorRanges) = (full.values, full.gradients, full.tensorRanges)
+            graph = TrainingGraph(model: model, full: full, batch: shape.batch, sequence: shape.sequence,
+                                  checkpointing: config.gradientCheckpointing)
+        } else {
+            full = nil
+            (values, gradients, tensorRanges) = (parameters.values, parameters.gradients, parameters.tensorRanges)
+            graph = TrainingGraph(model: model, parameters: parameters, batch: shape.batch, sequence: shape.sequence,
+                                  checkpointing: config.gradientCheckpointing)
+        }
+        optimizer = try AdamWOptimizer(settings: config.optimizer, count: values.count, tensors: tensorRanges,
                                        pagedDirectory: directory)
         schedule = LearningRateSchedule(config.schedule, peak: config.optimizer.learningRate, totalSteps: config.steps)
     }
@@ -91,7 +124,7 @@ public final class Trainer: @unchecked Sendable {
 
         while step < config.steps {
             let started = Date()
-            parameters.gradients.zero()
+            gradients.zero()
             var micro: [Batch] = []
             for m in 0..<config.gradientAccumulation { micro.append(try batches.batch(step: step, micro: m)) }
             let normalizer = micro.reduce(0) { $0 + TrainingGraph.labelTokens($1) }
@@ -103,14 +136,14 @@ public final class Trainer: @unchecked Sendable {
                 lossSum += try graph.accumulateGradients(b, normalizer: normalizer, dropoutKey: dropoutKey(step: step, micro: m)).lossSum
             }
             let loss = lossSum / Double(normalizer)
-            let norm = GradientClipping.clip(parameters.gradients.pointer, count: parameters.count, maxNorm: config.optimizer.maxGradNorm)
+            let norm = GradientClipping.clip(gradients.pointer, count: gradients.count, maxNorm: config.optimizer.maxGradNorm)
             guard loss.isFinite, norm.isFinite else {
                 status = .diverged
                 reason = "step \(step + 1): \(loss.isFinite ? "gradient norm" : "loss") is \(loss.isFinite ? norm : loss); stopped before applying it"
                 break
             }
             let lr = schedule.rate(at: step)
-            optimizer.update(parameters: parameters.values.pointer, gradients: parameters.gradients.pointer, lr: lr)
+            optimizer.update(parameters: values.pointer, gradients: gradients.pointer, lr: lr)
             step += 1
             let seconds = Date().timeIntervalSince(started)
             let tokens = micro.reduce(0) { $0 + $1.tokenCount }
@@ -135,11 +168,18 @@ public final class Trainer: @unchecked Sendable {
                                        peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: nil)
             }
         }
-        let adapterDirectory = directory + "/adapter"
-        try parameters.adapter().save(directory: adapterDirectory, baseModel: baseModelName, config: model.config)
+        var adapterDirectory: String? = nil, modelDirectory: String? = nil
+        if let full {
+            modelDirectory = directory + "/model"
+            try AdapterMerge.write(model: full.model(), adapter: nil, to: modelDirectory!, type: .float32)
+        } else {
+            adapterDirectory = directory + "/adapter"
+            try parameters.adapter().save(directory: adapterDirectory!, baseModel: baseModelName, config: model.config)
+        }
         let summary = TrainingSummary(status: status, reason: reason, steps: step, finalLoss: lastLoss,
                                       tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
-                                      peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: adapterDirectory)
+                                      peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: adapterDirectory,
+                                      modelDirectory: modelDirectory)
         let pretty = JSONEncoder()
         pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try pretty.encode(summary)), to: directory + "/summary.json")
@@ -152,6 +192,8 @@ public final class Trainer: @unchecked Sendable {
         var seed: UInt64
         var optimizerStep: Int
         var parameterCount: Int
+        /// Absent in checkpoints written before full fine-tuning existed (they are LoRA ones).
+        var fullFineTune: Bool? = nil
     }
 
     /// Writes `checkpoints/step-NNNNNN/` atomically: into a temporary folder, renamed when complete.
@@ -163,10 +205,14 @@ public final class Trainer: @unchecked Sendable {
         let temporary = checkpointsPath + "/." + name + ".tmp"
         try? fm.removeItem(atPath: temporary)
         try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        try parameters.adapter().save(directory: temporary + "/adapter", baseModel: baseModelName, config: model.config)
-        try SafeTensorsWriter.write([("values", .float32(parameters.values.array, shape: [parameters.count]))] + optimizer.stateTensors(),
+        // A full fine-tuning checkpoint keeps the weights in `values` only: the final `model/` is written at the end.
+        if full == nil {
+            try parameters.adapter().save(directory: temporary + "/adapter", baseModel: baseModelName, config: model.config)
+        }
+        try SafeTensorsWriter.write([("values", .float32(values.array, shape: [values.count]))] + optimizer.stateTensors(),
                                     to: temporary + "/state.safetensors")
-        let state = TrainerState(step: step, seed: config.seed, optimizerStep: optimizer.step, parameterCount: parameters.count)
+        let state = TrainerState(step: step, seed: config.seed, optimizerStep: optimizer.step, parameterCount: values.count,
+                                 fullFineTune: config.fullFineTune)
         try AtomicFile.write(Array(try JSONEncoder().encode(state)), to: temporary + "/trainer_state.json")
         try? fm.removeItem(atPath: final)
         try fm.moveItem(atPath: temporary, toPath: final)
@@ -187,15 +233,15 @@ public final class Trainer: @unchecked Sendable {
     func resumeIfPossible() throws -> Int? {
         guard let (step, path) = Self.latestCheckpoint(in: directory) else { return nil }
         let state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/trainer_state.json")))
-        guard state.parameterCount == parameters.count, state.seed == config.seed else {
+        guard state.parameterCount == values.count, state.seed == config.seed, (state.fullFineTune ?? false) == config.fullFineTune else {
             throw TrainingError.checkpointMismatch(path: path, reason: "it was written by a run with another configuration")
         }
         let file = try SafeTensorsFile(path: path + "/state.safetensors")
-        let values = try file.floats("values")
-        guard values.count == parameters.count else {
-            throw TrainingError.checkpointMismatch(path: path, reason: "holds \(values.count) parameters, the run has \(parameters.count)")
+        let saved = try file.floats("values")
+        guard saved.count == values.count else {
+            throw TrainingError.checkpointMismatch(path: path, reason: "holds \(saved.count) parameters, the run has \(values.count)")
         }
-        values.withUnsafeBufferPointer { parameters.values.pointer.update(from: $0.baseAddress!, count: values.count) }
+        saved.withUnsafeBufferPointer { values.pointer.update(from: $0.baseAddress!, count: saved.count) }
         try optimizer.restore(from: file)
         // Keep the log's complete lines up to the checkpoint; later ones belong to work that is redone.
         let text = (try? String(contentsOfFile: stepsPath, encoding: .utf8)) ?? ""
@@ -223,10 +269,13 @@ public final class Trainer: @unchecked Sendable {
     }
 
     /// Number of trainable parameters.
-    public var parameterCount: Int { parameters.count }
+    public var parameterCount: Int { values.count }
 
-    /// The adapter as it is now.
+    /// The adapter as it is now (one on no projection in full fine-tuning).
     public var adapter: LoRAAdapter { parameters.adapter() }
+
+    /// The model as trained so far: in full fine-tuning a copy of the current weights, else the frozen model.
+    public var trainedModel: LlamaModel { full?.model() ?? model }
 }
 
 /// Why a run could not start or go on.

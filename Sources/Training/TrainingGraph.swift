@@ -7,11 +7,16 @@ import Tensors
 /// Frozen layers receive no gradient: only the input gradient flows through them (dequantized per use),
 /// and only A and B accumulate gradients. With gradient checkpointing, only each block's input is kept
 /// and the block is recomputed during the backward pass — memory changes, results do not.
+///
+/// In full fine-tuning mode (`full` set) there are no adapters: every weight is read from `full.values` and
+/// every weight receives a gradient in `full.gradients`; the model supplies only its shape and RoPE tables.
 public final class TrainingGraph: @unchecked Sendable {
-    /// The frozen model.
+    /// The frozen model (in full fine-tuning, only its configuration and RoPE tables are used).
     public let model: LlamaModel
-    /// The trainable adapters.
+    /// The trainable adapters (none in full fine-tuning).
     public let parameters: LoRAParameters
+    /// Every weight, trainable, in full fine-tuning mode; nil when training adapters.
+    public let full: FullParameters?
     /// Whether blocks are recomputed in the backward pass.
     public let checkpointing: Bool
     /// Largest micro-batch the buffers hold: sequences × tokens.
@@ -29,9 +34,23 @@ public final class TrainingGraph: @unchecked Sendable {
     var mask32: [Int32]
 
     /// Buffers for micro-batches of up to `batch × sequence` tokens.
-    public init(model: LlamaModel, parameters: LoRAParameters, batch: Int, sequence: Int, checkpointing: Bool) {
+    public convenience init(model: LlamaModel, parameters: LoRAParameters, batch: Int, sequence: Int, checkpointing: Bool) {
+        self.init(model: model, parameters: parameters, full: nil, batch: batch, sequence: sequence, checkpointing: checkpointing)
+    }
+
+    /// A full fine-tuning graph over `full` (whose weights replace the model's), for micro-batches of up to `batch × sequence` tokens.
+    public convenience init(model: LlamaModel, full: FullParameters, batch: Int, sequence: Int, checkpointing: Bool) {
+        let c = model.config
+        // An adapter on no projection: the LoRA branches are all absent.
+        let none = LoRAAdapter(rank: 1, alpha: 1, targets: [], layers: Array(repeating: [:], count: c.numHiddenLayers))
+        self.init(model: model, parameters: LoRAParameters(adapter: none, config: c), full: full, batch: batch, sequence: sequence,
+                  checkpointing: checkpointing)
+    }
+
+    private init(model: LlamaModel, parameters: LoRAParameters, full: FullParameters?, batch: Int, sequence: Int, checkpointing: Bool) {
         self.model = model
         self.parameters = parameters
+        self.full = full
         self.checkpointing = checkpointing
         self.batch = batch
         self.sequence = sequence
@@ -86,13 +105,13 @@ public final class TrainingGraph: @unchecked Sendable {
         try forward(tokens: tokens, attentionMask: attentionMask, training: true, dropoutKey: dropoutKey)
         let targets = CrossEntropyHead.targets(labels: labels, batch: batch, sequence: sequence)
         let c = model.config
-        let loss = model.outputWeights.withUnsafeBufferPointer { w in
-            head.lossAndGradient(h: hFinal.pointer, rows: n, weights: w.baseAddress!, targets: targets,
-                                 normalizer: max(1, normalizer), dH: dh.pointer)
+        let loss = withWeights(model.outputWeights, \FullParameters.outputLayer) { w, g in
+            head.lossAndGradient(h: hFinal.pointer, rows: n, weights: w, targets: targets,
+                                 normalizer: max(1, normalizer), dH: dh.pointer, weightGradient: g)
         }
-        model.finalNorm.withUnsafeBufferPointer { w in
-            Kernels.rmsNormBackward(rows: n, dim: c.hiddenSize, x: x.pointer, weight: w.baseAddress!, inverseRMS: invFinal.pointer,
-                                    dy: dh.pointer, dx: dx.pointer, accumulate: false)
+        withWeights(model.finalNorm, \FullParameters.finalNorm) { w, g in
+            Kernels.rmsNormBackward(rows: n, dim: c.hiddenSize, x: x.pointer, weight: w, inverseRMS: invFinal.pointer,
+                                    dy: dh.pointer, dx: dx.pointer, accumulate: false, weightGradient: g)
         }
         for l in stride(from: c.numHiddenLayers - 1, through: 0, by: -1) {
             let a: LayerActivations
@@ -104,6 +123,12 @@ public final class TrainingGraph: @unchecked Sendable {
                 a = acts[l]
             }
             backwardLayer(l, a)
+        }
+        if let full {
+            // dx now holds the gradient of the gathered embedding rows: scatter-add it, in token order.
+            let d = c.hiddenSize
+            let g = full.gradients.pointer + full.embedding
+            for (i, t) in tokens.enumerated() { Kernels.axpy(count: d, alpha: 1, x: dx.pointer + i * d, y: g + t * d) }
         }
         return (loss, targets.count)
     }
@@ -130,8 +155,8 @@ public final class TrainingGraph: @unchecked Sendable {
     public func evaluate(tokens: [Int], attentionMask: [Int], labels: [Int]) throws -> (lossSum: Double, labelTokens: Int) {
         try forward(tokens: tokens, attentionMask: attentionMask, training: false, dropoutKey: 0)
         let targets = CrossEntropyHead.targets(labels: labels, batch: batch, sequence: sequence)
-        let loss = model.outputWeights.withUnsafeBufferPointer { w in
-            head.lossAndGradient(h: hFinal.pointer, rows: n, weights: w.baseAddress!, targets: targets,
+        let loss = withWeights(model.outputWeights, \FullParameters.outputLayer) { w, _ in
+            head.lossAndGradient(h: hFinal.pointer, rows: n, weights: w, targets: targets,
                                  normalizer: 1, dH: dh.pointer, computeGradient: false)
         }
         return (loss, targets.count)
@@ -160,8 +185,8 @@ public final class TrainingGraph: @unchecked Sendable {
         }
         for i in 0..<n { mask32[i] = attentionMask[i] != 0 ? 1 : 0 }
         let d = c.hiddenSize
-        model.embedding.withUnsafeBufferPointer { e in
-            for (i, t) in tokens.enumerated() { (x.pointer + i * d).update(from: e.baseAddress! + t * d, count: d) }
+        withWeights(model.embedding, \FullParameters.embedding) { e, _ in
+            for (i, t) in tokens.enumerated() { (x.pointer + i * d).update(from: e + t * d, count: d) }
         }
         for l in 0..<c.numHiddenLayers {
             if checkpointing || !training {
@@ -171,8 +196,8 @@ public final class TrainingGraph: @unchecked Sendable {
                 forwardLayer(l, acts[l], residual: x, dropoutKey: dropoutKey)
             }
         }
-        model.finalNorm.withUnsafeBufferPointer {
-            Kernels.rmsNorm(rows: n, dim: d, x: x.pointer, weight: $0.baseAddress!, eps: Float(c.rmsNormEps),
+        withWeights(model.finalNorm, \FullParameters.finalNorm) { w, _ in
+            Kernels.rmsNorm(rows: n, dim: d, x: x.pointer, weight: w, eps: Float(c.rmsNormEps),
                             out: hFinal.pointer, inverseRMS: invFinal.pointer)
         }
     }
@@ -184,8 +209,8 @@ public final class TrainingGraph: @unchecked Sendable {
         let d = c.hiddenSize, qW = c.queryWidth, kvW = c.keyValueWidth
         let eps = Float(c.rmsNormEps)
         a.xIn.pointer.update(from: residual.pointer, count: n * d)
-        layer.inputNorm.withUnsafeBufferPointer {
-            Kernels.rmsNorm(rows: n, dim: d, x: residual.pointer, weight: $0.baseAddress!, eps: eps, out: a.h1.pointer, inverseRMS: a.inv1.pointer)
+        withWeights(layer.inputNorm, { $0.layers[l].inputNorm }) { w, _ in
+            Kernels.rmsNorm(rows: n, dim: d, x: residual.pointer, weight: w, eps: eps, out: a.h1.pointer, inverseRMS: a.inv1.pointer)
         }
         project(l, .q, a.h1, a.q, a, dropoutKey: dropoutKey)
         project(l, .k, a.h1, a.k, a, dropoutKey: dropoutKey)
@@ -209,8 +234,8 @@ public final class TrainingGraph: @unchecked Sendable {
         }
         project(l, .o, a.attn, residual, a, accumulate: true, dropoutKey: dropoutKey)
         a.xMid.pointer.update(from: residual.pointer, count: n * d)
-        layer.postAttentionNorm.withUnsafeBufferPointer {
-            Kernels.rmsNorm(rows: n, dim: d, x: residual.pointer, weight: $0.baseAddress!, eps: eps, out: a.h2.pointer, inverseRMS: a.inv2.pointer)
+        withWeights(layer.postAttentionNorm, { $0.layers[l].postAttentionNorm }) { w, _ in
+            Kernels.rmsNorm(rows: n, dim: d, x: residual.pointer, weight: w, eps: eps, out: a.h2.pointer, inverseRMS: a.inv2.pointer)
         }
         project(l, .gate, a.h2, a.gate, a, dropoutKey: dropoutKey)
         project(l, .up, a.h2, a.up, a, dropoutKey: dropoutKey)
@@ -221,6 +246,12 @@ public final class TrainingGraph: @unchecked Sendable {
     /// A frozen projection plus its LoRA branch: `out (+)= in·Wᵀ + scaling · (dropout(in)·Aᵀ)·Bᵀ`.
     private func project(_ l: Int, _ proj: Projection, _ input: FloatBuffer, _ output: FloatBuffer, _ a: LayerActivations,
                          accumulate: Bool = false, dropoutKey: UInt64?) {
+        if let full {
+            let (out, inp) = proj.shape(model.config)
+            BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: out, k: inp, a: input.pointer, lda: inp,
+                       b: full.values.pointer + full.layers[l][proj], ldb: inp, beta: accumulate ? 1 : 0, c: output.pointer, ldc: out)
+            return
+        }
         let linear = model.layers[l][proj]
         linear.forward(x: input.pointer, rows: n, y: output.pointer, accumulate: accumulate, scratch: scratch)
         guard let slot = parameters.slots[l][proj], let xa = a.xa[proj] else { return }
@@ -252,6 +283,16 @@ public final class TrainingGraph: @unchecked Sendable {
     /// gradients are accumulated.
     private func projectBackward(_ l: Int, _ proj: Projection, input: FloatBuffer, dY: FloatBuffer, dX: FloatBuffer,
                                  accumulate: Bool, _ a: LayerActivations) {
+        if let full {
+            let (out, inp) = proj.shape(model.config)
+            let offset = full.layers[l][proj]
+            // dX (+)= dY · W; dW += dYᵀ · X.
+            BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: inp, k: out, a: dY.pointer, lda: out,
+                       b: full.values.pointer + offset, ldb: inp, beta: accumulate ? 1 : 0, c: dX.pointer, ldc: inp)
+            BLAS.sgemm(transposeA: true, transposeB: false, m: out, n: inp, k: n, a: dY.pointer, lda: out,
+                       b: input.pointer, ldb: inp, beta: 1, c: full.gradients.pointer + offset, ldc: inp)
+            return
+        }
         let linear = model.layers[l][proj]
         linear.backwardInput(dy: dY.pointer, rows: n, dx: dX.pointer, accumulate: accumulate, scratch: scratch)
         guard let slot = parameters.slots[l][proj], let xa = a.xa[proj] else { return }
@@ -290,9 +331,9 @@ public final class TrainingGraph: @unchecked Sendable {
                                dGate: dGate.pointer, dUp: dUp.pointer)
         projectBackward(l, .gate, input: a.h2, dY: dGate, dX: dh, accumulate: false, a)
         projectBackward(l, .up, input: a.h2, dY: dUp, dX: dh, accumulate: true, a)
-        layer.postAttentionNorm.withUnsafeBufferPointer {
-            Kernels.rmsNormBackward(rows: n, dim: d, x: a.xMid.pointer, weight: $0.baseAddress!, inverseRMS: a.inv2.pointer,
-                                    dy: dh.pointer, dx: dx.pointer, accumulate: true)
+        withWeights(layer.postAttentionNorm, { $0.layers[l].postAttentionNorm }) { w, g in
+            Kernels.rmsNormBackward(rows: n, dim: d, x: a.xMid.pointer, weight: w, inverseRMS: a.inv2.pointer,
+                                    dy: dh.pointer, dx: dx.pointer, accumulate: true, weightGradient: g)
         }
         // Attention: xMid = xIn + o(attention(q, k, v))
         projectBackward(l, .o, input: a.attn, dY: dx, dX: dAttn, accumulate: false, a)
@@ -317,9 +358,20 @@ public final class TrainingGraph: @unchecked Sendable {
         projectBackward(l, .q, input: a.h1, dY: dq, dX: dh, accumulate: false, a)
         projectBackward(l, .k, input: a.h1, dY: dk, dX: dh, accumulate: true, a)
         projectBackward(l, .v, input: a.h1, dY: dv, dX: dh, accumulate: true, a)
-        layer.inputNorm.withUnsafeBufferPointer {
-            Kernels.rmsNormBackward(rows: n, dim: d, x: a.xIn.pointer, weight: $0.baseAddress!, inverseRMS: a.inv1.pointer,
-                                    dy: dh.pointer, dx: dx.pointer, accumulate: true)
+        withWeights(layer.inputNorm, { $0.layers[l].inputNorm }) { w, g in
+            Kernels.rmsNormBackward(rows: n, dim: d, x: a.xIn.pointer, weight: w, inverseRMS: a.inv1.pointer,
+                                    dy: dh.pointer, dx: dx.pointer, accumulate: true, weightGradient: g)
         }
+    }
+
+    /// Calls `body` with a non-projection weight and, in full fine-tuning, its gradient: the flat buffers' tensor
+    /// at `offset` then, else the model's frozen `array` and no gradient.
+    private func withWeights<R>(_ array: [Float], _ offset: (FullParameters) -> Int,
+                                _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>?) -> R) -> R {
+        if let full {
+            let o = offset(full)
+            return body(full.values.pointer + o, full.gradients.pointer + o)
+        }
+        return array.withUnsafeBufferPointer { body($0.baseAddress!, nil) }
     }
 }

@@ -20,6 +20,9 @@ struct TrainCommand: ParsableCommand {
             The output directory receives steps.jsonl (one JSON object per optimizer step), steps.tsv (the same \
             columns for gnuplot), checkpoints/, adapter/ (PEFT layout) and summary.json. Running the same command \
             again resumes from the newest checkpoint.
+
+            With --full-fine-tune (and --dtype none) every weight is trained in float32 instead of adapters, and the \
+            result is model/, a Hugging Face checkpoint (config.json, model.safetensors).
             """
     )
 
@@ -57,6 +60,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Comma-separated projections (q_proj,k_proj,...) or a layer set: all, attention, ffn, key+query, attention+ffn-output.")
     var targets: String?
     @Flag(help: "Scale LoRA by alpha/sqrt(r).") var rslora = false
+    @Flag(help: "Train every weight, unquantized, instead of LoRA adapters (needs --dtype none); writes model/.")
+    var fullFineTune = false
     @Option(help: "Examples per optimizer step.") var batchSize: Int?
     @Option(help: "Micro-batches per optimizer step.") var gradientAccumulation: Int?
     @Flag(inversion: .prefixedNo, help: "Recompute activations in the backward pass.") var gradientCheckpointing: Bool?
@@ -98,6 +103,13 @@ struct TrainCommand: ParsableCommand {
         if let checkpointEvery { c.checkpointEvery = checkpointEvery }
         if let seed { c.seed = seed }
         if let threads { c.threads = threads }
+        if fullFineTune { c.fullFineTune = true }
+        if c.fullFineTune {
+            guard c.model.quantization == .none else {
+                throw ValidationError("--full-fine-tune trains float32 weights: give --dtype none (the model is \(c.model.quantization.rawValue))")
+            }
+            guard initAdapter == nil else { throw ValidationError("--full-fine-tune trains the weights themselves: drop --init-adapter") }
+        }
         guard c.steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard c.lora.rank >= 1 else { throw ValidationError("--rank must be at least 1") }
         guard c.lora.dropout >= 0 && c.lora.dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
@@ -126,11 +138,14 @@ struct TrainCommand: ParsableCommand {
         let started = Date()
         let loaded = try ModelLoader.load(location, quantization: quantization)
         let modelConfig = loaded.model.config
-        let adapter: LoRAAdapter
-        if let initAdapter {
-            adapter = try LoRAAdapter.load(directory: initAdapter, config: modelConfig)
-            c.lora = LoRASettings(rank: adapter.rank, alpha: adapter.alpha, dropout: adapter.dropout,
-                                  targets: adapter.targets.map { LoRATarget(rawValue: $0.rawValue)! }, useRSLoRA: adapter.useRSLoRA)
+        let adapter: LoRAAdapter?
+        if c.fullFineTune {
+            adapter = nil
+        } else if let initAdapter {
+            let loadedAdapter = try LoRAAdapter.load(directory: initAdapter, config: modelConfig)
+            adapter = loadedAdapter
+            c.lora = LoRASettings(rank: loadedAdapter.rank, alpha: loadedAdapter.alpha, dropout: loadedAdapter.dropout,
+                                  targets: loadedAdapter.targets.map { LoRATarget(rawValue: $0.rawValue)! }, useRSLoRA: loadedAdapter.useRSLoRA)
         } else {
             adapter = LoRAAdapter.initialized(config: modelConfig, rank: c.lora.rank, alpha: c.lora.alpha, dropout: c.lora.dropout,
                                               useRSLoRA: c.lora.useRSLoRA, targets: c.lora.targets.map { Projection(rawValue: $0.rawValue)! },
@@ -154,8 +169,8 @@ struct TrainCommand: ParsableCommand {
                 model \(location.path): \(modelConfig.numHiddenLayers) layers, hidden \(modelConfig.hiddenSize), \
                 \(c.model.quantization.rawValue)\(c.model.doubleQuant && c.model.quantization != .none ? "+dq" : ""), loaded in \
                 \(String(format: "%.1f", Date().timeIntervalSince(started))) s
-                LoRA r \(c.lora.rank), alpha \(c.lora.alpha), \(c.lora.targets.count) projections: \(params) trainable parameters; \
-                \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.steps) steps, \(BLAS.threads) BLAS thread(s) (\(BLAS.coreName))
+                \(c.fullFineTune ? "full fine-tuning" : "LoRA r \(c.lora.rank), alpha \(c.lora.alpha), \(c.lora.targets.count) projections"): \
+                \(params) trainable parameters; \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.steps) steps, \(BLAS.threads) BLAS thread(s) (\(BLAS.coreName))
 
                 """.utf8))
         }
@@ -171,7 +186,7 @@ struct TrainCommand: ParsableCommand {
             steps \(summary.steps), final loss \(summary.finalLoss.map { String(format: "%.4f", $0) } ?? "-"), \
             \(String(format: "%.0f", summary.tokensPerSecond)) tokens/s, peak memory \(String(format: "%.0f", summary.peakRSSMiB)) MiB\
             \(summary.resumedFrom.map { ", resumed from step \($0)" } ?? "")
-            adapter: \(summary.adapterDirectory ?? "-")
+            \(summary.modelDirectory.map { "model: \($0)" } ?? "adapter: \(summary.adapterDirectory ?? "-")")
             """
         print(text)
         if summary.status != .completed { throw ExitCode(2) }
