@@ -16,6 +16,7 @@ struct QLab: ParsableCommand {
             PlanCommand.self,
             RunCommand.self,
             CellCommand.self,
+            ReportCommand.self,
         ]
     )
 }
