@@ -53,17 +53,20 @@ struct CurveChart {
                 plots.append("\(source) using 1:2 with \(style) lw 2 lc rgb '\(curve.color)' dt \(curve.dash) title \(GnuplotText.quoted(curve.title))")
             }
         }
+        // The key sits under the plot in two columns; gnuplot does not reserve room for it above the x label.
+        let keyRows = (curves.count + 1) / 2
         let body = """
             set title \(GnuplotText.quoted(title))
             set xlabel 'optimizer step'
             set ylabel \(GnuplotText.quoted(yLabel))
             set grid lc rgb '#dddddd'
-            set key outside right top box lc rgb '#bbbbbb'
+            set key below Left reverse box lc rgb '#bbbbbb' width 1 maxcols 2
+            set bmargin \(6 + keyRows)
             set border 3
             set xtics nomirror
             set ytics nomirror
             plot \(plots.joined(separator: ", \\\n     "))
             """
-        return Chart(name: name, title: title, body: body, dataFiles: [(file, data)])
+        return Chart(name: name, title: title, body: body, dataFiles: [(file, data)], height: 560 + 22 * keyRows)
     }
 }

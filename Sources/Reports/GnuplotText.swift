@@ -25,9 +25,15 @@ enum GnuplotText {
         return String(text.map { allowed.contains($0) ? $0 : "-" })
     }
 
-    /// `set xtics ("a" 0, "b" 1, ...)`-style tic list for categorical positions.
+    /// A double-quoted gnuplot string, in which `\n` breaks the line (for tic labels of several lines).
+    static func doubleQuoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+
+    /// `set xtics ("a" 0, "b" 1, ...)`-style tic list for categorical positions; newlines in labels break lines.
     static func tics(_ labels: [String]) -> String {
-        "(" + labels.enumerated().map { "\(quoted($1)) \($0)" }.joined(separator: ", ") + ")"
+        "(" + labels.enumerated().map { "\(doubleQuoted($1)) \($0)" }.joined(separator: ", ") + ")"
     }
 
     /// Colour-blind-safe colours (Okabe and Ito's set, black last), cycled for more categories.

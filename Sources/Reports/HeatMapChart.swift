@@ -37,6 +37,7 @@ struct HeatMapChart {
             set palette defined \(palette)
             set style textbox opaque fillcolor rgb 'white' noborder margins 2, 1
             set key off
+            set rmargin 14
             set tics out
             plot \(GnuplotText.quoted(file)) skip 1 using 1:2:(0.5):(0.5):3 with boxxyerror fillstyle solid 1.0 noborder fillcolor palette, \\
                  \(GnuplotText.quoted(file)) skip 1 using 1:2:(sprintf('%.4g', $3)) with labels boxed font ',13'

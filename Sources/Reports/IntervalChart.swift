@@ -28,6 +28,8 @@ struct IntervalChart {
             let color = GnuplotText.palette[i % GnuplotText.palette.count]
             plots.append("\(GnuplotText.quoted(file)) index \(i) skip 1 using ($1\(offset == 0 ? "" : String(format: "%+.3f", offset))):2:3:4 with yerrorlines lw 2 pt 7 ps 1.2 lc rgb '\(color)' title \(GnuplotText.quoted(s.title))")
         }
+        // The key sits under the plot in two columns; gnuplot does not reserve room for it above the x label.
+        let keyRows = (series.count + 1) / 2
         let body = """
             set title \(GnuplotText.quoted(title))
             set xlabel \(GnuplotText.quoted(xLabel))
@@ -36,11 +38,12 @@ struct IntervalChart {
             set xtics \(GnuplotText.tics(categories)) nomirror
             set ytics nomirror
             set grid ytics lc rgb '#dddddd'
-            set key outside right top box lc rgb '#bbbbbb'
+            set key below Left reverse box lc rgb '#bbbbbb' width 1 maxcols 2
+            set bmargin \(6 + keyRows)
             set border 3
             set offsets 0, 0, graph 0.08, graph 0.08
             plot \(plots.joined(separator: ", \\\n     "))
             """
-        return Chart(name: name, title: title, body: body, dataFiles: [(file, data)])
+        return Chart(name: name, title: title, body: body, dataFiles: [(file, data)], height: 560 + 22 * keyRows)
     }
 }

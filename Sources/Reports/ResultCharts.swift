@@ -89,9 +89,10 @@ struct ResultCharts {
         let direction = MetricDirection(metric: metric)
         var title = "\(metric) of \(results.subject.name) by \(results.shortName(of: axes[0])) and \(results.shortName(of: axes[1]))"
         if pooled { title += axes.count > 2 ? " (mean over seeds and other axes)" : " (mean over seeds)" }
+        if let direction { title += ", \(direction.phrase)" }
         let chart = HeatMapChart(
             name: "heatmap-" + GnuplotText.fileStem(metric), title: title, xLabel: axes[0], yLabel: axes[1],
-            colorLabel: MetricOrder.label(metric) + (direction.map { ", \($0.phrase)" } ?? ""),
+            colorLabel: MetricOrder.label(metric),
             xCategories: xValues, yCategories: yValues, values: values,
             range: metric.hasPrefix("exact_") ? 0...1 : nil, lowerIsBetter: direction != .higherIsBetter).chart
         return ReportFigure(chart: chart, caption: "Final \(metric) for each pair of \(axes[0]) and \(axes[1]) values" + (direction.map { "; \($0.phrase)" } ?? "") + ".")
