@@ -28,16 +28,18 @@ struct Comparison {
 
     /// Settings each experiment holds fixed but at different values: the differences a reader must know about.
     var differingSettings: [(setting: String, values: [String])] {
-        let fixed: [[String: String]] = experiments.map { results in
+        let all: [[String: Set<String>]] = experiments.map { results in
             var values: [String: Set<String>] = [:]
             for cell in results.cells {
                 for (k, v) in Self.flatten(cell.config) { values[k, default: []].insert(v) }
             }
-            return values.compactMapValues { $0.count == 1 ? $0.first : nil }
+            return values
         }
-        let keys = Set(fixed.flatMap(\.keys)).sorted()
+        // A setting some experiment varies is one of its axes, which the text names separately.
+        let varied = Set(all.flatMap { $0.filter { $0.value.count > 1 }.keys })
+        let keys = Set(all.flatMap(\.keys)).subtracting(varied).sorted()
         return keys.compactMap { key in
-            let values = fixed.map { $0[key] ?? "(varies or absent)" }
+            let values = all.map { $0[key]?.first ?? "(absent)" }
             return Set(values).count > 1 ? (key, values) : nil
         }
     }

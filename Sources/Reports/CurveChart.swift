@@ -54,10 +54,14 @@ struct CurveChart {
             }
         }
         // The key sits under the plot in two columns; gnuplot does not reserve room for it above the x label.
+        // A single evaluation step would give gnuplot an empty x range (and a warning); widen it by a step each side.
+        let allSteps = curves.flatMap(\.steps)
+        let xRange = allSteps.min() == allSteps.max() ? allSteps.first.map { "set xrange [\($0 - 1):\($0 + 1)]" } ?? "" : "set xrange [*:*]"
         let keyRows = (curves.count + 1) / 2
         let body = """
             set title \(GnuplotText.quoted(title))
             set xlabel 'optimizer step'
+            \(xRange)
             set ylabel \(GnuplotText.quoted(yLabel))
             set grid lc rgb '#dddddd'
             set key below Left reverse box lc rgb '#bbbbbb' width 1 maxcols 2
