@@ -20,12 +20,14 @@ extension Experiments {
         QLoRA.paperDefaults.scaled(steps: 40, batchSize: 4, sourceLength: 64, targetLength: 16)
         Set(\.checkpointEvery, 10)
         Set(\.evalEvery, 10)
+        Set(\.gradientCheckpointing, false)  // 135M parameters: activations fit easily, and recomputing them costs a third
         Axis(\.optimizer.learningRate, [2e-4, 1e-3])
         Axis(\.lora.rank, [8, 16])
         Seeds(1)
         Evaluate {
             HeldOutLoss(maxExamples: 64)
             ExactAnswers(.arithmetic, examples: 20, maxNewTokens: 8)
+            Tournament(judge: .reference, prompts: 12, maxNewTokens: 12)
         }
     }
 }

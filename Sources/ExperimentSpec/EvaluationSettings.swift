@@ -6,6 +6,8 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
     public var exactAnswers: [ExactAnswers]
     /// A pairwise tournament between the experiment's cells, rated with Elo, or nil to skip.
     public var tournament: Tournament?
+    /// Multiple-choice question sets scored by the logits of the option letters.
+    public var multipleChoice: [MultipleChoice] = []
 
     /// By default only the held-out loss, which every run can afford.
     public init(heldOutLoss: HeldOutLoss? = HeldOutLoss(), exactAnswers: [ExactAnswers] = [], tournament: Tournament? = nil) {
@@ -14,7 +16,16 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
         self.tournament = tournament
     }
 
-    private enum CodingKeys: String, CodingKey { case heldOutLoss, exactAnswers, tournament }
+    private enum CodingKeys: String, CodingKey { case heldOutLoss, exactAnswers, tournament, multipleChoice }
+
+    /// Reads settings written by this or an earlier version (which had no multiple-choice sets).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        heldOutLoss = try c.decodeIfPresent(HeldOutLoss.self, forKey: .heldOutLoss)
+        exactAnswers = try c.decodeIfPresent([ExactAnswers].self, forKey: .exactAnswers) ?? []
+        tournament = try c.decodeIfPresent(Tournament.self, forKey: .tournament)
+        multipleChoice = try c.decodeIfPresent([MultipleChoice].self, forKey: .multipleChoice) ?? []
+    }
 
     /// Writes absent evaluations as `null` (synthesized code would drop the key), so that every field of a
     /// resolved configuration is visible in its canonical JSON.
@@ -23,5 +34,6 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
         try c.encode(heldOutLoss, forKey: .heldOutLoss)
         try c.encode(exactAnswers, forKey: .exactAnswers)
         try c.encode(tournament, forKey: .tournament)
+        try c.encode(multipleChoice, forKey: .multipleChoice)
     }
 }

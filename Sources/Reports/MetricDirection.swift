@@ -7,7 +7,7 @@ public enum MetricDirection: String, Sendable, Equatable {
     public init?(metric name: String) {
         let n = name.lowercased()
         // Higher-is-better words first: "exact" and "accuracy" scores; throughput is a rate of tokens.
-        if ["exact", "accuracy", "chrf", "win", "rating", "elo", "tokens_per_second", "score"].contains(where: n.contains) {
+        if ["exact", "choice", "accuracy", "chrf", "win", "rating", "elo", "tokens_per_second", "score"].contains(where: n.contains) {
             self = .higherIsBetter
         } else if ["loss", "perplexity", "error", "rmse", "rss", "mib", "seconds", "memory"].contains(where: n.contains) {
             self = .lowerIsBetter

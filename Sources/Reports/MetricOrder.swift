@@ -16,7 +16,7 @@ enum MetricOrder {
         switch name {
         case "tokens_per_second": return "tokens/s"
         case "peak_rss_mib": return "MiB"
-        case let n where n.hasPrefix("exact_"): return "fraction correct"
+        case let n where n.hasPrefix("exact_") || n.hasPrefix("choice_"): return "fraction correct"
         case let n where n.contains("loss"): return "nats per token"
         default: return nil
         }

@@ -58,7 +58,7 @@ public struct ReportDocument: Sendable {
         md += "### Training loss\n\n"
         for f in charts.curves(series: "loss", name: "loss", what: "Training loss", smoothing: options.smoothing) { add(f) }
 
-        let headline = ([primary].compactMap { $0 } + subject.evaluationMetrics.filter { $0.hasPrefix("exact_") })
+        let headline = ([primary].compactMap { $0 } + subject.evaluationMetrics.filter { $0.hasPrefix("exact_") || $0.hasPrefix("choice_") })
             .reduce(into: [String]()) { if metrics.contains($1) && !$0.contains($1) { $0.append($1) } }
         var shownEvalCurves = false
         for metric in headline {
@@ -125,6 +125,7 @@ public struct ReportDocument: Sendable {
     static func heading(_ metric: String) -> String {
         if metric == "eval_loss" || metric == "eval_perplexity" { return "Held-out loss" }
         if metric.hasPrefix("exact_") { return "Exact answers: \(metric.dropFirst("exact_".count))" }
+        if metric.hasPrefix("choice_") { return "Multiple choice: \(metric.dropFirst("choice_".count))" }
         return metric
     }
 

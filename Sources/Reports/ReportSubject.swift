@@ -1,4 +1,5 @@
 import ExperimentSpec
+import Foundation
 
 /// What the report needs from the spec: the experiment's name, its prose, its axis order and its evaluations.
 public struct ReportSubject: Sendable, Equatable {
@@ -23,9 +24,10 @@ public struct ReportSubject: Sendable, Equatable {
     public init(_ experiment: Experiment) throws {
         let evaluation = experiment.parts.evaluation ?? EvaluationSettings()
         var metrics: [String] = []
-        // The names the runner records: held-out loss and perplexity, then one accuracy per exact-answer task.
+        // The names the runner records: held-out loss and perplexity, then one accuracy per exact-answer task and per multiple-choice set.
         if evaluation.heldOutLoss != nil { metrics += ["eval_loss", "eval_perplexity"] }
         metrics += evaluation.exactAnswers.map { "exact_\($0.task.rawValue)" }
+        metrics += evaluation.multipleChoice.map { "choice_" + (($0.dataset as NSString).lastPathComponent as NSString).deletingPathExtension }
         self.init(name: experiment.name, prose: experiment.prose, axes: try experiment.axisNames(), evaluationMetrics: metrics)
     }
 }

@@ -94,7 +94,7 @@ struct ResultCharts {
             name: "heatmap-" + GnuplotText.fileStem(metric), title: title, xLabel: axes[0], yLabel: axes[1],
             colorLabel: MetricOrder.label(metric),
             xCategories: xValues, yCategories: yValues, values: values,
-            range: metric.hasPrefix("exact_") ? 0...1 : nil, lowerIsBetter: direction != .higherIsBetter).chart
+            range: metric.hasPrefix("exact_") || metric.hasPrefix("choice_") ? 0...1 : nil, lowerIsBetter: direction != .higherIsBetter).chart
         return ReportFigure(chart: chart, caption: "Final \(metric) for each pair of \(axes[0]) and \(axes[1]) values" + (direction.map { "; \($0.phrase)" } ?? "") + ".")
     }
 

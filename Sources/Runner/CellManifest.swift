@@ -42,6 +42,12 @@ public struct CellManifest: Codable, Sendable {
     /// The cells, addressed by index (a Slurm array task id).
     public var entries: [Entry]
 
+    /// A manifest of `entries` under `runsRoot`.
+    public init(runsRoot: String, entries: [Entry]) {
+        self.runsRoot = runsRoot
+        self.entries = entries
+    }
+
     /// Reads a manifest written by `write(to:)`.
     public static func read(path: String) throws -> CellManifest {
         do {

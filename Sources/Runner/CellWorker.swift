@@ -128,6 +128,23 @@ public struct CellWorker: Sendable {
             try result.write(to: directory + "/answers-\(task.task.rawValue).jsonl")
             say("exact answers on \(task.task.rawValue) (\(task.dataset)): \(result.correct)/\(result.asked)")
         }
+        for set in evaluation.multipleChoice {
+            let path = try catalog.resolve(set.dataset).eval ?? catalog.resolve(set.dataset).train
+            let result = try MultipleChoiceEvaluation.evaluate(try MultipleChoiceEvaluation.read(path: path), limit: set.examples,
+                                                               model: loaded.model, adapter: trainer.adapter, tokenizer: tokenizer)
+            let name = URL(fileURLWithPath: set.dataset).deletingPathExtension().lastPathComponent
+            metrics["choice_\(name)"] = result.accuracy
+            say("multiple choice on \(set.dataset): \(result.correct)/\(result.asked)")
+        }
+        if let tournament = evaluation.tournament {
+            let answers = try TournamentAnswer.generate(tournament: tournament, settings: config.data, catalog: catalog,
+                                                        model: loaded.model, adapter: trainer.adapter, tokenizer: tokenizer)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let lines = try answers.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+            try AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: directory + "/" + TournamentAnswer.fileName)
+            say("tournament answers: \(answers.count) prompts")
+        }
         return metrics
     }
 
@@ -139,7 +156,7 @@ public struct CellWorker: Sendable {
             ("config.json", .config), ("steps.jsonl", .log), ("cell.log", .log), ("summary.json", .evaluation),
         ]
         let extra = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasPrefix("answers-") }.sorted().map { ($0, ArtifactKind.evaluation) }
+            .filter { $0.hasPrefix("answers-") || $0 == TournamentAnswer.fileName }.sorted().map { ($0, ArtifactKind.evaluation) }
         for (relative, kind) in files + extra {
             let path = directory + "/" + relative
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { continue }

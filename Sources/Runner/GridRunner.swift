@@ -121,9 +121,12 @@ public final class GridRunner: @unchecked Sendable {
         try CellManifest(runsRoot: runsRoot, entries: todo).write(to: manifestPath)
         defer { try? FileManager.default.removeItem(atPath: manifestPath) }
 
-        let jobs = max(1, min(jobs, todo.count))
-        let threads = max(1, cores / jobs)
-        say("running \(todo.count) of \(cells.count) cells (\(outcome.skipped.count) done), \(jobs) at once, \(threads) BLAS thread(s) each")
+        // A cell's BLAS thread count is part of its configuration (the bits depend on it), so the cores are
+        // divided by running as many cells at once as fit, not by changing their thread counts.
+        let threads = todo.map(\.config.threads).max() ?? 1
+        let fitting = max(1, cores / max(1, threads))
+        let jobs = max(1, min(jobs, todo.count, fitting))
+        say("running \(todo.count) of \(cells.count) cells (\(outcome.skipped.count) done), \(jobs) at once, \(threads) BLAS thread(s) each on \(cores) cores")
         var waiting = Array(todo.indices)
         var running: [(index: Int, process: Process, started: Date)] = []
         let started = Date()
@@ -141,7 +144,7 @@ public final class GridRunner: @unchecked Sendable {
             try log.seekToEnd()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["cell", "run", "--manifest", manifestPath, "--index", String(index), "--threads", String(threads)]
+            process.arguments = ["cell", "run", "--manifest", manifestPath, "--index", String(index)]
             process.standardOutput = log
             process.standardError = log
             try process.run()
@@ -217,5 +220,56 @@ public final class GridRunner: @unchecked Sendable {
 
     static func quote(_ s: String) -> String {
         String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+}
+
+/// Reruns and their verdicts.
+extension GridRunner {
+    /// Metrics that measure the machine, not the result: a rerun may differ in them.
+    public static let timingMetrics: Set<String> = ["tokens_per_second", "peak_rss_mib", "seconds"]
+
+    /// How a rerun compared with the run it repeats.
+    public struct Reproduction: Sendable {
+        /// The earlier run.
+        public var parent: String
+        /// The new run.
+        public var run: String
+        /// Metrics whose bits differ (timing metrics excluded).
+        public var differingMetrics: [String]
+        /// Whether the adapters have the same bytes.
+        public var adapterIdentical: Bool
+        /// True when every result metric and the adapter are bit-for-bit equal.
+        public var reproduced: Bool { differingMetrics.isEmpty && adapterIdentical }
+    }
+
+    /// Runs cell `id` (of this experiment) again as a new run linked to its last successful one, and
+    /// compares the results bit for bit.
+    public func rerun(cell id: String, cores: Int, executable: String, say: @escaping (String) -> Void) throws -> Reproduction {
+        let cells = try plan()
+        guard let cell = cells.first(where: { $0.entry.cell == id || $0.entry.cell.hasPrefix(id) }) else {
+            throw RunnerError.unknownCell(id)
+        }
+        guard let parent = try store.runs(cell: cell.entry.cell).last(where: { $0.status == .succeeded }) else {
+            throw RunnerError.cellFailed(cell: cell.entry.cell, reason: "it has no successful run to repeat; use `qlab run`")
+        }
+        var forced = cell
+        forced.status = .done
+        let outcome = try run([forced], jobs: 1, cores: cores, force: true, executable: executable, say: say)
+        guard outcome.succeeded.count == 1 else {
+            throw RunnerError.cellFailed(cell: cell.entry.cell, reason: "the rerun did not succeed")
+        }
+        guard let new = try store.runs(cell: cell.entry.cell).last(where: { $0.status == .succeeded && $0.parentRun == parent.id }) else {
+            throw RunnerError.cellFailed(cell: cell.entry.cell, reason: "the rerun left no run in the store")
+        }
+        let a = try store.finalMetrics(run: parent.id), b = try store.finalMetrics(run: new.id)
+        var differing: [String] = []
+        for name in Set(a.keys).union(b.keys).sorted() where !Self.timingMetrics.contains(name) {
+            let x = a[name], y = b[name]
+            let same = x.map { $0.bitPattern } == y.map { $0.bitPattern } || (x?.isNaN == true && y?.isNaN == true)
+            if !same { differing.append(name) }
+        }
+        let adapter = { (run: String) in try self.store.artifacts(run: run).first { $0.path.hasSuffix("adapter_model.safetensors") }?.sha256 }
+        let identical = try adapter(parent.id) != nil && adapter(parent.id) == adapter(new.id)
+        return Reproduction(parent: parent.id, run: new.id, differingMetrics: differing, adapterIdentical: identical)
     }
 }

@@ -55,7 +55,7 @@ public struct Collator: Sendable {
         return examples
     }
 
-    /// Tokenizes one record that is not plain text.
+    /// Tokenizes one record that is not plain text (plain text is packed by `encode(_:path:report:)`).
     public func encode(_ record: DataRecord, path: String, report: inout DataReport) throws(DataError) -> DataExample {
         switch record.content {
         case .pair(let source, let target):
@@ -71,8 +71,8 @@ public struct Collator: Sendable {
             if let eos = tokenizer.eosID { ids.append(eos); trained.append((segments.last?.trained ?? false) || trainOnSource) }
             return truncated(ids, trained, length: record.characterLength, report: &report)
         case .chat(let messages):
-            let (ids, trained) = try encodeChat(messages, path: path, line: record.line)
-            return truncated(ids, trained, length: record.characterLength, report: &report)
+            let (ids, trained, stopped) = try encodeChat(messages, path: path, line: record.line, limit: maxLength)
+            return truncated(ids, trained, length: record.characterLength, stoppedEarly: stopped, report: &report)
         case .tokens(let ids, let labels):
             if let bad = ids.firstIndex(where: { $0 >= tokenizer.vocabularySize }) {
                 throw .malformedLine(path: path, line: record.line,
@@ -80,8 +80,9 @@ public struct Collator: Sendable {
             }
             let trained = labels.map { $0.map { $0 != -100 || trainOnSource } } ?? Array(repeating: true, count: ids.count)
             return truncated(ids, trained, length: record.characterLength, report: &report)
-        case .text(let text):
-            return pack([text], report: &report).first ?? DataExample(ids: [], trained: [])
+        case .text:
+            // A document alone is not an example: documents are packed together, across record boundaries.
+            throw .invalidSetting("\(path):\(record.line): plain text is packed with the other documents; encode the records together")
         }
     }
 
@@ -121,8 +122,8 @@ public struct Collator: Sendable {
         }
     }
 
-    private func truncated(_ ids: [Int], _ trained: [Bool], length: Int, report: inout DataReport) -> DataExample {
-        guard ids.count > maxLength else { return DataExample(ids: ids, trained: trained, length: length) }
+    private func truncated(_ ids: [Int], _ trained: [Bool], length: Int, stoppedEarly: Bool = false, report: inout DataReport) -> DataExample {
+        guard ids.count > maxLength || stoppedEarly else { return DataExample(ids: ids, trained: trained, length: length) }
         report.truncatedExamples += 1
         return DataExample(ids: Array(ids.prefix(maxLength)), trained: Array(trained.prefix(maxLength)), length: length)
     }
@@ -131,12 +132,22 @@ public struct Collator: Sendable {
     ///
     /// The template is rendered once per assistant turn: what the full text adds after the generation prompt
     /// of the turns before it is that turn's answer. This works for any template that renders a conversation
-    /// as a prefix of its continuations, and refuses (naming the line) one that does not.
-    func encodeChat(_ messages: [ChatMessage], path: String, line: Int) throws(DataError) -> (ids: [Int], trained: [Bool]) {
+    /// as a prefix of its continuations, and refuses (naming the line) one that does not. Rendering stops once
+    /// `limit` tokens are reached (`stopped`), since truncation would drop the rest and long chats would
+    /// otherwise cost time quadratic in their turns.
+    func encodeChat(_ messages: [ChatMessage], path: String, line: Int, limit: Int = .max) throws(DataError)
+        -> (ids: [Int], trained: [Bool], stopped: Bool)
+    {
         let template = tokenizer.chatTemplate ?? ChatTemplate.chatML
         let endOfTurn = tokenizer.eosID.map { tokenizer.decode([$0]) }
-        var segments: [DataSegment] = []
-        var done = ""  // the rendered text covered by `segments` so far
+        var ids: [Int] = [], trained: [Bool] = []
+        func add(_ segment: DataSegment) {
+            guard !segment.text.isEmpty else { return }
+            let piece = tokenizer.encode(segment.text)
+            ids += piece
+            trained += Array(repeating: segment.trained, count: piece.count)
+        }
+        var done = ""  // the rendered text tokenized so far
         func rest(_ text: String, after prefix: String) throws(DataError) -> String {
             guard text.unicodeScalars.starts(with: prefix.unicodeScalars) else {
                 throw .malformedLine(path: path, line: line, reason: "the chat template does not render this conversation "
@@ -161,20 +172,15 @@ public struct Collator: Sendable {
                 trainedPart = String(trainedPart[..<range.upperBound])
             }
             let tail = try rest(answer, after: trainedPart)
-            segments.append(DataSegment(before, trained: trainOnSource))
-            segments.append(DataSegment(trainedPart, trained: true))
-            segments.append(DataSegment(tail, trained: trainOnSource))
+            add(DataSegment(before, trained: trainOnSource))
+            add(DataSegment(trainedPart, trained: true))
+            add(DataSegment(tail, trained: trainOnSource))
             done = full
+            if ids.count >= limit && i + 1 < messages.count { return (ids, trained, true) }
         }
         let whole = template.render(messages, addGenerationPrompt: false)
-        segments.append(DataSegment(try rest(whole, after: done), trained: trainOnSource))
-        var ids: [Int] = [], trained: [Bool] = []
-        for segment in segments where !segment.text.isEmpty {
-            let piece = tokenizer.encode(segment.text)
-            ids += piece
-            trained += Array(repeating: segment.trained, count: piece.count)
-        }
-        return (ids, trained)
+        add(DataSegment(try rest(whole, after: done), trained: trainOnSource))
+        return (ids, trained, false)
     }
 
     /// `examples` right-padded into one batch, to `length` when given (throws if one is longer), else to the

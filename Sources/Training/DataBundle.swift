@@ -72,6 +72,16 @@ public struct DataBundle: Sendable {
                           settings: config.data, microBatchesPerStep: config.gradientAccumulation)
     }
 
+    /// The held-out examples in file order, `batchSize` at a time, each batch padded to its longest example.
+    public func evalBatches(batchSize: Int) throws(DataError) -> [Batch] {
+        guard batchSize >= 1 else { throw .invalidSetting("batch size \(batchSize) is below 1") }
+        var batches: [Batch] = []
+        for start in stride(from: 0, to: eval.count, by: batchSize) {
+            batches.append(try collator.batch(Array(eval[start..<min(start + batchSize, eval.count)])))
+        }
+        return batches
+    }
+
     /// The counts of all files together, for the run's record.
     public var totals: DataReport {
         var total = DataReport(path: reports.map(\.path).joined(separator: ", "), format: Set(reports.map(\.format)).sorted().joined(separator: ","))

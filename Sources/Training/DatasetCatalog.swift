@@ -1,5 +1,4 @@
 import Foundation
-import Tensors
 
 /// Finds the files a dataset name stands for: a JSONL path as given, or a dataset `qlab data prepare` wrote.
 public struct DatasetCatalog: Sendable {
@@ -56,11 +55,7 @@ public struct DatasetCatalog: Sendable {
     public func resolve(_ name: String) throws(DataError) -> Source {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory), !isDirectory.boolValue {
-            do {
-                return Source(name: name, train: name, eval: nil, hashes: [try Tensors.SHA256.hash(file: name)])
-            } catch {
-                throw .unreadable(path: name, reason: "\(error)")
-            }
+            return Source(name: name, train: name, eval: nil, hashes: [try DatasetIdentity.sha256(file: name)])
         }
         guard let root, let manifest else {
             throw .unknownDataset(name: name, reason: "no such file, and no prepared data was found (run `qlab data prepare`; "
@@ -78,8 +73,7 @@ public struct DatasetCatalog: Sendable {
         // The recorded hash is checked, not trusted: an edited file must not keep the identity of the original.
         for file in files {
             let path = root + "/" + file.path
-            let actual: String
-            do { actual = try Tensors.SHA256.hash(file: path) } catch { throw .unreadable(path: path, reason: "\(error)") }
+            let actual = try DatasetIdentity.sha256(file: path)
             guard actual == file.sha256 else {
                 throw .unreadable(path: path, reason: "its SHA-256 is \(actual), not the manifest's \(file.sha256); "
                                   + "run `qlab data prepare` again")

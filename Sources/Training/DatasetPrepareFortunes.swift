@@ -9,7 +9,7 @@ extension DatasetPreparer {
     func prepareFortunes() throws -> [DatasetManifest.Entry] {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: fortunes) else {
-            throw DataError.source(path: fortunes, line: nil, reason: "missing: \(fortunes) does not exist (apt-get install fortunes fortunes-zh)")
+            throw MissingSource(reason: "\(fortunes) does not exist (apt-get install fortunes fortunes-zh)")
         }
         // Data files only: no index (.dat), no .u8 aliases (symbolic links to the same files), no folders.
         let files = names.sorted().filter { name in
@@ -19,7 +19,7 @@ extension DatasetPreparer {
         let zh = files.filter { Self.chineseFortunes.contains($0) }
         let en = files.filter { !Self.chineseFortunes.contains($0) }
         guard !zh.isEmpty, !en.isEmpty else {
-            throw DataError.source(path: fortunes, line: nil, reason: "missing: \(zh.isEmpty ? "fortunes-zh" : "fortunes") is not installed")
+            throw MissingSource(reason: "\(zh.isEmpty ? "fortunes-zh" : "fortunes") is not installed in \(fortunes)")
         }
         var entries: [DatasetManifest.Entry] = []
         for (name, list, package) in [("fortunes-en", en, "fortunes"), ("fortunes-zh", zh, "fortunes-zh")] {

@@ -1,3 +1,4 @@
+import ExperimentSpec
 import Foundation
 import Tensors
 
@@ -52,20 +53,21 @@ public struct DatasetPreparer: Sendable {
                     log("\(entry.name): " + entry.files.map { "\($0.records) \($0.role)" }.joined(separator: ", "))
                 }
                 entries += made
-            } catch let error as DataError {
-                if case .source(_, nil, let reason) = error, reason.hasPrefix("missing:") {
-                    missing += step.names.map { "\($0): \(reason.dropFirst(9))" }
-                    entries += previous.filter { step.names.contains($0.name) }
-                    log("skipped \(step.names.joined(separator: ", ")): \(reason.dropFirst(9))")
-                } else {
-                    throw error
-                }
+            } catch let absent as MissingSource {
+                missing += step.names.map { "\($0): \(absent.reason)" }
+                entries += previous.filter { step.names.contains($0.name) }
+                log("skipped \(step.names.joined(separator: ", ")): \(absent.reason)")
             }
         }
         let manifest = DatasetManifest(datasets: entries)
         try AtomicFile.write(try manifest.encoded(), to: output + "/manifest.json")
         try Self.makeReadable(output + "/manifest.json")
         return Outcome(manifest: manifest, missing: missing)
+    }
+
+    /// A source that is not on this machine: reported and skipped, unlike a source that is present but wrong.
+    struct MissingSource: Error {
+        let reason: String
     }
 
     /// Writes `lines` as a JSONL file at `relative` and describes it for the manifest.
@@ -79,7 +81,7 @@ public struct DatasetPreparer: Sendable {
         }
         try AtomicFile.write(bytes, to: path)
         try Self.makeReadable(path)
-        return DatasetManifest.File(role: role, path: relative, records: lines.count, bytes: bytes.count, sha256: SHA256.hash(bytes))
+        return DatasetManifest.File(role: role, path: relative, records: lines.count, bytes: bytes.count, sha256: SHA256.hexDigest(bytes))
     }
 
     /// Copies a licence text next to the data it covers.
@@ -98,8 +100,7 @@ public struct DatasetPreparer: Sendable {
         let prefix = package.replacingOccurrences(of: "-", with: "_") + "-" + version + "-"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: downloads)) ?? []
         guard let name = names.sorted().first(where: { $0.hasPrefix(prefix) && $0.hasSuffix(".whl") }) else {
-            throw DataError.source(path: downloads, line: nil,
-                                   reason: "missing: no \(prefix)*.whl in \(downloads) (scripts/setup downloads it)")
+            throw MissingSource(reason: "no \(prefix)*.whl in \(downloads) (scripts/setup downloads it)")
         }
         return try DatasetZipArchive(path: downloads + "/" + name)
     }

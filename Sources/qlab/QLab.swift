@@ -15,6 +15,13 @@ struct QLab: ParsableCommand {
             DataCommand.self,
             PlanCommand.self,
             RunCommand.self,
+            RerunCommand.self,
+            TournamentCommand.self,
+            ShowCommand.self,
+            RunsCommand.self,
+            LineageCommand.self,
+            ExportCommand.self,
+            IngestCommand.self,
             CellCommand.self,
             ReportCommand.self,
         ]

@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
     )
 
     @Argument(help: "The experiment (see `qlab plan`).") var name: String
-    @Option(help: "Worker processes at once; the cores are divided between them.") var jobs: Int = 1
+    @Option(help: "Worker processes at once (at most cores ÷ the cells' BLAS threads).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Cores to divide between the workers.") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(parsing: .upToNextOption, help: "Only cells with these axis values (AXIS=VALUE, repeatable).") var only: [String] = []
     @Flag(help: "Run finished cells again (as reruns linked to their last run).") var force = false
@@ -61,6 +61,12 @@ struct RunCommand: ParsableCommand {
         print("\(name): \(outcome.succeeded.count) succeeded, \(outcome.skipped.count) already done, \(outcome.failed.count) failed, \(outcome.interrupted.count) interrupted")
         for f in outcome.failed { print("  failed \(f.cell): log \(f.log)") }
         if !outcome.failed.isEmpty || !outcome.interrupted.isEmpty { throw ExitCode(1) }
+        // The declared tournament runs once every cell of the grid is done.
+        if let spec = experiment.parts.evaluation?.tournament, only.isEmpty,
+           try runner.plan().allSatisfy({ $0.status == .done }), !(outcome.succeeded.isEmpty && !force && runner.hasTournament) {
+            let result = try runner.tournament(spec) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            TournamentCommand.printResult(result)
+        }
     }
 }
 
@@ -81,7 +87,6 @@ struct CellRunCommand: ParsableCommand {
 
     @Option(help: "The manifest written by the coordinator.") var manifest: String
     @Option(help: "The cell's index in the manifest (e.g. $SLURM_ARRAY_TASK_ID).") var index: Int
-    @Option(help: "BLAS threads.") var threads: Int = 1
     @Option(help: "local or slurm (recorded with the run).") var executor: String = "local"
 
     func run() throws {
@@ -89,7 +94,8 @@ struct CellRunCommand: ParsableCommand {
         guard m.entries.indices.contains(index) else {
             throw ValidationError("\(manifest) has \(m.entries.count) cells; index \(index) is out of range")
         }
-        let worker = CellWorker(entry: m.entries[index], runsRoot: m.runsRoot, threads: threads, executor: executor)
+        // The cell's configuration fixes its BLAS threads: results depend on them.
+        let worker = CellWorker(entry: m.entries[index], runsRoot: m.runsRoot, threads: m.entries[index].config.threads, executor: executor)
         let metrics = try worker.run { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         print("metrics: " + metrics.keys.sorted().map { "\($0)=\(metrics[$0]!)" }.joined(separator: " "))
     }

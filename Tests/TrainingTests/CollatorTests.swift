@@ -77,6 +77,20 @@ struct CollatorTests {
         #expect(example.ids == Self.chatBytes.encode(ChatTemplate.chatML.render(messages, addGenerationPrompt: false)))
     }
 
+    @Test func longChatsAreCutAtTheTotalLimitExactlyAsTheFullEncodingWouldBe() throws {
+        var messages: [ChatMessage] = []
+        for i in 0..<40 { messages += [ChatMessage(role: "user", content: "question \(i)"), ChatMessage(role: "assistant", content: "answer \(i)")] }
+        let record = DataRecord(line: 1, content: .chat(messages))
+        var report = DataReport(path: "c", format: "messages")
+        let full = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: 5000, targetMaxLength: 5000).encode(record, path: "c", report: &report)
+        #expect(report.truncatedExamples == 0)
+        for limit in [10, 37, 120] {
+            let cut = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: limit - 5, targetMaxLength: 5).encode(record, path: "c", report: &report)
+            #expect(cut.ids == Array(full.ids.prefix(limit)) && cut.trained == Array(full.trained.prefix(limit)), "limit \(limit)")
+        }
+        #expect(report.truncatedExamples == 3)
+    }
+
     @Test func chatWithATrailingUserTurnTrainsOnlyTheAnswers() throws {
         let collator = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: 100, targetMaxLength: 100)
         let messages = [ChatMessage(role: "user", content: "a"), ChatMessage(role: "assistant", content: "b"),

@@ -124,6 +124,9 @@ struct DataLoaderTests {
         var settings = DataSettings(datasets: [first], sourceMaxLength: 8, targetMaxLength: 8, evalSize: 5, seed: 9)
         let alone = try DataBundle.load(settings, tokenizer: tokenizer, catalog: catalog)
         #expect(alone.train.count == 25 && alone.eval.count == 5)
+        let evalBatches = try alone.evalBatches(batchSize: 2)
+        #expect(evalBatches.map(\.batchSize) == [2, 2, 1])
+        #expect(evalBatches.reduce(0) { $0 + $1.labelCount } == alone.eval.reduce(0) { $0 + $1.labelCount })
         settings.datasets = [second, first]
         settings.sourceMaxLength = 20
         let mixed = try DataBundle.load(settings, tokenizer: tokenizer, catalog: catalog)
@@ -131,7 +134,7 @@ struct DataLoaderTests {
         let decoded = { (examples: [DataExample]) in examples.map { tokenizer.decode($0.ids) }.filter { $0.contains("q") } }
         #expect(decoded(alone.eval) == decoded(mixed.eval))
         #expect(mixed.reports.count == 2 && mixed.reports[1].evalExamples == 5)
-        #expect(mixed.hashes.map(\.sha256) == [try SHA256.hash(file: second), try SHA256.hash(file: first)])
+        #expect(mixed.hashes.map(\.sha256) == [try DatasetIdentity.sha256(file: second), try DatasetIdentity.sha256(file: first)])
         #expect(try DatasetIdentity.hashes(of: settings, catalog: catalog) == mixed.hashes)
         var loader = try mixed.loader(batchSize: 4, settings: settings)
         #expect(try loader.next().batchSize == 4)

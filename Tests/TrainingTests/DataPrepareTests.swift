@@ -227,7 +227,7 @@ struct DataPrepareTests {
         #expect(byName["tasks-en"]!.files.map(\.records) == [3000, 300])
         // Every recorded hash is the file's.
         for entry in outcome.manifest.datasets {
-            for file in entry.files { #expect(try SHA256.hash(file: output + "/" + file.path) == file.sha256, "\(file.path)") }
+            for file in entry.files { #expect(try DatasetIdentity.sha256(file: output + "/" + file.path) == file.sha256, "\(file.path)") }
         }
         // Preparing again gives the same bytes.
         let again = try DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes,

@@ -1,0 +1,72 @@
+import Evaluation
+import ExperimentSpec
+import Foundation
+import Lineage
+import Tensors
+
+/// The tournament between an experiment's finished cells, from the answers their workers saved.
+extension GridRunner {
+    /// Whether the store already holds ratings of this experiment's tournament.
+    public var hasTournament: Bool { ((try? store.ratings(tournament: experiment.name)) ?? []).isEmpty == false }
+
+    /// Judges every pair of done cells on every prompt in both orders, rates them, and records judgments and
+    /// ratings in the store (tournament id = the experiment's name); writes `runs/NAME/tournament.json`.
+    public func tournament(_ spec: Tournament, judge: String? = nil, orderings: Int? = nil, seed: UInt64? = nil,
+                           say: @escaping (String) -> Void) throws -> TournamentResult {
+        let cells = try plan().filter { $0.status == .done }
+        var answers: [String: [String: String]] = [:]
+        var prompts: [String: TournamentPrompt] = [:]
+        var runOf: [String: String] = [:]
+        for cell in cells {
+            guard let run = try store.runs(cell: cell.entry.cell).last(where: { $0.status == .succeeded }) else { continue }
+            let directory = runsRoot + "/" + cell.entry.directory
+            guard let list = try? TournamentAnswer.read(directory: directory) else {
+                say("cell \(cell.entry.cell) has no tournament answers (run it again with the tournament declared); left out")
+                continue
+            }
+            runOf[cell.entry.cell] = run.id
+            var mine: [String: String] = [:]
+            for a in list {
+                mine[a.id] = a.answer
+                prompts[a.id] = TournamentPrompt(id: a.id, prompt: a.prompt, reference: a.reference)
+            }
+            answers[cell.entry.cell] = mine
+        }
+        let contestants = answers.keys.sorted()
+        guard contestants.count >= 2 else {
+            throw RunnerError.cellFailed(cell: experiment.name, reason: "a tournament needs two finished cells with answers; found \(contestants.count)")
+        }
+        // Only prompts every contestant answered take part.
+        let shared = prompts.keys.filter { id in contestants.allSatisfy { answers[$0]?[id] != nil } }.sorted { a, b in
+            (Int(a.dropFirst()) ?? 0, a) < (Int(b.dropFirst()) ?? 0, b)
+        }
+        let settings = TournamentSettings(judge: judge ?? spec.judge.rawValue, orderings: orderings ?? spec.orderings,
+                                          seed: seed ?? spec.seed, k: spec.kFactor, initial: spec.initialRating,
+                                          bootstrapSamples: 1000)
+        say("tournament: \(contestants.count) cells × \(shared.count) prompts, judge \(settings.judge), \(settings.orderings) orderings")
+        let result = try TournamentRunner.run(contestants: contestants, prompts: shared.map { prompts[$0]! }, answers: answers,
+                                              settings: settings)
+        let tournamentID = experiment.name
+        let records = result.judgments.map { j in
+            JudgmentRecord(tournament: tournamentID, prompt: j.match.promptID, cellA: j.match.contestantA, runA: runOf[j.match.contestantA],
+                           cellB: j.match.contestantB, runB: runOf[j.match.contestantB],
+                           presentationOrder: j.match.order == .forward ? .ab : .ba,
+                           winner: JudgmentWinner(rawValue: j.outcome.label) ?? .failed, judge: result.judge, rawOutput: j.rawOutput)
+        }
+        try store.recordJudgments(records)
+        var ratings: [RatingRecord] = []
+        for (cell, e) in result.elo {
+            ratings.append(RatingRecord(tournament: tournamentID, cell: cell, method: "elo", rating: e.rating,
+                                        lower: e.interval?.lower, upper: e.interval?.upper))
+        }
+        for (cell, e) in result.bradleyTerry ?? [:] {
+            ratings.append(RatingRecord(tournament: tournamentID, cell: cell, method: "bradley-terry", rating: e.rating,
+                                        lower: e.interval?.lower, upper: e.interval?.upper))
+        }
+        try store.recordRatings(ratings)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(Array(try encoder.encode(result)), to: runsRoot + "/\(experiment.name)/tournament.json")
+        return result
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Lineage
+
+/// `qlab export NAME --csv|--json`: cells × final metrics.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export an experiment's cells and final metrics as CSV or JSON.")
+
+    @Argument(help: "The experiment.") var name: String
+    @Flag(help: "CSV (the default).") var csv = false
+    @Flag(help: "JSON.") var json = false
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
+        guard try lineage.experiment(named: name) != nil else { throw ValidationError("no experiment \(name) in \(store.runs)/lineage.sqlite") }
+        let export = try lineage.export(experiment: name)
+        if json {
+            FileHandle.standardOutput.write(try export.json())
+            print("")
+        } else {
+            print(export.csv(), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Lineage
+import Runner
+
+/// `qlab rerun CELL`: one cell again, as a new run linked to the old, with a bit-for-bit verdict.
+struct RerunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rerun",
+        abstract: "Run one finished cell again as a new run linked to the old one, and say whether it reproduced bit for bit."
+    )
+
+    @Argument(help: "The cell id (or a unique prefix).") var cell: String
+    @Option(help: "Cores for the worker.") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
+        let matches = try lineage.cells(idPrefix: cell)
+        guard matches.count == 1, let found = matches.first else {
+            throw ValidationError(matches.isEmpty ? "no cell \(cell) in \(store.runs)/lineage.sqlite" : "\(cell) matches \(matches.count) cells; give more digits")
+        }
+        let experiments = try lineage.experiments().filter { e in (try? lineage.cells(experiment: e.name))?.contains { $0.cell == found.id } == true }
+        guard let name = experiments.first?.name else { throw ValidationError("cell \(found.id) belongs to no recorded experiment") }
+        let runner = try GridRunner(experiment: try experimentNamed(name), runsRoot: store.runs)
+        let verdict = try runner.rerun(cell: found.id, cores: cores, executable: currentExecutable()) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        print("cell \(found.id): run \(verdict.run) repeats \(verdict.parent)")
+        if verdict.reproduced {
+            print("reproduced bit for bit: every result metric and the adapter's bytes are identical")
+        } else {
+            print("NOT reproduced: " + (verdict.adapterIdentical ? "" : "the adapter differs; ")
+                  + (verdict.differingMetrics.isEmpty ? "" : "metrics differ: \(verdict.differingMetrics.joined(separator: ", "))"))
+            throw ExitCode(1)
+        }
+    }
+}

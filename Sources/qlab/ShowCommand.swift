@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Lineage
+
+/// `qlab show CELL`: a cell's configuration, runs, metrics and artifacts from the store.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a cell: configuration, runs, final metrics, artifacts.")
+
+    @Argument(help: "The cell id (or a unique prefix).") var cell: String
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
+        let matches = try lineage.cells(idPrefix: cell)
+        guard matches.count == 1, let found = matches.first else {
+            throw ValidationError(matches.isEmpty ? "no cell \(cell) in \(store.runs)/lineage.sqlite" : "\(cell) matches \(matches.count) cells")
+        }
+        print("cell \(found.id) — \(try lineage.cellStatus(id: found.id).rawValue)")
+        print("config: \(found.config)")
+        for run in try lineage.runs(cell: found.id) {
+            print("")
+            print("run \(run.id): \(run.status.rawValue)\(run.exitReason.map { " (\($0))" } ?? "")")
+            print("  started \(run.started)\(run.ended.map { ", ended \($0)" } ?? ""), \(run.executor) on \(run.hostname ?? "?"), "
+                  + "\(run.threads ?? 0) thread(s) \(run.blasCore ?? "?"), seed \(run.seed.map(String.init) ?? "?")")
+            print("  code \(run.gitCommit ?? "unknown")\(run.gitDirty == true ? " (with uncommitted changes)" : "")"
+                  + (run.parentRun.map { ", continues/repeats \($0)" } ?? ""))
+            let metrics = try lineage.finalMetrics(run: run.id)
+            if !metrics.isEmpty { print("  metrics: " + metrics.keys.sorted().map { "\($0) \(metrics[$0]!)" }.joined(separator: ", ")) }
+            for a in try lineage.artifacts(run: run.id) { print("  \(a.kind.rawValue) \(a.path) sha256 \(a.sha256.prefix(16))…") }
+            for i in try lineage.inputs(run: run.id) { print("  input \(i.role.rawValue) \(i.path) sha256 \(i.sha256.prefix(16))…") }
+        }
+    }
+}
