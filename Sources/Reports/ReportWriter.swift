@@ -30,13 +30,9 @@ public struct ReportWriter: Sendable {
         do {
             for figure in document.figures {
                 let script = try figure.chart.write(into: charts)
-                do {
-                    let warning = try gnuplot.render(script: script)
-                    if !warning.isEmpty { warnings.append((directory.appendingPathComponent("\(ReportDocument.chartFolder)/\(figure.chart.name).gp").path, warning)) }
-                } catch let ReportError.gnuplotFailed(_, status, message) {
-                    // Name the script where it will stay if the user keeps the staging copy: the final path.
-                    throw ReportError.gnuplotFailed(script: script, status: status, message: message)
-                }
+                // On failure the error names the script in the staging folder, which is kept for debugging.
+                let warning = try gnuplot.render(script: script)
+                if !warning.isEmpty { warnings.append((directory.appendingPathComponent("\(ReportDocument.chartFolder)/\(figure.chart.name).gp").path, warning)) }
             }
             try AtomicFile.write(document.markdown, to: staging.appendingPathComponent("README.md"))
             try swap(staging, into: directory)
