@@ -44,11 +44,12 @@ let package = Package(
             dependencies: ["Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation", "Lineage"],
             swiftSettings: optimize
         ),
+        .target(name: "Reports", dependencies: ["Lineage", "ExperimentSpec"]),
         .executableTarget(
             name: "qlab",
             dependencies: [
                 "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Experiments", "Evaluation",
-                "Lineage", "Runner",
+                "Lineage", "Runner", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab", "Runner", "ExperimentSpec", "Lineage"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]

@@ -23,6 +23,7 @@ struct QLab: ParsableCommand {
             ExportCommand.self,
             IngestCommand.self,
             CellCommand.self,
+            ReportCommand.self,
         ]
     )
 }

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Spelling values for gnuplot scripts and tab-separated data files.
+enum GnuplotText {
+    /// A single-quoted gnuplot string (no escapes are processed inside; a quote is doubled).
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\n", with: " ") + "'"
+    }
+
+    /// A number for a data file: every digit Swift needs to read it back exactly; NaN as gnuplot's `NaN`.
+    static func number(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "Inf" : "-Inf" }
+        return "\(value)"
+    }
+
+    /// A text field for a tab-separated data file (tabs and newlines would split it).
+    static func field(_ text: String) -> String {
+        text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// A file stem from arbitrary text: letters, digits, dots and dashes.
+    static func fileStem(_ text: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+        return String(text.map { allowed.contains($0) ? $0 : "-" })
+    }
+
+    /// A double-quoted gnuplot string, in which `\n` breaks the line (for tic labels of several lines).
+    static func doubleQuoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+
+    /// `set xtics ("a" 0, "b" 1, ...)`-style tic list for categorical positions; newlines in labels break lines.
+    static func tics(_ labels: [String]) -> String {
+        "(" + labels.enumerated().map { "\(doubleQuoted($1)) \($0)" }.joined(separator: ", ") + ")"
+    }
+
+    /// Colour-blind-safe colours (Okabe and Ito's set, black last), cycled for more categories.
+    static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+}

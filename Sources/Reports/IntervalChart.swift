@@ -1,0 +1,49 @@
+/// Means with 95% intervals at categorical x positions, one line per series, offset so the bars do not overlap.
+struct IntervalChart {
+    /// One series: a summary per category (nil where the series has no value there).
+    struct Series {
+        var title: String
+        var summaries: [SampleSummary?]
+    }
+
+    var name: String
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    var categories: [String]
+    var series: [Series]
+
+    var chart: Chart {
+        let file = name + ".tsv"
+        var data = "# \(title)\n# one block per series (gnuplot `index N`); columns: x position, mean, lower and upper end of the 95% interval, values, category\n"
+        var plots: [String] = []
+        let spread = series.count > 1 ? min(0.3, 0.6 / Double(series.count)) : 0
+        for (i, s) in series.enumerated() {
+            data += (i == 0 ? "" : "\n\n") + "# \(GnuplotText.field(s.title))\nx\tmean\tlower\tupper\tn\tcategory\n"
+            for (k, summary) in s.summaries.enumerated() {
+                guard let summary, !summary.mean.isNaN else { continue }
+                data += "\(k)\t\(GnuplotText.number(summary.mean))\t\(GnuplotText.number(summary.lower))\t\(GnuplotText.number(summary.upper))\t\(summary.values.count)\t\(GnuplotText.field(categories[k]))\n"
+            }
+            let offset = spread * (Double(i) - Double(series.count - 1) / 2)
+            let color = GnuplotText.palette[i % GnuplotText.palette.count]
+            plots.append("\(GnuplotText.quoted(file)) index \(i) skip 1 using ($1\(offset == 0 ? "" : String(format: "%+.3f", offset))):2:3:4 with yerrorlines lw 2 pt 7 ps 1.2 lc rgb '\(color)' title \(GnuplotText.quoted(s.title))")
+        }
+        // The key sits under the plot in two columns; gnuplot does not reserve room for it above the x label.
+        let keyRows = (series.count + 1) / 2
+        let body = """
+            set title \(GnuplotText.quoted(title))
+            set xlabel \(GnuplotText.quoted(xLabel))
+            set ylabel \(GnuplotText.quoted(yLabel))
+            set xrange [-0.5:\(Double(categories.count) - 0.5)]
+            set xtics \(GnuplotText.tics(categories)) nomirror
+            set ytics nomirror
+            set grid ytics lc rgb '#dddddd'
+            set key below Left reverse box lc rgb '#bbbbbb' width 1 maxcols 2
+            set bmargin \(6 + keyRows)
+            set border 3
+            set offsets 0, 0, graph 0.08, graph 0.08
+            plot \(plots.joined(separator: ", \\\n     "))
+            """
+        return Chart(name: name, title: title, body: body, dataFiles: [(file, data)], height: 560 + 22 * keyRows)
+    }
+}

@@ -1,0 +1,33 @@
+import ExperimentSpec
+import Foundation
+
+/// What the report needs from the spec: the experiment's name, its prose, its axis order and its evaluations.
+public struct ReportSubject: Sendable, Equatable {
+    /// The experiment's name, as stored.
+    public var name: String
+    /// The Markdown the author wrote for the report.
+    public var prose: ExperimentProse
+    /// The axes in the order the spec declares them (axes only the store knows follow, sorted).
+    public var axes: [String]
+    /// The final metrics the spec's evaluations produce, in the order it declares them.
+    public var evaluationMetrics: [String]
+
+    /// A subject from its parts.
+    public init(name: String, prose: ExperimentProse = ExperimentProse(), axes: [String] = [], evaluationMetrics: [String] = ["eval_loss", "eval_perplexity"]) {
+        self.name = name
+        self.prose = prose
+        self.axes = axes
+        self.evaluationMetrics = evaluationMetrics
+    }
+
+    /// The subject of a declared experiment.
+    public init(_ experiment: Experiment) throws {
+        let evaluation = experiment.parts.evaluation ?? EvaluationSettings()
+        var metrics: [String] = []
+        // The names the runner records: held-out loss and perplexity, then one accuracy per exact-answer task and per multiple-choice set.
+        if evaluation.heldOutLoss != nil { metrics += ["eval_loss", "eval_perplexity"] }
+        metrics += evaluation.exactAnswers.map { "exact_\($0.task.rawValue)" }
+        metrics += evaluation.multipleChoice.map { "choice_" + (($0.dataset as NSString).lastPathComponent as NSString).deletingPathExtension }
+        self.init(name: experiment.name, prose: experiment.prose, axes: try experiment.axisNames(), evaluationMetrics: metrics)
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import ExperimentSpec
+import Experiments
+import Foundation
+import Lineage
+import Reports
+
+/// `qlab report`: an experiment's Markdown report with gnuplot charts, from the lineage store.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write reports/NAME/README.md with charts from the lineage store.",
+        discussion: """
+            The page reads like a lab notebook: the spec's question, hypothesis and notes, then the results \
+            (every cell, the top configurations with intervals over seeds and paired tests, loss curves, heat \
+            maps, tournaments, throughput and memory), the spec's conclusion, and the lineage of every run with \
+            the command that reruns it. Each chart's gnuplot script and data sit beside it in charts/. \
+            Running the command again regenerates everything from the store.
+            """
+    )
+
+    @Argument(help: "The experiment (see `qlab plan`).") var name: String
+    @Option(parsing: .upToNextOption, help: "Other experiments to set beside it.") var compare: [String] = []
+    @Option(help: "The report's folder (default: reports/NAME, or reports/NAME-vs-OTHER with --compare).") var out: String?
+    @Option(name: .customLong("color-by"), help: "The axis colouring the loss curves (default: the first).") var colorBy: String?
+    @Option(help: "Smooth the training loss curves with a moving average over this many steps.") var smooth: Int = 0
+    @Option(help: "The final metric that ranks the cells (default: eval_loss).") var metric: String?
+    @Option(help: "How many configurations the top table lists.") var top: Int = 5
+    @Option(parsing: .upToNextOption, help: "Tournament ids to chart (default: the one named after the experiment).") var tournament: [String] = []
+    @Option(help: "More curves than this on one chart split it by another axis.") var maxCurves: Int = 8
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if smooth < 0 { throw ValidationError("--smooth must be 0 or more steps") }
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+        if maxCurves < 1 { throw ValidationError("--max-curves must be at least 1") }
+    }
+
+    func run() throws {
+        let storePath = URL(fileURLWithPath: store.runs).appendingPathComponent("lineage.sqlite").path
+        // Opening a store creates it; a report of a folder that holds none would only say "unknown experiment".
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw ValidationError("no lineage store at \(storePath); run an experiment first (`qlab run \(name)`) or pass --runs")
+        }
+        let lineage = try LineageStore(path: storePath)
+        let options = ReportOptions(colorAxis: colorBy, smoothing: smooth, metric: metric, maxCurvesPerChart: maxCurves,
+                                    topCount: top, tournaments: tournament, runsFolder: store.runs)
+        let gnuplot = try Gnuplot(program: options.gnuplot)
+        let results = try ExperimentResults.load(from: lineage, subject: try subject(name), tournamentIDs: tournament)
+        let others = try compare.map { try ExperimentResults.load(from: lineage, subject: try subject($0)) }
+        let document = try ReportDocument(results: results, options: options, command: commandLine(), comparison: others)
+        let folder = out ?? "reports/" + ([name] + compare).joined(separator: "-vs-")
+        let warnings = try ReportWriter(gnuplot: gnuplot).write(document, to: URL(fileURLWithPath: folder))
+        for w in warnings { FileHandle.standardError.write(Data("gnuplot warning in \(w.script):\n\(w.warning)\n".utf8)) }
+        print("\(folder)/README.md: \(results.cells.count) cells, \(document.figures.count) charts")
+    }
+
+    /// The spec's prose and axis order when the experiment is declared; the store alone otherwise.
+    private func subject(_ name: String) throws -> ReportSubject {
+        if let experiment = Experiments.named(name) { return try ReportSubject(experiment) }
+        FileHandle.standardError.write(Data("note: \(name) is not declared in Experiments/; reporting from the store without its prose\n".utf8))
+        return ReportSubject(name: name)
+    }
+
+    /// The command as typed, for the report's footer (the tool's name rather than its build path).
+    private func commandLine() -> String {
+        (["qlab"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Lineage
+import Testing
+@testable import Reports
+
+@Suite struct ChartDataTests {
+    private func figures(_ results: ExperimentResults, _ options: ReportOptions = ReportOptions()) throws -> [String: Chart] {
+        let document = try ReportDocument(results: results, options: options, command: "qlab report grid")
+        return Dictionary(uniqueKeysWithValues: document.figures.map { ($0.chart.name, $0.chart) })
+    }
+
+    @Test func lossCurvesSplitAndCarryTheStoresSteps() throws {
+        let fixture = try TestStore()
+        defer { fixture.cleanUp() }
+        let charts = try figures(try fixture.results())
+        // 12 curves > 8: one chart per rank (the first axis other than the colouring learning rate).
+        let names = charts.keys.filter { $0.hasPrefix("loss") }.sorted()
+        #expect(names == ["loss-rank-16", "loss-rank-8"])
+        for (ri, rank) in TestStore.ranks.enumerated() {
+            let chart = try #require(charts["loss-rank-\(rank)"])
+            let blocks = dataBlocks(chart.dataFiles[0].contents)
+            #expect(blocks.count == 6)
+            for block in blocks {
+                let id = try #require(block.comment.split(separator: " ").dropFirst(2).first.map(String.init))
+                let run = try #require(try fixture.store.runs(cell: id).last)
+                let series = try #require(try fixture.store.metricSeries(run: run.id).first { $0.name == "loss" })
+                #expect(block.rows.map { Int($0[0])! } == series.steps)
+                #expect(block.rows.map { Double($0[1])! } == series.values)
+                #expect(block.comment.contains("rank=\(rank)"))
+            }
+            #expect(chart.body.components(separatedBy: " with lines ").count - 1 == 6)
+            _ = ri
+        }
+        let eval = try #require(charts["eval-loss-rank-8"])
+        #expect(dataBlocks(eval.dataFiles[0].contents).allSatisfy { $0.rows.count == 1 && $0.rows[0][0] == "5" })
+    }
+
+    @Test func smoothingIsAnExponentialMovingAverage() {
+        #expect(CurveChart.smooth([1, 2, .nan, 4], span: 3) == [1, 1.5, 1.5, 2.75])
+        #expect(CurveChart.smooth([1, 2], span: 0) == [1, 2])
+    }
+
+    @Test func heatMapRowsAreMeansOverSeeds() throws {
+        let fixture = try TestStore()
+        defer { fixture.cleanUp() }
+        let chart = try #require(try figures(try fixture.results())["heatmap-eval-loss"])
+        let rows = dataBlocks(chart.dataFiles[0].contents)[0].rows
+        #expect(rows.count == 4)
+        for row in rows {
+            let li = Int(row[0])!, ri = Int(row[1])!
+            #expect(row[3] == TestStore.learningRates[li] && row[4] == TestStore.ranks[ri])
+            let values = try TestStore.seeds.map { seed -> Double in
+                let run = try #require(try fixture.store.runs(cell: fixture.cells["\(row[3])/\(row[4])/\(seed)"]!).last)
+                return try fixture.store.finalMetrics(run: run.id)["eval_loss"]!
+            }
+            #expect(abs(Double(row[2])! - values.reduce(0, +) / 3) < 1e-15)
+        }
+    }
+
+    @Test func metricByAxisHasMeanAndInterval() throws {
+        let fixture = try TestStore()
+        defer { fixture.cleanUp() }
+        let chart = try #require(try figures(try fixture.results())["eval-loss-by-learningRate"])
+        let blocks = dataBlocks(chart.dataFiles[0].contents)
+        #expect(blocks.map(\.comment) == ["# rank=8", "# rank=16"])
+        for (ri, block) in blocks.enumerated() {
+            for row in block.rows {
+                let li = Int(row[0])!
+                let values = (0..<3).map { TestStore.evalLoss(lr: li, rank: ri, seed: $0) }
+                let mean = values.reduce(0, +) / 3
+                let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 2).squareRoot()
+                let half = 4.302652729911275 * sd / 3.0.squareRoot()
+                #expect(abs(Double(row[1])! - mean) < 1e-12)
+                #expect(abs(Double(row[2])! - (mean - half)) < 1e-9)
+                #expect(abs(Double(row[3])! - (mean + half)) < 1e-9)
+                #expect(row[4] == "3" && row[5] == TestStore.learningRates[li])
+            }
+        }
+    }
+
+    @Test func eloAndWinRatesFromTheTournament() throws {
+        let fixture = try TestStore()
+        defer { fixture.cleanUp() }
+        let a = fixture.cells["0.001/16/0"]!, b = fixture.cells["0.0002/8/0"]!
+        try fixture.store.recordRatings([
+            RatingRecord(tournament: "grid", cell: a, method: "elo", rating: 1040, lower: 1010, upper: 1070),
+            RatingRecord(tournament: "grid", cell: b, method: "elo", rating: 960, lower: 930, upper: 990),
+        ])
+        // a beats b three times, loses once, ties once; one failed judgment is left out: a's rate (3 + 0.5) / 5.
+        let outcomes: [(JudgmentWinner, Bool)] = [(.a, false), (.a, true), (.b, false), (.tie, false), (.a, false), (.failed, false)]
+        try fixture.store.recordJudgments(outcomes.enumerated().map { i, o in
+            // The second judgment lists the pair the other way round: "b" there is cell a.
+            let (first, second, winner) = o.1 ? (b, a, JudgmentWinner.b) : (a, b, o.0)
+            return JudgmentRecord(tournament: "grid", prompt: "p\(i)", cellA: first, cellB: second, presentationOrder: .ab,
+                                  winner: winner, judge: "reference", rawOutput: "")
+        })
+        let charts = try figures(try fixture.results())
+        let elo = dataBlocks(try #require(charts["elo-grid-elo"]).dataFiles[0].contents)[0].rows
+        #expect(elo.map { Array($0[0...3]) } == [["1", "1040.0", "1010.0", "1070.0"], ["0", "960.0", "930.0", "990.0"]])
+        let wins = dataBlocks(try #require(charts["winrate-grid"]).dataFiles[0].contents)[0].rows
+        #expect(wins.map { [$0[0], $0[1], $0[2]] } == [["1", "0", "\(3.5 / 5)"], ["0", "1", "\(1.5 / 5)"]])
+    }
+
+    @Test func comparisonAlignsSharedAxesAndNamesDifferingSettings() throws {
+        let fixture = try TestStore()
+        defer { fixture.cleanUp() }
+        // A second experiment: the same learning rates, 10 steps instead of 5, one seed, eval_loss 1 lower.
+        var definitions: [CellDefinition] = []
+        for lr in TestStore.learningRates {
+            definitions.append(CellDefinition(id: "long-\(lr)", config: #"{"optimizer":{"learningRate":\#(lr)},"seed":0,"steps":10}"#,
+                                              axisValues: #"{"optimizer.learningRate":"\#(lr)"}"#))
+        }
+        try fixture.store.recordExperiment(ExperimentRecord(name: "longer", description: "", specHash: nil), cells: definitions)
+        for (i, d) in definitions.enumerated() {
+            let run = try fixture.store.startRun(RunRecord(cell: d.id))
+            try fixture.store.recordFinalMetrics(run: run, ["eval_loss": 1.25 - 0.5 * Double(i)])
+            try fixture.store.finishRun(id: run, status: .succeeded)
+        }
+        let other = try ExperimentResults.load(from: fixture.store, subject: ReportSubject(name: "longer", axes: ["optimizer.learningRate"]))
+        let document = try ReportDocument(results: try fixture.results(), options: ReportOptions(), command: "qlab report grid --compare longer", comparison: [other])
+        let settings = try #require(table(in: document.markdown, after: "## Comparison"))
+        #expect(settings.rows == [["steps", "**5**", "**10**"]])
+        let aligned = try #require(table(in: document.markdown, after: "the best of each row"))
+        #expect(aligned.header == ["optimizer.learningRate", "grid (n)", "longer (n)", "Δ longer"])
+        // grid at lr 0.0002 pools ranks and seeds: mean of 2.5, 2.625, 2.75, 2.25, 2.375, 2.5 = 2.5.
+        #expect(aligned.rows[0][0] == "0.0002" && aligned.rows[0][1].hasPrefix("2.5 ± ") && aligned.rows[0][2] == "**1.25 (1)**" && aligned.rows[0][3] == "-1.25")
+        let chart = try #require(document.figures.first { $0.chart.name == "compare-eval_loss" || $0.chart.name == "compare-eval-loss" })
+        let blocks = dataBlocks(chart.chart.dataFiles[0].contents)
+        #expect(blocks.map(\.comment) == ["# grid", "# longer"])
+        #expect(blocks[1].rows.map { Double($0[1])! } == [1.25, 0.75])
+    }
+}
