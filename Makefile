@@ -19,6 +19,7 @@ demo: data
 	$(SWIFT) run $(RELEASE_FLAGS) qlab quantize Tests/Fixtures/qlora-reference/tiny-llama/base --dtype nf4 --double-quant
 	$(SWIFT) run $(RELEASE_FLAGS) qlab run smoke
 	$(SWIFT) run $(RELEASE_FLAGS) qlab plan smoke
+	$(SWIFT) run $(RELEASE_FLAGS) qlab report smoke
 
 test: setup
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
