@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release
 TEST_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: setup build data demo test bench clean
+.PHONY: setup build data demo test test-slurm bench clean
 
 setup:
 	./scripts/setup
@@ -24,6 +24,14 @@ demo: data
 test: setup
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
+
+# A grid as Slurm job arrays on a real one-node Slurm started here (installs slurm-wlm and munge when
+# missing), cancelled and resumed, against the same grid run locally; the cluster is stopped afterwards.
+test-slurm: setup
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
+	./scripts/slurm-local start
+	QLAB_SLURM_TESTS=1 $(SWIFT) test $(TEST_FLAGS) --skip-build --filter SlurmEndToEndTests; \
+	  status=$$?; ./scripts/slurm-local stop; exit $$status
 
 bench: setup
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark

@@ -32,6 +32,7 @@ public enum Experiments {
         appendixB,
         quantizationTypes,
         learningRate,
+        clusterCheck,
     ]
 
     /// The experiment called `name`, if registered.

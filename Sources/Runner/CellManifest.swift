@@ -72,6 +72,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
     case unknownCell(String)
     case badFilter(String)
     case cellFailed(cell: String, reason: String)
+    case cellInterrupted(cell: String, reason: String)
+    case slurm(String)
 
     public var description: String {
         switch self {
@@ -80,6 +82,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
         case .unknownCell(let id): "no cell \(id) in the store or the experiments"
         case .badFilter(let text): "--only \(text): expected AXIS=VALUE with an axis of the experiment"
         case .cellFailed(let cell, let reason): "cell \(cell) failed: \(reason)"
+        case .cellInterrupted(let cell, let reason): "cell \(cell) interrupted: \(reason)"
+        case .slurm(let message): message
         }
     }
 }

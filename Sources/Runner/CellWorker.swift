@@ -68,6 +68,12 @@ public struct CellWorker: Sendable {
             run.exitReason = "completed \(config.steps) steps"
             try dir.writeRun(run)
             return metrics
+        } catch let stop as CellStopped {
+            run.status = .interrupted
+            run.ended = Date()
+            run.exitReason = stop.reason
+            try? dir.writeRun(run)
+            throw RunnerError.cellInterrupted(cell: entry.cell, reason: stop.reason)
         } catch {
             run.status = .failed
             run.ended = Date()
@@ -102,13 +108,20 @@ public struct CellWorker: Sendable {
         if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
             trainer.evaluation = { t in try t.evaluate(heldOut).loss }
         }
+        trainer.stopRequested = { StopSignal.pending != nil }
         let total = config.steps
         let summary = try trainer.run { r in
             var line = String(format: "step %d/%d loss %.4f lr %.2e grad_norm %.3f %.0f tok/s", r.step, total, r.loss, r.lr, r.gradNorm, r.tokensPerSecond)
             if let e = r.evalLoss { line += String(format: " eval_loss %.4f", e) }
             say(line)
         }
+        if summary.status == .stopped {
+            let signal = StopSignal.pending.map(StopSignal.name) ?? "a stop request"
+            say("\(signal) received: \(summary.reason)")
+            throw CellStopped(reason: "\(signal) after step \(summary.steps) of \(total); resumes from its checkpoint on the next run")
+        }
         guard summary.status == .completed else { throw RunnerError.cellFailed(cell: entry.cell, reason: summary.reason) }
+        try checkStop("after training")
         var metrics: [String: Double] = [
             "train_loss": summary.finalLoss ?? .nan,
             "tokens_per_second": summary.tokensPerSecond,
@@ -124,6 +137,7 @@ public struct CellWorker: Sendable {
         }
         // The weights as trained (full fine-tuning), or the frozen base under the adapter.
         let trained = trainer.trainedModel
+        try checkStop("before the evaluations")
         for task in evaluation.exactAnswers {
             let result = try CellEvaluation.exactAnswers(task: task, model: trained, adapter: trainer.adapter, tokenizer: tokenizer,
                                                          catalog: catalog, settings: config.data)
@@ -139,6 +153,7 @@ public struct CellWorker: Sendable {
             metrics["choice_\(name)"] = result.accuracy
             say("multiple choice on \(set.dataset): \(result.correct)/\(result.asked)")
         }
+        try checkStop("before the tournament answers")
         if let tournament = evaluation.tournament {
             let answers = try TournamentAnswer.generate(tournament: tournament, settings: config.data, catalog: catalog,
                                                         model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
@@ -149,6 +164,13 @@ public struct CellWorker: Sendable {
             say("tournament answers: \(answers.count) prompts")
         }
         return metrics
+    }
+
+    /// Ends the cell as interrupted when a stop signal has arrived (training is complete and checkpointed).
+    private func checkStop(_ moment: String) throws {
+        if let signal = StopSignal.pending {
+            throw CellStopped(reason: "\(StopSignal.name(signal)) \(moment); the next run resumes from the final checkpoint")
+        }
     }
 
     /// Hashes of the files the cell produced, relative to its directory.
@@ -169,4 +191,9 @@ public struct CellWorker: Sendable {
         }
         return entries
     }
+}
+
+/// A cell that stopped on a signal, with its checkpoint written.
+struct CellStopped: Error {
+    var reason: String
 }

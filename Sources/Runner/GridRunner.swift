@@ -92,26 +92,33 @@ public final class GridRunner: @unchecked Sendable {
         public var skipped: [String] = []
     }
 
-    /// Runs the cells that are not done (all of `cells` with `force`), `jobs` worker processes at once.
-    /// `executable` is the `qlab` binary the workers run; `say` receives progress and errors as they happen.
-    public func run(_ cells: [PlannedCell], jobs: Int, cores: Int, force: Bool, executable: String,
-                    say: @escaping (String) -> Void) throws -> Outcome {
-        var outcome = Outcome()
-        var todo: [CellManifest.Entry] = []
+    /// The manifest entries to run for `cells`: those not done, or all with `force` (a finished cell then
+    /// runs again as a rerun in a new directory, linked to its last success); and the ids skipped as done.
+    func work(_ cells: [PlannedCell], force: Bool) throws -> (todo: [CellManifest.Entry], skipped: [String]) {
+        var todo: [CellManifest.Entry] = [], skipped: [String] = []
         for p in cells {
             if p.status == .done && !force {
-                outcome.skipped.append(p.entry.cell)
+                skipped.append(p.entry.cell)
                 continue
             }
             var entry = p.entry
             if p.status == .done {
-                // A forced run of a finished cell is a rerun: a new directory, linked to the last success.
                 let last = try store.runs(cell: entry.cell).last { $0.status == .succeeded }
                 entry.parentRun = last?.id
                 entry.directory += "/reruns/" + String(format: "%.0f", Date().timeIntervalSince1970 * 1000)
             }
             todo.append(entry)
         }
+        return (todo, skipped)
+    }
+
+    /// Runs the cells that are not done (all of `cells` with `force`), `jobs` worker processes at once.
+    /// `executable` is the `qlab` binary the workers run; `say` receives progress and errors as they happen.
+    public func run(_ cells: [PlannedCell], jobs: Int, cores: Int, force: Bool, executable: String,
+                    say: @escaping (String) -> Void) throws -> Outcome {
+        var outcome = Outcome()
+        let (todo, skipped) = try work(cells, force: force)
+        outcome.skipped = skipped
         guard !todo.isEmpty else {
             say("nothing to run: all \(cells.count) cells are done (use --force to run them again)")
             return outcome
@@ -163,12 +170,20 @@ public final class GridRunner: @unchecked Sendable {
                 let logPath = dir.path + "/cell.log"
                 if r.process.terminationReason == .uncaughtSignal {
                     // The worker died mid-run: its run stays in the store, marked interrupted, resumable.
-                    if let run = try? CellDirectory(url: dir).readRun(), run.status == .running {
-                        try? store.finishRun(id: run.id, status: .interrupted,
-                                             exitReason: "worker killed by signal \(r.process.terminationStatus)")
+                    // The directory is the truth the store is rebuilt from, so the verdict goes there first.
+                    if var run = try? CellDirectory(url: dir).readRun(), run.status == .running {
+                        run.status = .interrupted
+                        run.ended = Date()
+                        run.exitReason = "worker killed by signal \(r.process.terminationStatus)"
+                        try? CellDirectory(url: dir).writeRun(run)
+                        _ = try? store.ingest(directory: dir)
                     }
                     outcome.interrupted.append(entry.cell)
                     say("cell \(entry.cell) interrupted (signal \(r.process.terminationStatus)); run again to resume. log: \(logPath)")
+                } else if r.process.terminationStatus != 0, let run = try? CellDirectory(url: dir).readRun(), run.status == .interrupted {
+                    // The worker caught SIGTERM/SIGINT and checkpointed its last step.
+                    outcome.interrupted.append(entry.cell)
+                    say("cell \(entry.cell) interrupted: \(run.exitReason ?? "stopped"). log: \(logPath)")
                 } else if r.process.terminationStatus == 0 {
                     outcome.succeeded.append(entry.cell)
                     finishedSeconds.append(Date().timeIntervalSince(r.started))

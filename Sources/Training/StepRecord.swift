@@ -34,6 +34,8 @@ public enum TrainingStatus: String, Codable, Sendable {
     case completed
     /// The loss or the gradient became NaN or infinite; the run stopped before applying it.
     case diverged
+    /// A stop was requested (a signal: cancelled or pre-empted); a checkpoint holds the last step.
+    case stopped
 }
 
 /// The end of a run, as `summary.json` records it.

@@ -36,6 +36,9 @@ public final class Trainer: @unchecked Sendable {
     /// Held-out evaluation run after every `config.evalEvery`-th step and after the last; its loss is
     /// written into that step's record as `eval_loss`.
     public var evaluation: (@Sendable (Trainer) throws -> Double)?
+    /// Asked after every step: when it answers true the run writes a checkpoint of that step and returns
+    /// (status `stopped`) so that a later run resumes from exactly there. How workers honour SIGTERM.
+    public var stopRequested: (@Sendable () -> Bool)?
 
     /// Prepares a run of `config` on `model` from `initialAdapter` (nil, and an unquantized model, for full
     /// fine-tuning), reading `batches`, writing into `directory`.
@@ -116,7 +119,8 @@ public final class Trainer: @unchecked Sendable {
         try table.seekToEnd()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var lastLoss: Double? = nil
+        // A resumed run's last loss is the checkpointed step's until it takes a step of its own.
+        var lastLoss: Double? = resumed == nil ? nil : Self.lastLoggedLoss(stepsPath)
         var tokensThisProcess = 0
         var secondsThisProcess = 0.0
         var status = TrainingStatus.completed
@@ -161,6 +165,17 @@ public final class Trainer: @unchecked Sendable {
             if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) || step == config.steps {
                 try log.synchronize()
                 try writeCheckpoint(step: step)
+            }
+            if let stopRequested, step < config.steps, stopRequested() {
+                let written = config.checkpointEvery > 0 && step % config.checkpointEvery == 0
+                if !written {
+                    try log.synchronize()
+                    try writeCheckpoint(step: step)
+                }
+                return TrainingSummary(status: .stopped, reason: "stopped on request after step \(step) of \(config.steps); checkpoint written",
+                                       steps: step, finalLoss: lastLoss,
+                                       tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
+                                       peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: nil)
             }
             if let stopAfter, step >= stopAfter, step < config.steps {
                 return TrainingSummary(status: .completed, reason: "stopped after step \(step) of \(config.steps)", steps: step,
@@ -218,6 +233,13 @@ public final class Trainer: @unchecked Sendable {
         try fm.moveItem(atPath: temporary, toPath: final)
         let old = try fm.contentsOfDirectory(atPath: checkpointsPath).filter { $0.hasPrefix("step-") }.sorted().dropLast(keepCheckpoints)
         for o in old { try? fm.removeItem(atPath: checkpointsPath + "/" + o) }
+    }
+
+    /// The loss of the last complete line of a step log, if any.
+    static func lastLoggedLoss(_ path: String) -> Double? {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        guard let line = text.split(separator: "\n", omittingEmptySubsequences: true).last else { return nil }
+        return (try? JSONDecoder().decode(StepRecord.self, from: Data(line.utf8)))?.loss
     }
 
     /// The newest complete checkpoint's step, or nil.

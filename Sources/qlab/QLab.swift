@@ -15,6 +15,7 @@ struct QLab: ParsableCommand {
             DataCommand.self,
             PlanCommand.self,
             RunCommand.self,
+            CancelCommand.self,
             RerunCommand.self,
             TournamentCommand.self,
             ShowCommand.self,

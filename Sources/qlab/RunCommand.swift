@@ -44,6 +44,7 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Only cells with these axis values (AXIS=VALUE, repeatable).") var only: [String] = []
     @Flag(help: "Run finished cells again (as reruns linked to their last run).") var force = false
     @OptionGroup var store: StoreOptions
+    @OptionGroup(title: "Slurm") var slurm: SlurmArguments
 
     func run() throws {
         let experiment = try experimentNamed(name)
@@ -55,8 +56,33 @@ struct RunCommand: ParsableCommand {
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs)
         let cells = try runner.plan(only: filters)
         guard !cells.isEmpty else { throw ValidationError("no cell of \(name) matches \(only.joined(separator: " "))") }
-        let outcome = try runner.run(cells, jobs: jobs, cores: cores, force: force, executable: currentExecutable()) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+        let say: (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let outcome: GridRunner.Outcome
+        switch slurm.executor {
+        case .local:
+            outcome = try runner.run(cells, jobs: jobs, cores: cores, force: force, executable: currentExecutable(), say: say)
+        case .slurm:
+            let options = slurm.options
+            // One array per experiment at a time: a second would run the same cells twice.
+            let active = try runner.activeSlurmArrays()
+            var arrays = active
+            if !active.isEmpty {
+                guard slurm.wait else {
+                    throw ValidationError("job array \(active.map(\.job).joined(separator: ", ")) of \(name) is still queued or running: "
+                                          + "follow it with `qlab run \(name) --executor slurm --wait`, or stop it with `qlab cancel \(name)`")
+                }
+                say("job array \(active.map(\.job).joined(separator: ", ")) of \(name) is still queued or running; waiting for it")
+            } else if let array = try runner.submitToSlurm(cells, force: force, options: options, executable: currentExecutable(), say: say) {
+                arrays = [array]
+            }
+            guard slurm.wait, !arrays.isEmpty else {
+                if let job = arrays.first?.job {
+                    print("\(name): submitted job array \(job). Follow it with `squeue --me`; collect the results into the store "
+                          + "with `qlab run \(name) --executor slurm --wait` (or `qlab ingest \(store.runs)/\(name)`); stop it with `qlab cancel \(name)`.")
+                }
+                return
+            }
+            outcome = try runner.waitForSlurm(arrays, options: options, say: say)
         }
         print("\(name): \(outcome.succeeded.count) succeeded, \(outcome.skipped.count) already done, \(outcome.failed.count) failed, \(outcome.interrupted.count) interrupted")
         for f in outcome.failed { print("  failed \(f.cell): log \(f.log)") }
@@ -67,6 +93,67 @@ struct RunCommand: ParsableCommand {
             let result = try runner.tournament(spec) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
             TournamentCommand.printResult(result)
         }
+    }
+}
+
+/// Where `qlab run` runs the cells, and the `sbatch` settings for Slurm.
+struct SlurmArguments: ParsableArguments {
+    enum Executor: String, ExpressibleByArgument, CaseIterable {
+        case local, slurm
+    }
+
+    @Option(help: "local (worker processes here) or slurm (one job array; tasks write cell directories that this machine ingests).")
+    var executor: Executor = .local
+    @Option(help: "Slurm partition (sbatch --partition).") var partition: String?
+    @Option(help: "Time limit of each task (sbatch --time, e.g. 2:00:00).") var time: String?
+    @Option(name: .customLong("cpus-per-task"), help: "CPUs of each task (default: the cells' BLAS threads).") var cpusPerTask: Int?
+    @Option(help: "Memory of each task (sbatch --mem, e.g. 8G).") var mem: String?
+    @Option(name: .customLong("max-parallel"), help: "At most this many tasks at once (the %K of --array).") var maxParallel: Int?
+    @Option(name: .customLong("sbatch-arg"), parsing: .unconditionalSingleValue,
+            help: "One more sbatch argument, e.g. --sbatch-arg=--account=lab (repeatable).") var sbatchArgs: [String] = []
+    @Flag(help: "With slurm: stay until the array ends, ingesting each cell as its task finishes.") var wait = false
+    @Option(help: "With --wait: seconds between squeue polls.") var poll: Double = 10
+
+    func validate() throws {
+        if executor == .local, partition != nil || time != nil || cpusPerTask != nil || mem != nil || maxParallel != nil || !sbatchArgs.isEmpty || wait {
+            throw ValidationError("--partition, --time, --cpus-per-task, --mem, --max-parallel, --sbatch-arg and --wait need --executor slurm")
+        }
+        if let n = cpusPerTask, n < 1 { throw ValidationError("--cpus-per-task must be at least 1, not \(n)") }
+        if let n = maxParallel, n < 1 { throw ValidationError("--max-parallel must be at least 1, not \(n)") }
+        if poll <= 0 { throw ValidationError("--poll must be positive, not \(poll)") }
+    }
+
+    var options: SlurmOptions {
+        SlurmOptions(partition: partition, time: time, cpusPerTask: cpusPerTask, memory: mem, maxParallel: maxParallel,
+                     extraArguments: sbatchArgs, pollInterval: poll)
+    }
+}
+
+/// `qlab cancel`: stops an experiment's Slurm arrays; their cells resume on the next run.
+struct CancelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Cancel the Slurm job arrays of an experiment; each task checkpoints its last step and resumes on the next run."
+    )
+
+    @Argument(help: "The experiment.") var name: String
+    @Flag(name: .customLong("no-wait"), help: "Return at once instead of waiting for the tasks to stop and ingesting them.") var noWait = false
+    @Option(help: "Seconds between squeue polls while waiting.") var poll: Double = 2
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let runner = try GridRunner(experiment: try experimentNamed(name), runsRoot: store.runs)
+        let cancelled = try runner.cancelSlurm()
+        guard !cancelled.isEmpty else {
+            print("\(name): no job array of it is queued or running")
+            return
+        }
+        print("\(name): cancelled job array \(cancelled.map(\.job).joined(separator: ", ")) (\(cancelled.map(\.cells.count).reduce(0, +)) cells)")
+        guard !noWait else { return }
+        let outcome = try runner.waitForSlurm(cancelled, options: SlurmOptions(pollInterval: poll)) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        print("\(name): \(outcome.succeeded.count) finished before the cancel, \(outcome.interrupted.count) interrupted (they resume on the next `qlab run \(name) --executor slurm`), \(outcome.failed.count) failed")
     }
 }
 
@@ -94,9 +181,41 @@ struct CellRunCommand: ParsableCommand {
         guard m.entries.indices.contains(index) else {
             throw ValidationError("\(manifest) has \(m.entries.count) cells; index \(index) is out of range")
         }
+        let entry = m.entries[index]
+        // SIGTERM (Slurm's cancel, pre-emption or time limit) and SIGINT stop at the next step with a checkpoint.
+        StopSignal.install()
+        var executorName = executor
+        let environment = ProcessInfo.processInfo.environment
+        if executor == "slurm", let job = environment["SLURM_ARRAY_JOB_ID"], let task = environment["SLURM_ARRAY_TASK_ID"] {
+            executorName = "slurm job \(job)_\(task)"
+        }
+        // Local workers' output is already redirected to cell.log; elsewhere the worker appends to it itself.
+        var log: FileHandle? = nil
+        if executor != "local" {
+            let path = m.runsRoot + "/" + entry.directory + "/cell.log"
+            try FileManager.default.createDirectory(atPath: m.runsRoot + "/" + entry.directory, withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            log = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try log?.seekToEnd()
+        }
+        let say: @Sendable (String) -> Void = { [log] line in
+            let data = Data((line + "\n").utf8)
+            FileHandle.standardOutput.write(data)
+            log?.write(data)
+        }
+        say("cell \(entry.cell) of \(entry.experiment) (\(entry.axes.map { "\($0.name)=\($0.value)" }.joined(separator: " "))), \(executorName)")
         // The cell's configuration fixes its BLAS threads: results depend on them.
-        let worker = CellWorker(entry: m.entries[index], runsRoot: m.runsRoot, threads: m.entries[index].config.threads, executor: executor)
-        let metrics = try worker.run { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-        print("metrics: " + metrics.keys.sorted().map { "\($0)=\(metrics[$0]!)" }.joined(separator: " "))
+        let worker = CellWorker(entry: entry, runsRoot: m.runsRoot, threads: entry.config.threads, executor: executorName)
+        do {
+            let metrics = try worker.run(say: say)
+            say("metrics: " + metrics.keys.sorted().map { "\($0)=\(metrics[$0]!)" }.joined(separator: " "))
+        } catch let error as RunnerError {
+            say("error: \(error)")
+            if case .cellInterrupted = error { throw ExitCode(Self.interruptedExitCode) }
+            throw ExitCode(1)
+        }
     }
+
+    /// The exit status of a worker that stopped on a signal with its checkpoint written (128 + SIGTERM).
+    static let interruptedExitCode: Int32 = 143
 }

@@ -5,7 +5,7 @@ import Experiments
 struct ExperimentsLibraryTests {
     @Test func everyExperimentExpandsUnderAUniqueName() throws {
         let names = Experiments.all.map(\.name)
-        #expect(names == ["smoke", "appendix-b", "quantization-types", "learning-rate"])
+        #expect(names == ["smoke", "appendix-b", "quantization-types", "learning-rate", "cluster-check"])
         #expect(Swift.Set(names).count == names.count)
         for experiment in Experiments.all {
             let cells = try experiment.cells()
@@ -14,6 +14,19 @@ struct ExperimentsLibraryTests {
             #expect(Experiments.named(experiment.name)?.name == experiment.name)
         }
         #expect(Experiments.named("no-such-experiment") == nil)
+    }
+
+    /// The cluster check cancels a task mid-run and resumes it: it needs checkpoints well before the end,
+    /// one BLAS thread (one CPU a task), and cells that differ.
+    @Test func clusterCheckIsTwoShortCheckpointedOneThreadCells() throws {
+        let cells = try Experiments.clusterCheck.cells()
+        #expect(cells.count == 2)
+        #expect(Swift.Set(cells.map(\.config.optimizer.learningRate)).count == 2)
+        for cell in cells {
+            #expect(cell.config.threads == 1)
+            #expect(cell.config.checkpointEvery > 0 && cell.config.checkpointEvery * 4 <= cell.config.steps)
+            #expect(cell.config.steps <= 100)
+        }
     }
 
     @Test func smokeFitsTenMinutesOnTwoCores() throws {

@@ -76,6 +76,29 @@ struct TrainerTests {
         #expect(try log(straight) == log(interrupted))
     }
 
+    /// A stop request after step 8 (no periodic checkpoint there) checkpoints step 8 itself; the resumed run
+    /// starts at 8, not at the last periodic checkpoint, and ends with an uninterrupted run's bytes and loss.
+    @Test func aStopRequestCheckpointsTheStepItIsOnAndResumesFromIt() throws {
+        var config = Self.referenceConfig(steps: 14, checkpointEvery: 5)
+        config.lora.dropout = 0.1
+        let straight = try TrainingPaths.temporaryDirectory().path
+        let full = try Self.trainer(config, directory: straight).run()
+        let stopped = try TrainingPaths.temporaryDirectory().path
+        let trainer = try Self.trainer(config, directory: stopped)
+        let counter = StepCounter()
+        trainer.stopRequested = { counter.value >= 8 }
+        let partial = try trainer.run { _ in counter.increment() }
+        #expect(partial.status == .stopped && partial.steps == 8 && partial.adapterDirectory == nil)
+        #expect(Trainer.latestCheckpoint(in: stopped)?.step == 8)
+        let resumed = try Self.trainer(config, directory: stopped).run()
+        #expect(resumed.status == .completed && resumed.resumedFrom == 8 && resumed.steps == 14)
+        #expect(resumed.finalLoss == full.finalLoss)
+        #expect(try Self.bytes(straight + "/adapter/adapter_model.safetensors") == Self.bytes(stopped + "/adapter/adapter_model.safetensors"))
+        // Resumed from the final checkpoint (stopped after training), the last loss is still the run's.
+        let again = try Self.trainer(config, directory: stopped).run()
+        #expect(again.resumedFrom == 14 && again.finalLoss == full.finalLoss)
+    }
+
     @Test func aNaNLossEndsTheRunWithAClearStatus() throws {
         let config = try LlamaConfig.load(path: TrainingPaths.tinyLlama + "/config.json")
         var adapter = try LoRAAdapter.load(directory: TrainingPaths.run + "/adapter_init", config: config)
@@ -104,4 +127,12 @@ extension TrainerTests {
             #expect(got == ids.array!.map { $0.int! }, "\(prompt)")
         }
     }
+}
+
+/// A step count shared with the trainer's stop closure.
+final class StepCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
 }
