@@ -68,7 +68,7 @@ struct RunCommand: ParsableCommand {
             var arrays = active
             if !active.isEmpty {
                 guard slurm.wait else {
-                    throw ValidationError("job array \(active.map(\.job).joined(separator: ", ")) of \(name) is still queued or running: "
+                    throw RunnerError.slurm("job array \(active.map(\.job).joined(separator: ", ")) of \(name) is still queued or running: "
                                           + "follow it with `qlab run \(name) --executor slurm --wait`, or stop it with `qlab cancel \(name)`")
                 }
                 say("job array \(active.map(\.job).joined(separator: ", ")) of \(name) is still queued or running; waiting for it")
