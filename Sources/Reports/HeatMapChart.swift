@@ -13,6 +13,8 @@ struct HeatMapChart {
     var range: ClosedRange<Double>? = nil
     /// Whether the "good" end is low (the palette puts good at the dark end either way).
     var lowerIsBetter = true
+    /// Whether y category 0 is drawn at the top (a ranking) rather than at the bottom (an axis).
+    var firstRowOnTop = false
 
     var chart: Chart {
         let file = name + ".tsv"
@@ -22,7 +24,9 @@ struct HeatMapChart {
         }
         let light = "'#f7fcf0'", mid = "'#7bccc4'", dark = "'#0868ac'"
         let palette = lowerIsBetter ? "(0 \(dark), 0.5 \(mid), 1 \(light))" : "(0 \(light), 0.5 \(mid), 1 \(dark))"
-        let width = max(640, 160 + 130 * xCategories.count + 12 * (yCategories.map(\.count).max() ?? 0))
+        // Columns wide enough for their labels (about 9 px a character at the tic font).
+        let column = max(130, 9 * (xCategories.map(\.count).max() ?? 0) + 16)
+        let width = max(640, 160 + column * xCategories.count + 12 * (yCategories.map(\.count).max() ?? 0))
         let height = max(420, 160 + 80 * yCategories.count)
         let body = """
             set title \(GnuplotText.quoted(title))
@@ -30,7 +34,7 @@ struct HeatMapChart {
             set ylabel \(GnuplotText.quoted(yLabel))
             set cblabel \(GnuplotText.quoted(colorLabel))
             set xrange [-0.5:\(Double(xCategories.count) - 0.5)]
-            set yrange [-0.5:\(Double(yCategories.count) - 0.5)]
+            set yrange \(firstRowOnTop ? "[\(Double(yCategories.count) - 0.5):-0.5]" : "[-0.5:\(Double(yCategories.count) - 0.5)]")
             set xtics \(GnuplotText.tics(xCategories)) scale 0
             set ytics \(GnuplotText.tics(yCategories)) scale 0
             \(range.map { "set cbrange [\($0.lowerBound):\($0.upperBound)]" } ?? "unset cbrange")

@@ -141,7 +141,12 @@ struct ResultCharts {
                                      entries: ratings.map { (label($0.cell), $0.rating, $0.lower, $0.upper) }).chart
                 figures.append(ReportFigure(chart: chart, caption: "Ratings (\(method)) with their intervals; overlapping intervals mean the order is not settled."))
             }
-            var cells: [String] = t.ratings.map(\.cell)
+            // Each cell once, in the rating order of the first method (every method rates the same cells).
+            var cells: [String] = []
+            let firstMethod = t.methods.first
+            for r in t.ratings.filter({ $0.method == firstMethod }).sorted(by: { $0.rating > $1.rating }) where !cells.contains(r.cell) {
+                cells.append(r.cell)
+            }
             for j in t.judgments { for c in [j.cellA, j.cellB] where !cells.contains(c) { cells.append(c) } }
             var values: [(x: Int, y: Int, value: Double)] = []
             for (yi, row) in cells.enumerated() {
@@ -153,8 +158,8 @@ struct ResultCharts {
             let labels = cells.map(label)
             let chart = HeatMapChart(name: "winrate-\(stem)", title: "Tournament \(t.id): how often the row beat the column (ties count half)",
                                      xLabel: "opponent", yLabel: "cell", colorLabel: "win rate of the row", xCategories: labels,
-                                     yCategories: labels, values: values, range: 0...1, lowerIsBetter: false).chart
-            figures.append(ReportFigure(chart: chart, caption: "Win rates from \(t.judgments.count) judgments (failed ones left out), rows and columns in rating order."))
+                                     yCategories: labels, values: values, range: 0...1, lowerIsBetter: false, firstRowOnTop: true).chart
+            figures.append(ReportFigure(chart: chart, caption: "Win rates from \(t.judgments.count) judgments (failed ones left out), rows and columns in rating order, best first (top row, left column)."))
         }
         return figures
     }

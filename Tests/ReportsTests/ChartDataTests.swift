@@ -85,6 +85,9 @@ import Testing
         try fixture.store.recordRatings([
             RatingRecord(tournament: "grid", cell: a, method: "elo", rating: 1040, lower: 1010, upper: 1070),
             RatingRecord(tournament: "grid", cell: b, method: "elo", rating: 960, lower: 930, upper: 990),
+            // A second method rates the same cells: the win-rate matrix still has each cell once.
+            RatingRecord(tournament: "grid", cell: b, method: "bradley-terry", rating: 961, lower: 931, upper: 991),
+            RatingRecord(tournament: "grid", cell: a, method: "bradley-terry", rating: 1039, lower: 1011, upper: 1069),
         ])
         // a beats b three times, loses once, ties once; one failed judgment is left out: a's rate (3 + 0.5) / 5.
         let outcomes: [(JudgmentWinner, Bool)] = [(.a, false), (.a, true), (.b, false), (.tie, false), (.a, false), (.failed, false)]
@@ -99,6 +102,7 @@ import Testing
         #expect(elo.map { Array($0[0...3]) } == [["1", "1040.0", "1010.0", "1070.0"], ["0", "960.0", "930.0", "990.0"]])
         let wins = dataBlocks(try #require(charts["winrate-grid"]).dataFiles[0].contents)[0].rows
         #expect(wins.map { [$0[0], $0[1], $0[2]] } == [["1", "0", "\(3.5 / 5)"], ["0", "1", "\(1.5 / 5)"]])
+        #expect(try #require(charts["winrate-grid"]).body.contains("set yrange [1.5:-0.5]"), "best row on top")
     }
 
     @Test func comparisonAlignsSharedAxesAndNamesDifferingSettings() throws {
