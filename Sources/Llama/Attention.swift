@@ -32,12 +32,13 @@ public enum Attention {
                 for i in 0..<queries {
                     let row = s + i * keys
                     let visible = min(keys, offset + i + 1)
-                    for j in visible..<keys { row[j] = -.infinity }
                     if let keyMask {
                         let m = keyMask + b * keys
                         for j in 0..<visible where m[j] == 0 { row[j] = -.infinity }
                     }
-                    Kernels.softmax(row, count: keys)
+                    // Keys after the query's position get weight 0 without an exponential each.
+                    Kernels.softmax(row, count: visible)
+                    (row + visible).update(repeating: 0, count: keys - visible)
                 }
                 BLAS.sgemm(transposeA: false, transposeB: false, m: queries, n: headDim, k: keys,
                            a: s, lda: keys, b: vb, ldb: kvWidth, c: out + b * queries * qWidth + h * headDim, ldc: qWidth)

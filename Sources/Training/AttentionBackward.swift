@@ -26,12 +26,13 @@ enum AttentionBackward {
                            a: qb, lda: qW, b: kb, ldb: kvW, c: p, ldc: t)
                 for i in 0..<t {
                     let row = p + i * t
-                    for j in (i + 1)..<max(i + 1, t) { row[j] = -.infinity }
                     if let keyMask {
                         let m = keyMask + b * t
                         for j in 0...i where m[j] == 0 { row[j] = -.infinity }
                     }
-                    Kernels.softmax(row, count: t)
+                    // Causal: keys after i get weight 0 without an exponential each.
+                    Kernels.softmax(row, count: i + 1)
+                    (row + i + 1).update(repeating: 0, count: t - i - 1)
                 }
                 // dP = dO · vᵀ; dV += Pᵀ · dO.
                 BLAS.sgemm(transposeA: false, transposeB: true, m: t, n: t, k: headDim,
@@ -41,9 +42,11 @@ enum AttentionBackward {
                 // dS = P ⊙ (dP − rowsum(dP ⊙ P)), in place in dp.
                 for i in 0..<t {
                     let pr = p + i * t, dr = dp + i * t
+                    // P is zero after i, so is dS.
                     var dot: Float = 0
-                    for j in 0..<t { dot += pr[j] * dr[j] }
-                    for j in 0..<t { dr[j] = pr[j] * (dr[j] - dot) }
+                    for j in 0...i { dot += pr[j] * dr[j] }
+                    for j in 0...i { dr[j] = pr[j] * (dr[j] - dot) }
+                    (dr + i + 1).update(repeating: 0, count: t - i - 1)
                 }
                 // dQ = scale · dS · k; dK += scale · dSᵀ · q.
                 BLAS.sgemm(transposeA: false, transposeB: false, m: t, n: headDim, k: t, alpha: scale,
