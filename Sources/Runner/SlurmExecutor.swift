@@ -119,6 +119,10 @@ extension GridRunner {
             say("nothing to run: all \(cells.count) cells are done (use --force to run them again)")
             return nil
         }
+        // Before writing anything: without sbatch the manifest and script would only be litter.
+        guard SlurmCommands.locate("sbatch") != nil else {
+            throw RunnerError.slurm("`sbatch` is not on PATH: run this on a machine with the Slurm client commands (a login node), or use the local executor")
+        }
         let fm = FileManager.default
         let root = URL(fileURLWithPath: runsRoot).standardizedFileURL.path
         let folder = URL(fileURLWithPath: slurmFolder).standardizedFileURL.path
