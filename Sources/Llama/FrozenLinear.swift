@@ -1,3 +1,4 @@
+import Dispatch
 import Quantization
 import Tensors
 
@@ -82,6 +83,26 @@ public struct FrozenLinear: Sendable {
     public func forward(x: UnsafePointer<Float>, rows n: Int, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
                         accumulate: Bool = false, scratch: Scratch) {
         let ldy = ldy ?? outFeatures
+        if n == 1, case .quantized(let q) = storage {
+            // One token (decoding): multiplied straight from the 4-bit codes, each read once; dequantizing first
+            // would write the weight in float32 and read it back. (A dense weight's single row goes through
+            // SGEMV inside `BLAS.sgemm`.)
+            // Rows are independent and each is summed in a fixed order, so splitting them between the BLAS
+            // threads' cores changes the time, not the bits.
+            let parts = min(BLAS.threads, max(1, outFeatures / 64))
+            if parts <= 1 {
+                q.matvec(rows: 0..<outFeatures, columns: inFeatures, x: x, y: y, accumulate: accumulate)
+            } else {
+                let yAddress = UInt(bitPattern: y), xAddress = UInt(bitPattern: x)
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let rows = (outFeatures * part / parts)..<(outFeatures * (part + 1) / parts)
+                    let out = UnsafeMutablePointer<Float>(bitPattern: yAddress)! + rows.lowerBound
+                    let input = UnsafePointer<Float>(bitPattern: xAddress)!
+                    q.matvec(rows: rows, columns: inFeatures, x: input, y: out, accumulate: accumulate)
+                }
+            }
+            return
+        }
         withRowChunks(scratch: scratch) { range, w in
             BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: range.count, k: inFeatures,
                        a: x, lda: inFeatures, b: w, ldb: inFeatures, beta: accumulate ? 1 : 0,

@@ -4,7 +4,8 @@ import CBLAS
 public enum BLAS {
     /// Row-major `C = alpha · op(A) · op(B) + beta · C`, where op(A) is m×k and op(B) is k×n.
     ///
-    /// `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored (before transposition).
+    /// `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored (before transposition). A single row
+    /// of A (m = 1) goes through SGEMV.
     @inlinable
     public static func sgemm(
         transposeA: Bool, transposeB: Bool,
@@ -16,6 +17,13 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
+        if m == 1 && !transposeA {
+            // One row (decoding a token): as a matrix-vector product B is read once; SGEMM would pack it first,
+            // which for a large B (an output layer) costs more than the product.
+            sgemv(transpose: !transposeB, m: transposeB ? n : k, n: transposeB ? k : n, alpha: alpha,
+                  a: b, lda: ldb, x: a, beta: beta, y: c)
+            return
+        }
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,
@@ -24,6 +32,24 @@ public enum BLAS {
             alpha, a, blasint(lda), b, blasint(ldb),
             beta, c, blasint(ldc)
         )
+    }
+
+    /// Row-major `y = alpha · op(A) · x + beta · y` with A stored m×n (row stride `lda`); op(A) is A or Aᵀ.
+    ///
+    /// For one row of activations this is what SGEMM would do, without packing the whole of A first: the
+    /// product reads A once, which is what decoding a token with a large weight needs.
+    @inlinable
+    public static func sgemv(
+        transpose: Bool, m: Int, n: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        x: UnsafePointer<Float>,
+        beta: Float = 0,
+        y: UnsafeMutablePointer<Float>
+    ) {
+        if m == 0 || n == 0 { return }
+        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(m), blasint(n),
+                    alpha, a, blasint(lda), x, 1, beta, y, 1)
     }
 
     /// The number of threads OpenBLAS uses for the next calls.

@@ -43,6 +43,54 @@ struct MatmulTests {
         }
     }
 
+    /// y = alpha·op(A)·x + beta·y against float64, both orientations, A inside a wider row stride.
+    @Test(arguments: [false, true])
+    func sgemvMatchesFloat64Reference(transpose: Bool) {
+        var rng = SeededGenerator(seed: 9)
+        for (m, n) in [(1, 1), (1, 7), (7, 1), (33, 65), (576, 1536)] {
+            let lda = n + 3
+            let a = (0..<(m * lda)).map { _ in rng.nextUniform() - 0.5 }
+            let xCount = transpose ? m : n, yCount = transpose ? n : m
+            let x = (0..<xCount).map { _ in rng.nextUniform() - 0.5 }
+            let y0 = (0..<yCount).map { _ in rng.nextUniform() - 0.5 }
+            var y = y0
+            BLAS.sgemv(transpose: transpose, m: m, n: n, alpha: 1.5, a: a, lda: lda, x: x, beta: 0.25, y: &y)
+            for i in 0..<yCount {
+                var reference = 0.25 * Double(y0[i]), magnitude = abs(reference)
+                for p in 0..<xCount {
+                    let element = transpose ? a[p * lda + i] : a[i * lda + p]
+                    let term = 1.5 * Double(element) * Double(x[p])
+                    reference += term
+                    magnitude += abs(term)
+                }
+                let tolerance = 4 * Double(Float.ulpOfOne) * magnitude * Double(xCount).squareRoot() + 1e-30
+                #expect(abs(Double(y[i]) - reference) <= tolerance, "m=\(m) n=\(n) transpose=\(transpose) i=\(i)")
+            }
+        }
+    }
+
+    /// One row of A takes SGEMV inside `sgemm`: the result still matches float64, for both layouts of B.
+    @Test(arguments: [false, true])
+    func oneRowProductsMatchFloat64(transposeB: Bool) {
+        var rng = SeededGenerator(seed: 5)
+        let (n, k) = (300, 77)
+        let a = (0..<k).map { _ in rng.nextUniform() - 0.5 }
+        let b = (0..<(n * k)).map { _ in rng.nextUniform() - 0.5 }
+        let c0 = (0..<n).map { _ in rng.nextUniform() - 0.5 }
+        var c = c0
+        BLAS.sgemm(transposeA: false, transposeB: transposeB, m: 1, n: n, k: k, alpha: 2, a: a, lda: k,
+                   b: b, ldb: transposeB ? k : n, beta: 0.5, c: &c, ldc: n)
+        for j in 0..<n {
+            var reference = 0.5 * Double(c0[j]), magnitude = abs(reference)
+            for p in 0..<k {
+                let term = 2 * Double(a[p]) * Double(transposeB ? b[j * k + p] : b[p * n + j])
+                reference += term
+                magnitude += abs(term)
+            }
+            #expect(abs(Double(c[j]) - reference) <= 4 * Double(Float.ulpOfOne) * magnitude * Double(k).squareRoot(), "column \(j)")
+        }
+    }
+
     @Test func alphaBetaAndStridesThroughRawSGEMM() {
         // C (2×3, stored with row stride 5) = 2·A·B + 0.5·C, A 2×4 inside a stride-6 buffer.
         var rng = SeededGenerator(seed: 7)
