@@ -12,8 +12,8 @@ extension Experiments {
         Hypothesis("Both learning rates lower the held-out loss; 1e-3 more than 2e-4 in 40 steps; the rank barely matters.")
         Notes("""
             Budget: at most 40 × 4 × (64 + 16) = 12,800 trained tokens a cell. Measured on 2 cores (two cells side by \
-            side, one BLAS thread each): about 130 tokens/s a cell and 140 s a cell with its evaluations, so the grid \
-            and its tournament take about 5 minutes. 1e-3 is 5× Table 9's 2e-4: 40 steps are too few for the \
+            side, one BLAS thread each): about 130 tokens/s a cell and about 2 minutes a cell with its evaluations, \
+            so the grid and its tournament take about 5 minutes. 1e-3 is 5× Table 9's 2e-4: 40 steps are too few for the \
             paper's rate to show much.
             """)
         Model.smolLM2_135M
