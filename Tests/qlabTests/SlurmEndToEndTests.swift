@@ -10,8 +10,8 @@ import Glibc
 #endif
 
 /// A grid run as Slurm job arrays on a real Slurm (`scripts/slurm-local start`), against the same grid run
-/// locally: a task cancelled with `scancel`, then the whole array cancelled, each resumed on the next
-/// submission, and every result bit-identical to the local run. Runs when QLAB_SLURM_TESTS=1 (`.ci/run`
+/// locally: a task killed without warning (`scancel --signal=KILL`), then the whole array cancelled (SIGTERM
+/// first), each resumed on the next submission, and every result bit-identical to the local run. Runs when QLAB_SLURM_TESTS=1 (`.ci/run`
 /// sets it after starting the cluster); the tasks are the built `qlab` binary on SmolLM2-135M.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["QLAB_SLURM_TESTS"] == "1"))
 struct SlurmEndToEndTests {
@@ -63,7 +63,8 @@ struct SlurmEndToEndTests {
         let localOutcome = try local.run(try local.plan(), jobs: 2, cores: 2, force: false, executable: CLI.executable.path, say: say)
         #expect(localOutcome.succeeded.count == 2)
 
-        // 1. Both cells as one array; task 0 is cancelled with scancel once it is past its second checkpoint.
+        // 1. Both cells as one array; task 0 is killed outright (SIGKILL, no warning) once it is past its second
+        //    checkpoint: the coordinator finds its run still `running` when it leaves the queue.
         let slurm = try GridRunner(experiment: experiment, runsRoot: root + "/slurm")
         let options = SlurmOptions(cpusPerTask: 1, maxParallel: 2, pollInterval: 0.5)
         let plan = try slurm.plan()
@@ -76,15 +77,21 @@ struct SlurmEndToEndTests {
         let cancelled = first.cells[0], kept = first.cells[1]
         let cancelledDir = root + "/slurm/" + first.directories[0]
         try Self.waitUntil("task 0 logs 12 steps", seconds: 300) { Self.steps(cancelledDir) >= 12 }
-        try SlurmCommands().cancel(job: first.job, task: 0)
+        let kill = Process()
+        kill.executableURL = URL(fileURLWithPath: try #require(SlurmCommands.locate("scancel")))
+        kill.arguments = ["--batch", "--signal=KILL", "\(first.job)_0"]
+        try kill.run()
+        kill.waitUntilExit()
+        #expect(kill.terminationStatus == 0)
         let outcome1 = try slurm.waitForSlurm([first], options: options, say: say)
         #expect(outcome1.interrupted == [cancelled])
         #expect(outcome1.succeeded == [kept])
         let interrupted1 = try CellDirectory(url: URL(fileURLWithPath: cancelledDir)).readRun()
         #expect(interrupted1.status == .interrupted)
         #expect(interrupted1.executor == "slurm job \(first.job)_0")
+        #expect(interrupted1.exitReason?.contains("ended without finishing") == true, "\(interrupted1.exitReason ?? "")")
         let checkpoint1 = try #require(Trainer.latestCheckpoint(in: cancelledDir))
-        #expect(checkpoint1.step >= 12 && checkpoint1.step < 40, "SIGTERM checkpoints the last step: \(checkpoint1.step)")
+        #expect(checkpoint1.step >= 10 && checkpoint1.step < 40 && checkpoint1.step % 5 == 0, "killed: the last periodic checkpoint, \(checkpoint1.step)")
         #expect(FileManager.default.fileExists(atPath: root + "/slurm/slurm-grid/slurm/logs/\(first.job)_1.out"))
 
         // 2. The next submission holds only the interrupted cell; this time the whole array is cancelled.
@@ -101,6 +108,7 @@ struct SlurmEndToEndTests {
         #expect(outcome2.interrupted == [cancelled])
         let interrupted2 = try CellDirectory(url: URL(fileURLWithPath: cancelledDir)).readRun()
         #expect(interrupted2.parentRun == interrupted1.id)
+        #expect(interrupted2.exitReason?.contains("SIGTERM") == true, "a cancel warns first: \(interrupted2.exitReason ?? "")")
         let checkpoint2 = try #require(Trainer.latestCheckpoint(in: cancelledDir))
         #expect(checkpoint2.step > checkpoint1.step)
 
