@@ -34,7 +34,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
             A finished cell is skipped; a cell whose worker was killed resumes from its last checkpoint. Each cell \
             writes runs/NAME/CELL/ (config, step log, adapter, evaluation, log) and the store runs/lineage.sqlite \
-            records every run. One failing cell never stops the others; its error shows at once with its log's path.
+            records every run. One failing cell never stops the others; its error shows at once with its log's path. \
+            With --executor slurm the cells go to Slurm as one job array instead; this machine keeps the store and \
+            ingests the cell directories (--wait, or later with `qlab ingest`); `qlab cancel` stops the array.
             """
     )
 
