@@ -10,20 +10,28 @@ extension QuantizedTensor {
                      "element range \(range) is outside 0..<\(count)")
         guard !range.isEmpty else { return }
         let blocksize = self.blocksize
+        withCodes { pairs, bytes, scale in
+            Self.decode(range, blocksize: blocksize, bytes: bytes, pairs: pairs, output: output, scale: scale)
+        }
+    }
+
+    /// Calls `body` with the codebook's value pairs (high nibble, low nibble), the packed codes, and each
+    /// block's scale: the absmax, or with double quantization its 8-bit code dequantized plus the offset.
+    /// What every kernel reading the codes needs (dequantization, the matrix-vector product).
+    @inlinable @inline(__always)
+    func withCodes(_ body: (UnsafeBufferPointer<SIMD2<Float>>, UnsafeBufferPointer<UInt8>, (Int) -> Float) -> Void) {
         type.codebook.pairs.withUnsafeBufferPointer { pairs in
             packed.withUnsafeBufferPointer { bytes in
                 switch scales {
                 case .absmax(let absmax):
-                    absmax.withUnsafeBufferPointer { a in
-                        Self.decode(range, blocksize: blocksize, bytes: bytes, pairs: pairs, output: output) { a[$0] }
-                    }
+                    absmax.withUnsafeBufferPointer { a in body(pairs, bytes) { a[$0] } }
                 case .doubleQuantized(let dq):
                     let offset = dq.offset
                     let shift2 = dq.blocksize2.trailingZeroBitCount
                     DynamicMap.signed.withUnsafeBufferPointer { map in
                         dq.codes.withUnsafeBufferPointer { codes in
                             dq.absmax2.withUnsafeBufferPointer { absmax2 in
-                                Self.decode(range, blocksize: blocksize, bytes: bytes, pairs: pairs, output: output) { block in
+                                body(pairs, bytes) { block in
                                     // Two float32 roundings, as the reference: dequantize the code, then add the offset.
                                     let product = map[Int(codes[block])] * absmax2[block >> shift2]
                                     return product + offset

@@ -13,30 +13,9 @@ extension QuantizedTensor {
                      "rows \(rows) of width \(columns) are outside a tensor of \(count) elements")
         guard !rows.isEmpty else { return }
         let blocksize = self.blocksize
-        type.codebook.pairs.withUnsafeBufferPointer { pairs in
-            packed.withUnsafeBufferPointer { bytes in
-                switch scales {
-                case .absmax(let absmax):
-                    absmax.withUnsafeBufferPointer { a in
-                        Self.dotRows(rows, columns: columns, blocksize: blocksize, bytes: bytes, pairs: pairs, x: x, y: y,
-                                     accumulate: accumulate) { a[$0] }
-                    }
-                case .doubleQuantized(let dq):
-                    let offset = dq.offset
-                    let shift2 = dq.blocksize2.trailingZeroBitCount
-                    DynamicMap.signed.withUnsafeBufferPointer { map in
-                        dq.codes.withUnsafeBufferPointer { codes in
-                            dq.absmax2.withUnsafeBufferPointer { absmax2 in
-                                Self.dotRows(rows, columns: columns, blocksize: blocksize, bytes: bytes, pairs: pairs, x: x, y: y,
-                                             accumulate: accumulate) { block in
-                                    let product = map[Int(codes[block])] * absmax2[block >> shift2]
-                                    return product + offset
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        withCodes { pairs, bytes, scale in
+            Self.dotRows(rows, columns: columns, blocksize: blocksize, bytes: bytes, pairs: pairs, x: x, y: y,
+                         accumulate: accumulate, scale: scale)
         }
     }
 

@@ -166,18 +166,14 @@ public final class GridRunner: @unchecked Sendable {
                 if r.process.isRunning { still.append(r); continue }
                 let entry = todo[r.index]
                 let dir = URL(fileURLWithPath: runsRoot + "/" + entry.directory)
+                let killed = r.process.terminationReason == .uncaughtSignal
+                if killed {
+                    // The worker died mid-run: its run stays, marked interrupted, resumable.
+                    _ = markInterruptedIfRunning(dir, reason: "worker killed by signal \(r.process.terminationStatus)")
+                }
                 _ = try? store.ingest(directory: dir)
                 let logPath = dir.path + "/cell.log"
-                if r.process.terminationReason == .uncaughtSignal {
-                    // The worker died mid-run: its run stays in the store, marked interrupted, resumable.
-                    // The directory is the truth the store is rebuilt from, so the verdict goes there first.
-                    if var run = try? CellDirectory(url: dir).readRun(), run.status == .running {
-                        run.status = .interrupted
-                        run.ended = Date()
-                        run.exitReason = "worker killed by signal \(r.process.terminationStatus)"
-                        try? CellDirectory(url: dir).writeRun(run)
-                        _ = try? store.ingest(directory: dir)
-                    }
+                if killed {
                     outcome.interrupted.append(entry.cell)
                     say("cell \(entry.cell) interrupted (signal \(r.process.terminationStatus)); run again to resume. log: \(logPath)")
                 } else if r.process.terminationStatus != 0, let run = try? CellDirectory(url: dir).readRun(), run.status == .interrupted {
@@ -214,6 +210,20 @@ public final class GridRunner: @unchecked Sendable {
         }
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         return outcome
+    }
+
+    /// Marks a run that its directory still shows `running` as interrupted, its process being known to be
+    /// gone. The directory is what the store is rebuilt from, so the verdict goes there. Returns the run as it
+    /// now stands, nil when the directory has none.
+    func markInterruptedIfRunning(_ dir: URL, reason: String) -> RunFile? {
+        guard var run = try? CellDirectory(url: dir).readRun() else { return nil }
+        if run.status == .running {
+            run.status = .interrupted
+            run.ended = Date()
+            run.exitReason = reason
+            try? CellDirectory(url: dir).writeRun(run)
+        }
+        return run
     }
 
     static func describe(_ axes: [Cell.AxisValue]) -> String { axes.map { "\($0.name)=\($0.value)" }.joined(separator: " ") }

@@ -206,19 +206,14 @@ extension GridRunner {
         let dir = URL(fileURLWithPath: runsRoot + "/" + array.directories[index])
         let slurmLog = slurmFolder + "/logs/\(array.job)_\(index).out"
         let state = slurmState.map { " (Slurm: \($0))" } ?? ""
-        guard var run = try? CellDirectory(url: dir).readRun() else {
+        // Slurm no longer runs the task, so nothing will finish a run still `running`: it was killed without warning.
+        let reason = "Slurm task \(array.job)_\(index) ended without finishing the run\(state) (cancelled, pre-empted, "
+            + "out of time or node lost); resumes from its last checkpoint on the next run"
+        guard let run = markInterruptedIfRunning(dir, reason: reason) else {
             outcome.failed.append((cell, slurmLog))
             say("cell \(cell): task \(array.job)_\(index) ended without starting its run\(state); "
                 + "Slurm log \(slurmLog): \(Self.lastLines(of: slurmLog, count: 3))")
             return
-        }
-        if run.status == .running {
-            // Slurm no longer runs the task, so nothing will finish this run: it was killed without warning.
-            run.status = .interrupted
-            run.ended = Date()
-            run.exitReason = "Slurm task \(array.job)_\(index) ended without finishing the run\(state) (cancelled, pre-empted, "
-                + "out of time or node lost); resumes from its last checkpoint on the next run"
-            try? CellDirectory(url: dir).writeRun(run)
         }
         do {
             try store.ingest(directory: dir)

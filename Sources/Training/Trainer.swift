@@ -106,7 +106,8 @@ public final class Trainer: @unchecked Sendable {
     /// `stopAfter` ends the process's work after that step without a final checkpoint or adapter, as a kill
     /// would (tests and time-limited workers use it); the returned summary then says so.
     public func run(stopAfter: Int? = nil, onStep: (StepRecord) -> Void = { _ in }) throws -> TrainingSummary {
-        let resumed = try resumeIfPossible()
+        let resumedAt = try resumeIfPossible()
+        let resumed = resumedAt?.step
         var step = resumed ?? 0
         if resumed == nil {
             try Data().write(to: URL(fileURLWithPath: stepsPath))
@@ -120,7 +121,7 @@ public final class Trainer: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // A resumed run's last loss is the checkpointed step's until it takes a step of its own.
-        var lastLoss: Double? = resumed == nil ? nil : Self.lastLoggedLoss(stepsPath)
+        var lastLoss: Double? = resumedAt?.lastLoss
         var tokensThisProcess = 0
         var secondsThisProcess = 0.0
         var status = TrainingStatus.completed
@@ -162,16 +163,13 @@ public final class Trainer: @unchecked Sendable {
             try table.write(contentsOf: Data(Self.tableLine(record).utf8))
             lastLoss = loss
             onStep(record)
-            if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) || step == config.steps {
+            // A stop request checkpoints the step it arrives after, so the next run resumes exactly there.
+            let stopping = step < config.steps && stopRequested?() == true
+            if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) || step == config.steps || stopping {
                 try log.synchronize()
                 try writeCheckpoint(step: step)
             }
-            if let stopRequested, step < config.steps, stopRequested() {
-                let written = config.checkpointEvery > 0 && step % config.checkpointEvery == 0
-                if !written {
-                    try log.synchronize()
-                    try writeCheckpoint(step: step)
-                }
+            if stopping {
                 return TrainingSummary(status: .stopped, reason: "stopped on request after step \(step) of \(config.steps); checkpoint written",
                                        steps: step, finalLoss: lastLoss,
                                        tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
@@ -235,13 +233,6 @@ public final class Trainer: @unchecked Sendable {
         for o in old { try? fm.removeItem(atPath: checkpointsPath + "/" + o) }
     }
 
-    /// The loss of the last complete line of a step log, if any.
-    static func lastLoggedLoss(_ path: String) -> Double? {
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        guard let line = text.split(separator: "\n", omittingEmptySubsequences: true).last else { return nil }
-        return (try? JSONDecoder().decode(StepRecord.self, from: Data(line.utf8)))?.loss
-    }
-
     /// The newest complete checkpoint's step, or nil.
     public static func latestCheckpoint(in directory: String) -> (step: Int, path: String)? {
         let dir = directory + "/checkpoints"
@@ -251,8 +242,9 @@ public final class Trainer: @unchecked Sendable {
         return (step, dir + "/" + last)
     }
 
-    /// Restores parameters, optimizer and step from the newest checkpoint, and cuts the step log back to it.
-    func resumeIfPossible() throws -> Int? {
+    /// Restores parameters, optimizer and step from the newest checkpoint, and cuts the step log back to it;
+    /// returns that step and the loss the log kept for it.
+    func resumeIfPossible() throws -> (step: Int, lastLoss: Double?)? {
         guard let (step, path) = Self.latestCheckpoint(in: directory) else { return nil }
         let state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/trainer_state.json")))
         guard state.parameterCount == values.count, state.seed == config.seed, (state.fullFineTune ?? false) == config.fullFineTune else {
@@ -269,14 +261,16 @@ public final class Trainer: @unchecked Sendable {
         let text = (try? String(contentsOfFile: stepsPath, encoding: .utf8)) ?? ""
         var kept: [Substring] = []
         var rows = Self.tableHeader
+        var lastLoss: Double? = nil
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             guard let record = try? JSONDecoder().decode(StepRecord.self, from: Data(line.utf8)), record.step <= step else { continue }
             kept.append(line)
             rows += Self.tableLine(record)
+            lastLoss = record.loss
         }
         try AtomicFile.write(Array((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8), to: stepsPath)
         try AtomicFile.write(Array(rows.utf8), to: tablePath)
-        return step
+        return (step, lastLoss)
     }
 
     /// Mean loss over every label token of `batches` (no dropout, no gradients).
