@@ -29,14 +29,16 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimize),
+        // What every layer needs and nothing numeric: durable atomic files, file errors.
+        .target(name: "Support"),
+        .target(name: "Tensors", dependencies: ["CBLAS", "Support"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
         .target(name: "ExperimentSpec", dependencies: [], swiftSettings: optimize),
         .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
         .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "CZlib"], swiftSettings: optimize),
         .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
-        .target(name: "Lineage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
         .target(
@@ -44,7 +46,7 @@ let package = Package(
             dependencies: ["Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation", "Lineage"],
             swiftSettings: optimize
         ),
-        .target(name: "Reports", dependencies: ["Lineage", "ExperimentSpec"]),
+        .target(name: "Reports", dependencies: ["Support", "Lineage", "ExperimentSpec"]),
         .executableTarget(
             name: "qlab",
             dependencies: [

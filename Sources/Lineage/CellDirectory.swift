@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A cell's own files in `runs/NAME/CELL/`: what a worker writes and what `LineageStore.ingest` reads.
 ///
@@ -10,7 +11,8 @@ import Foundation
 /// - `metrics.json`: `FinalMetricsFile`, written once the run is evaluated
 /// - `artifacts.json`: an array of `ArtifactEntry`, paths relative to the directory
 ///
-/// Whole files are written to a temporary file and renamed, so a reader sees the old or the new file.
+/// Whole files are written with `AtomicFile` (temporary file, fsync, rename, fsync of the directory), so a
+/// reader sees the old or the new file and a crash loses neither.
 public struct CellDirectory: Sendable, Equatable {
     /// The canonical configuration.
     public static let configFile = "config.json"
@@ -142,9 +144,9 @@ public struct CellDirectory: Sendable, Equatable {
 
     private func writeAtomically(_ data: Data, to name: String) throws {
         do {
-            try data.write(to: file(name), options: .atomic)
-        } catch {
-            throw LineageError.fileAccess(path: file(name).path, message: "\(error)")
+            try AtomicFile.write(data, to: file(name).path)
+        } catch let error as FileError {
+            throw LineageError.fileAccess(path: file(name).path, message: error.message)
         }
     }
 

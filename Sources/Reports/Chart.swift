@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One chart: a gnuplot script body and its data files, rendered to `NAME.svg` and `NAME.png` beside them.
 public struct Chart: Sendable, Equatable {

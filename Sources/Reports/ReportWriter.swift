@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Writes a report directory: README.md, and under `charts/` each chart's script, data, SVG and PNG.
 ///

@@ -34,19 +34,3 @@ public final class MappedFile: @unchecked Sendable {
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
 }
-
-/// A file that could not be read or written, with the path and the reason.
-public struct FileError: Error, CustomStringConvertible, Sendable {
-    /// The file concerned.
-    public let path: String
-    /// What went wrong.
-    public let message: String
-
-    /// An error about `path`.
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { "\(path): \(message)" }
-}

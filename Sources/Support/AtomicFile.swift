@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes whole files durably and atomically: readers see the old content or the new one, never a mix, and
+/// once `write` returns the new content survives a crash or a power cut.
+///
+/// The bytes go to a temporary file beside the target, which is flushed (`fsync`) and renamed over it; then
+/// the directory is flushed too, since the rename lives in the directory and is lost with it otherwise.
+/// Every file a coordinator ingests from a cell directory, and every report, is written this way.
+public enum AtomicFile {
+    /// Writes `bytes` to `path`.
+    public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
+        try write(to: path) { fd in
+            let data = Array(bytes)
+            try data.withUnsafeBytes { try writeAll(fd: fd, $0, path: path) }
+        }
+    }
+
+    /// Writes `text` as UTF-8 to `path`.
+    public static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
+    /// Writes through `body`, which receives a file descriptor of the temporary file; renames on success.
+    public static func write(to path: String, _ body: (Int32) throws -> Void) throws {
+        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var template = Array("\(directory.isEmpty ? "/" : directory)/.\(name).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw FileError(path: path, action: "cannot create a temporary file in \(directory)", code: errno)
+        }
+        let temporary = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        var open = true
+        do {
+            try body(fd)
+            guard fsync(fd) == 0 else { throw FileError(path: path, action: "fsync failed", code: errno) }
+            close(fd)
+            open = false
+            guard rename(temporary, path) == 0 else {
+                throw FileError(path: path, action: "cannot rename into place", code: errno)
+            }
+        } catch {
+            if open { close(fd) }
+            unlink(temporary)
+            throw error
+        }
+        try syncDirectory(directory.isEmpty ? "/" : directory, for: path)
+    }
+
+    /// Flushes a directory's entries (a rename or a new file in it) to disk.
+    public static func syncDirectory(_ directory: String, for path: String) throws {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, action: "cannot open its directory to flush it", code: errno) }
+        defer { close(fd) }
+        // Some file systems cannot flush a directory (EINVAL); there is nothing more to do on them.
+        if fsync(fd) != 0, errno != EINVAL {
+            throw FileError(path: path, action: "flushing its directory failed", code: errno)
+        }
+    }
+
+    /// Writes every byte of `buffer` to `fd`, retrying short writes.
+    public static func writeAll(fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < buffer.count {
+            #if canImport(Glibc)
+            let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            #else
+            let n = Darwin.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            #endif
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, action: "write failed", code: errno)
+            }
+            offset += n
+        }
+    }
+}
