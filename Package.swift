@@ -1,7 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The numeric kernels (Tensors, Quantization, Llama, Training) run without bounds and overflow checks in
+// release builds, where they cost measurable speed in the inner loops; every other module keeps them
+// (`checked`). Whatever the kernels receive from a file is validated with thrown errors before it gets there.
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let checked: [SwiftSetting] = []
 
 let package = Package(
     name: "qlora-lab",
@@ -34,17 +38,17 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CBLAS", "Support"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
-        .target(name: "ExperimentSpec", dependencies: [], swiftSettings: optimize),
+        .target(name: "ExperimentSpec", dependencies: [], swiftSettings: checked),
         .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
         .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "CZlib"], swiftSettings: optimize),
-        .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
+        .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: checked),
         .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
         .target(
             name: "Runner",
             dependencies: ["Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation", "Lineage"],
-            swiftSettings: optimize
+            swiftSettings: checked
         ),
         .target(name: "Reports", dependencies: ["Support", "Lineage", "ExperimentSpec"]),
         .executableTarget(
@@ -54,7 +58,7 @@ let package = Package(
                 "Lineage", "Runner", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: optimize
+            swiftSettings: checked
         ),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: []),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
