@@ -33,6 +33,8 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // prctl(PR_SET_PDEATHSIG), which Swift cannot call directly (it is variadic).
+        .systemLibrary(name: "CProcessControl"),
         // What every layer needs and nothing numeric: durable atomic files, file errors.
         .target(name: "Support"),
         .target(name: "Tensors", dependencies: ["CBLAS", "Support"], swiftSettings: optimize),
@@ -47,9 +49,11 @@ let package = Package(
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
         .target(
             name: "Runner",
-            dependencies: ["Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation", "Lineage"],
+            dependencies: ["Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation", "Lineage", "CProcessControl"],
             swiftSettings: checked
         ),
+        // Coordinates a small grid from a separate process, so the tests can run two at once, signal or kill one.
+        .executableTarget(name: "RunnerTestCoordinator", dependencies: ["Runner", "ExperimentSpec"]),
         .target(name: "Reports", dependencies: ["Support", "Lineage", "ExperimentSpec"]),
         .executableTarget(
             name: "qlab",
@@ -66,7 +70,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Llama", "Quantization", "Tensors", "ExperimentSpec"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
-        .testTarget(name: "qlabTests", dependencies: ["qlab", "Runner", "ExperimentSpec", "Lineage"]),
+        .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Lineage"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

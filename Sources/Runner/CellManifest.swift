@@ -1,5 +1,6 @@
 import ExperimentSpec
 import Foundation
+import Lineage
 import Tensors
 
 /// The cells a coordinator hands to workers: everything a worker needs to run one cell without the spec,
@@ -73,6 +74,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
     case badFilter(String)
     case cellFailed(cell: String, reason: String)
     case cellInterrupted(cell: String, reason: String)
+    /// Another live worker holds the cell's claim; this one left it untouched.
+    case cellClaimed(cell: String, holder: CellClaim.Holder?)
     case slurm(String)
 
     public var description: String {
@@ -83,6 +86,7 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
         case .badFilter(let text): "--only \(text): expected AXIS=VALUE with an axis of the experiment"
         case .cellFailed(let cell, let reason): "cell \(cell) failed: \(reason)"
         case .cellInterrupted(let cell, let reason): "cell \(cell) interrupted: \(reason)"
+        case .cellClaimed(let cell, let holder): "cell \(cell) is running elsewhere (\(holder.map(\.description) ?? "another process")); left untouched"
         case .slurm(let message): message
         }
     }

@@ -38,6 +38,17 @@ public struct CellWorker: Sendable {
     public func run(say: @escaping @Sendable (String) -> Void) throws -> [String: Double] {
         let dir = directory
         try dir.create()
+        // Held until this process ends: a second worker on the same cell would share its memory-mapped
+        // optimizer state, step log and checkpoint folders.
+        let claim: CellClaim
+        switch try CellClaim.take(directory: dir.url) {
+        case .claimed(let c): claim = c
+        case .heldElsewhere(let holder): throw RunnerError.cellClaimed(cell: entry.cell, holder: holder)
+        }
+        return try withExtendedLifetime(claim) { try runClaimed(dir, say: say) }
+    }
+
+    private func runClaimed(_ dir: CellDirectory, say: @escaping @Sendable (String) -> Void) throws -> [String: Double] {
         var parent = entry.parentRun
         if let previous = try? dir.readRun() {
             if previous.status == .succeeded, entry.parentRun == nil {

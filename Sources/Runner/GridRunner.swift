@@ -70,7 +70,10 @@ public final class GridRunner: @unchecked Sendable {
                                                     specHash: ExperimentSpec.SHA256.hexDigest(definitions.map(\.id).joined(separator: ",").utf8)),
                                    cells: definitions)
         for p in planned where FileManager.default.fileExists(atPath: runsRoot + "/" + p.entry.directory + "/run.json") {
-            _ = try? store.ingest(directory: URL(fileURLWithPath: runsRoot + "/" + p.entry.directory))
+            let dir = URL(fileURLWithPath: runsRoot + "/" + p.entry.directory)
+            // Marked in the directory, not only in the store: ingesting the file again must not revive the run.
+            _ = markInterruptedIfRunning(dir, reason: Self.deadWorkerReason, onlyThisHost: true)
+            _ = try? store.ingest(directory: dir)
         }
         try store.markInterruptedRuns()
         let statuses = try store.cellStatuses(experiment: experiment.name)
@@ -90,6 +93,21 @@ public final class GridRunner: @unchecked Sendable {
         public var failed: [(cell: String, log: String)] = []
         public var interrupted: [String] = []
         public var skipped: [String] = []
+        /// The signal (SIGTERM, SIGINT, SIGHUP) that stopped the run: passed on to the workers, whose stop
+        /// checkpoints were waited for; cells not yet started were left for the next run.
+        public var stoppedBy: Int32?
+        /// Cells another live worker had claimed (another coordinator's, or a Slurm task's): left to it.
+        public var elsewhere: [(cell: String, holder: CellClaim.Holder?)] = []
+    }
+
+    /// The exit status of a worker that found its cell claimed by another live worker and left it untouched
+    /// (EX_TEMPFAIL: try again later).
+    public static let claimedExitCode: Int32 = 75
+
+    static let deadWorkerReason = "its worker ended without finishing the run (killed, or the machine went down); resumes from its last checkpoint"
+
+    static func elsewhereMessage(_ cell: String, _ holder: CellClaim.Holder?) -> String {
+        "cell \(cell) running elsewhere (\(holder.map(\.description) ?? "another process")); left to it"
     }
 
     /// The manifest entries to run for `cells`: those not done, or all with `force` (a finished cell then
@@ -114,7 +132,10 @@ public final class GridRunner: @unchecked Sendable {
 
     /// Runs the cells that are not done (all of `cells` with `force`), `jobs` worker processes at once.
     /// `executable` is the `qlab` binary the workers run; `say` receives progress and errors as they happen.
-    public func run(_ cells: [PlannedCell], jobs: Int, cores: Int, force: Bool, executable: String,
+    /// A stop signal (`StopSignal`, installed by the caller) is passed on to the running workers, which
+    /// checkpoint the step they are on; those still running `stopGrace` seconds later are killed (they resume
+    /// from their last periodic checkpoint). `Outcome.stoppedBy` then names the signal.
+    public func run(_ cells: [PlannedCell], jobs: Int, cores: Int, force: Bool, executable: String, stopGrace: Double = 120,
                     say: @escaping (String) -> Void) throws -> Outcome {
         var outcome = Outcome()
         let (todo, skipped) = try work(cells, force: force)
@@ -144,6 +165,22 @@ public final class GridRunner: @unchecked Sendable {
         func launch(_ index: Int) throws {
             let entry = todo[index]
             let dir = runsRoot + "/" + entry.directory
+            // The worker checks again when it claims the cell; this spares a process and a line in its log.
+            if case .held(let holder) = CellClaim.status(of: URL(fileURLWithPath: dir)) {
+                outcome.elsewhere.append((entry.cell, holder))
+                say(Self.elsewhereMessage(entry.cell, holder))
+                return
+            }
+            // The worker will replace run.json: the run it holds reaches the store first, even when it was
+            // written after this coordinator planned (by the worker of a coordinator that died meanwhile).
+            if let run = markInterruptedIfRunning(URL(fileURLWithPath: dir), reason: Self.deadWorkerReason, onlyThisHost: true) {
+                _ = try? store.ingest(directory: URL(fileURLWithPath: dir))
+                if entry.parentRun == nil, run.status == .succeeded {
+                    outcome.skipped.append(entry.cell)
+                    say("cell \(entry.cell) was finished elsewhere meanwhile (run \(run.id))")
+                    return
+                }
+            }
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let logPath = dir + "/cell.log"
             if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
@@ -151,15 +188,36 @@ public final class GridRunner: @unchecked Sendable {
             try log.seekToEnd()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["cell", "run", "--manifest", manifestPath, "--index", String(index)]
+            process.arguments = ["cell", "run", "--manifest", manifestPath, "--index", String(index),
+                                 "--coordinator", String(getpid())]
             process.standardOutput = log
             process.standardError = log
             try process.run()
             running.append((index, process, Date()))
         }
 
+        var stopDeadline: Date? = nil
         while !waiting.isEmpty || !running.isEmpty {
-            while running.count < jobs, !waiting.isEmpty { try launch(waiting.removeFirst()) }
+            if stopDeadline == nil, let signal = StopSignal.pending {
+                outcome.stoppedBy = signal
+                stopDeadline = Date().addingTimeInterval(stopGrace)
+                say("\(StopSignal.name(signal)) received: passing it on to \(running.count) worker(s) and waiting up to \(Int(stopGrace)) s "
+                    + "for their checkpoints; \(waiting.count) cell(s) not started")
+                waiting.removeAll()
+                for r in running { kill(r.process.processIdentifier, signal) }
+            }
+            if let deadline = stopDeadline, Date() > deadline {
+                for r in running where r.process.isRunning { kill(r.process.processIdentifier, SIGKILL) }
+            }
+            while running.count < jobs, !waiting.isEmpty {
+                let index = waiting.removeFirst()
+                // One cell that cannot start (a full disk, a permission) must not strand the running ones.
+                do { try launch(index) } catch {
+                    let entry = todo[index]
+                    outcome.failed.append((entry.cell, runsRoot + "/" + entry.directory + "/cell.log"))
+                    say("cell \(entry.cell) FAILED to start: \(error)")
+                }
+            }
             usleep(200_000)
             var still: [(index: Int, process: Process, started: Date)] = []
             for r in running {
@@ -167,6 +225,13 @@ public final class GridRunner: @unchecked Sendable {
                 let entry = todo[r.index]
                 let dir = URL(fileURLWithPath: runsRoot + "/" + entry.directory)
                 let killed = r.process.terminationReason == .uncaughtSignal
+                if !killed, r.process.terminationStatus == Self.claimedExitCode {
+                    let holder: CellClaim.Holder?
+                    if case .held(let h) = CellClaim.status(of: dir) { holder = h } else { holder = nil }
+                    outcome.elsewhere.append((entry.cell, holder))
+                    say(Self.elsewhereMessage(entry.cell, holder))
+                    continue
+                }
                 if killed {
                     // The worker died mid-run: its run stays, marked interrupted, resumable.
                     _ = markInterruptedIfRunning(dir, reason: "worker killed by signal \(r.process.terminationStatus)")
@@ -186,22 +251,36 @@ public final class GridRunner: @unchecked Sendable {
                     say("cell \(entry.cell) done (\(Self.describe(entry.axes))) in \(Int(Date().timeIntervalSince(r.started))) s")
                 } else {
                     outcome.failed.append((entry.cell, logPath))
-                    let tail = Self.lastLines(of: logPath, count: 3)
+                    // A worker that failed before it could record so (its error is in the log).
+                    _ = markInterruptedIfRunning(dir, reason: "its worker exited with status \(r.process.terminationStatus); see \(logPath)", as: .failed)
+                    _ = try? store.ingest(directory: dir)
+                    // The run's own verdict, when it could record one; a full disk may have kept it out of the log.
+                    let recorded = (try? CellDirectory(url: dir).readRun()).flatMap { $0.status == .failed ? $0.exitReason : nil }
+                    let tail = recorded ?? Self.lastLines(of: logPath, count: 3)
                     say("cell \(entry.cell) FAILED (exit \(r.process.terminationStatus)): \(tail)\n  log: \(logPath)")
                 }
             }
             running = still
             if interactive || Date().timeIntervalSince(lastReport) > 10 {
                 lastReport = Date()
+                var estimates: [(total: Double, left: Double)] = []
                 let steps = running.map { r -> String in
                     let e = todo[r.index]
                     let done = Self.lineCount(runsRoot + "/" + e.directory + "/steps.jsonl")
+                    // A running cell's own pace, so the estimate moves while the first cells are still going.
+                    if done > 0 {
+                        let elapsed = Date().timeIntervalSince(r.started)
+                        let total = elapsed * Double(max(e.config.steps, done)) / Double(done)
+                        estimates.append((total, total - elapsed))
+                    }
                     return "\(e.cell) \(done)/\(e.config.steps)"
                 }
                 let doneCount = outcome.succeeded.count, failedCount = outcome.failed.count + outcome.interrupted.count
                 var eta = ""
-                if let mean = finishedSeconds.isEmpty ? nil : finishedSeconds.reduce(0, +) / Double(finishedSeconds.count) {
-                    let remaining = Double(waiting.count + running.count) * mean / Double(jobs)
+                let samples = finishedSeconds.isEmpty ? estimates.map(\.total) : finishedSeconds
+                if !samples.isEmpty, estimates.count == running.count {
+                    let perCell = samples.reduce(0, +) / Double(samples.count)
+                    let remaining = (estimates.map(\.left).reduce(0, +) + Double(waiting.count) * perCell) / Double(jobs)
                     eta = ", ETA \(Self.duration(remaining))"
                 }
                 let line = "cells \(doneCount)/\(todo.count) done, \(running.count) running [\(steps.joined(separator: ", "))], \(failedCount) failed, \(Self.duration(Date().timeIntervalSince(started))) elapsed\(eta)"
@@ -215,10 +294,13 @@ public final class GridRunner: @unchecked Sendable {
     /// Marks a run that its directory still shows `running` as interrupted, its process being known to be
     /// gone. The directory is what the store is rebuilt from, so the verdict goes there. Returns the run as it
     /// now stands, nil when the directory has none.
-    func markInterruptedIfRunning(_ dir: URL, reason: String) -> RunFile? {
+    /// With `onlyThisHost`, a run recorded on another machine is left alone: its claim can only be seen
+    /// from here when the shared file system carries locks between machines.
+    func markInterruptedIfRunning(_ dir: URL, reason: String, onlyThisHost: Bool = false, as status: RunStatus = .interrupted) -> RunFile? {
         guard var run = try? CellDirectory(url: dir).readRun() else { return nil }
-        if run.status == .running {
-            run.status = .interrupted
+        // A live claim means the run is another worker's, one that is still going.
+        if run.status == .running, !onlyThisHost || run.hostname == ProcessLiveness.hostName, CellClaim.status(of: dir) == .free {
+            run.status = status
             run.ended = Date()
             run.exitReason = reason
             try? CellDirectory(url: dir).writeRun(run)

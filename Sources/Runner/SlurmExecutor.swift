@@ -159,6 +159,12 @@ extension GridRunner {
         let started = Date()
         var failedPolls = 0
         while true {
+            // The tasks belong to Slurm, not to this process: a stop signal ends the waiting, not the array.
+            if let signal = StopSignal.pending {
+                outcome.stoppedBy = signal
+                say("\(StopSignal.name(signal)) received: stopped waiting; the array keeps running under Slurm")
+                break
+            }
             let queue: [SlurmCommands.QueuedTask]
             do {
                 queue = try commands.queue()
@@ -219,6 +225,11 @@ extension GridRunner {
             try store.ingest(directory: dir)
         } catch {
             say("cell \(cell): could not ingest \(dir.path): \(error)")
+        }
+        if run.status == .running, case .held(let holder) = CellClaim.status(of: dir) {
+            outcome.elsewhere.append((cell, holder))
+            say(Self.elsewhereMessage(cell, holder) + " (task \(array.job)_\(index))")
+            return
         }
         switch run.status {
         case .succeeded:

@@ -59,6 +59,8 @@ struct RunCommand: ParsableCommand {
         let cells = try runner.plan(only: filters)
         guard !cells.isEmpty else { throw ValidationError("no cell of \(name) matches \(only.joined(separator: " "))") }
         let say: (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        // Caught so that the workers are stopped with a checkpoint and ingested rather than orphaned.
+        StopSignal.install()
         let outcome: GridRunner.Outcome
         switch slurm.executor {
         case .local:
@@ -86,8 +88,15 @@ struct RunCommand: ParsableCommand {
             }
             outcome = try runner.waitForSlurm(arrays, options: options, say: say)
         }
-        print("\(name): \(outcome.succeeded.count) succeeded, \(outcome.skipped.count) already done, \(outcome.failed.count) failed, \(outcome.interrupted.count) interrupted")
+        print("\(name): \(outcome.succeeded.count) succeeded, \(outcome.skipped.count) already done, \(outcome.failed.count) failed, \(outcome.interrupted.count) interrupted"
+              + (outcome.elsewhere.isEmpty ? "" : ", \(outcome.elsewhere.count) running elsewhere"))
         for f in outcome.failed { print("  failed \(f.cell): log \(f.log)") }
+        if let signal = outcome.stoppedBy {
+            print(slurm.executor == .slurm
+                  ? "\(name): stopped waiting (\(StopSignal.name(signal))); collect the array's cells with `qlab run \(name) --executor slurm --wait` or `qlab ingest \(store.runs)/\(name)`"
+                  : "\(name): stopped by \(StopSignal.name(signal)); `qlab run \(name)` resumes the interrupted cells from their checkpoints")
+            throw ExitCode(StopSignal.exitStatus(signal))
+        }
         if !outcome.failed.isEmpty || !outcome.interrupted.isEmpty { throw ExitCode(1) }
         // The declared tournament runs once every cell of the grid is done.
         if let spec = experiment.parts.evaluation?.tournament, only.isEmpty,
@@ -177,6 +186,7 @@ struct CellRunCommand: ParsableCommand {
     @Option(help: "The manifest written by the coordinator.") var manifest: String
     @Option(help: "The cell's index in the manifest (e.g. $SLURM_ARRAY_TASK_ID).") var index: Int
     @Option(help: "local or slurm (recorded with the run).") var executor: String = "local"
+    @Option(help: .hidden) var coordinator: Int32?
 
     func run() throws {
         let m = try CellManifest.read(path: manifest)
@@ -186,6 +196,8 @@ struct CellRunCommand: ParsableCommand {
         let entry = m.entries[index]
         // SIGTERM (Slurm's cancel, pre-emption or time limit) and SIGINT stop at the next step with a checkpoint.
         StopSignal.install()
+        // A local worker must not outlive its coordinator: nobody would ingest its cell.
+        if let coordinator { StopSignal.stopWhenParentDies(startedBy: coordinator) }
         var executorName = executor
         let environment = ProcessInfo.processInfo.environment
         if executor == "slurm", let job = environment["SLURM_ARRAY_JOB_ID"], let task = environment["SLURM_ARRAY_TASK_ID"] {
@@ -202,8 +214,9 @@ struct CellRunCommand: ParsableCommand {
         }
         let say: @Sendable (String) -> Void = { [log] line in
             let data = Data((line + "\n").utf8)
-            FileHandle.standardOutput.write(data)
-            log?.write(data)
+            // The throwing forms: on a full disk the log cannot grow, and the worker must go on to record why.
+            try? FileHandle.standardOutput.write(contentsOf: data)
+            try? log?.write(contentsOf: data)
         }
         say("cell \(entry.cell) of \(entry.experiment) (\(entry.axes.map { "\($0.name)=\($0.value)" }.joined(separator: " "))), \(executorName)")
         // The cell's configuration fixes its BLAS threads: results depend on them.
@@ -214,6 +227,7 @@ struct CellRunCommand: ParsableCommand {
         } catch let error as RunnerError {
             say("error: \(error)")
             if case .cellInterrupted = error { throw ExitCode(Self.interruptedExitCode) }
+            if case .cellClaimed = error { throw ExitCode(GridRunner.claimedExitCode) }
             throw ExitCode(1)
         }
     }

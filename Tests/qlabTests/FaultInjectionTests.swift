@@ -1,0 +1,127 @@
+import Foundation
+import Lineage
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A 3-cell grid whose coordinator or workers are SIGKILLed at seeded random moments, 20 times in a row,
+/// then run to completion: it must end as an uninterrupted run of the same grid ends.
+@Suite(.serialized)
+struct FaultInjectionTests {
+    /// SplitMix64: the kill schedule is a function of the seed.
+    struct Schedule {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// Live child processes of `parent`.
+    static func children(of parent: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && fields[0] != "Z" && Int32(fields[1]) == parent
+        }
+    }
+
+    struct Result {
+        var metrics: [String: [String: UInt64]] = [:]
+        var adapters: [String: String] = [:]
+    }
+
+    /// The final metrics (as bit patterns, timing ones left out) and adapter hash of every cell in `runs`.
+    static func results(_ runs: String) throws -> Result {
+        let store = try LineageStore(path: runs + "/lineage.sqlite")
+        var result = Result()
+        for (cell, status) in try store.cellStatuses(experiment: CoordinationTests.experiment) {
+            #expect(status == .done, "\(cell) is \(status)")
+            let succeeded = try store.runs(cell: cell).filter { $0.status == .succeeded }
+            #expect(succeeded.count == 1, "\(cell) succeeded \(succeeded.count) times")
+            guard let run = succeeded.first else { continue }
+            let metrics = try store.finalMetrics(run: run.id).filter { !["tokens_per_second", "peak_rss_mib", "seconds"].contains($0.key) }
+            result.metrics[cell] = metrics.mapValues(\.bitPattern)
+            result.adapters[cell] = try store.artifacts(run: run.id).first { $0.path.hasSuffix("adapter_model.safetensors") }?.sha256
+        }
+        return result
+    }
+
+    @Test func twentyKillsThenACompleteRunEndAsAnUninterruptedRun() throws {
+        let root = try CoordinationTests.root()
+        let data = root + "/data.jsonl"
+        let steps = 300
+        let straightRuns = root + "/straight"
+        let straight = try CoordinationTests.start(runs: straightRuns, data: data, steps: steps, jobs: 2, output: root + "/straight.txt")
+        straight.waitUntilExit()
+        #expect(straight.terminationStatus == 0)
+        let expected = try Self.results(straightRuns)
+        #expect(expected.metrics.count == 3 && expected.adapters.values.allSatisfy { !$0.isEmpty })
+
+        let runs = root + "/faulty"
+        var schedule = Schedule(state: 14)
+        var coordinator: Process? = nil
+        var workersSeen = Swift.Set<Int32>()
+        var kills = (coordinator: 0, worker: 0)
+        var round = 0
+        // Twenty kills that hit a live process; a coordinator that finished its work before its moment came
+        // only counts as a round when the grid is done.
+        while kills.coordinator + kills.worker < 20, round < 60 {
+            round += 1
+            if coordinator == nil || !coordinator!.isRunning {
+                coordinator = try CoordinationTests.start(runs: runs, data: data, steps: steps, jobs: 2, output: root + "/round-\(round).txt")
+            }
+            let process = coordinator!
+            // A moment between 0.05 and 1.5 s in: planning, loading, training, checkpointing, evaluating or ingesting.
+            usleep(UInt32(50_000 + schedule.below(1_450) * 1_000))
+            let workers = Self.children(of: process.processIdentifier)
+            workersSeen.formUnion(workers)
+            if !workers.isEmpty, schedule.below(5) < 3 {
+                let target = workers[schedule.below(workers.count)]
+                if kill(target, SIGKILL) == 0 { kills.worker += 1 }
+            } else if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                if process.terminationReason == .uncaughtSignal { kills.coordinator += 1 }
+            }
+        }
+        #expect(kills.coordinator + kills.worker == 20, "the grid finished before twenty kills: make it longer")
+        if let c = coordinator, c.isRunning {
+            kill(c.processIdentifier, SIGKILL)
+            c.waitUntilExit()
+            kills.coordinator += 1
+        }
+        // Workers of a killed coordinator stop on their own (SIGTERM from the kernel, then a checkpoint).
+        #expect(CoordinationTests.eventually { workersSeen.allSatisfy { !CoordinationTests.isAlive($0) } }, "a worker outlived its coordinator")
+
+        let last = try CoordinationTests.start(runs: runs, data: data, steps: steps, jobs: 2, output: root + "/final.txt")
+        last.waitUntilExit()
+        #expect(last.terminationStatus == 0)
+        let got = try Self.results(runs)
+        let store = try LineageStore(path: runs + "/lineage.sqlite")
+        let all = try store.runs(experiment: CoordinationTests.experiment)
+        #expect(all.allSatisfy { $0.status != .running }, "a run was left running")
+        for dir in CoordinationTests.cellDirectories(runs) { #expect(try dir.readRun().status == .succeeded) }
+        // Each cell's runs form one chain: every run continues the one before it.
+        for cell in got.metrics.keys {
+            let chain = try store.runs(cell: cell)
+            for (previous, next) in zip(chain, chain.dropFirst()) { #expect(next.parentRun == previous.id, "\(cell)") }
+        }
+        var mismatches = 0
+        for cell in expected.metrics.keys {
+            if got.metrics[cell] != expected.metrics[cell] || got.adapters[cell] != expected.adapters[cell] { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        #expect(got.metrics.count == 3)
+        print("fault injection: \(kills.coordinator) coordinator and \(kills.worker) worker kills, \(got.metrics.count) cells, "
+              + "\(all.count) runs, \(mismatches) mismatches")
+    }
+}
