@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Support
 
@@ -60,8 +63,34 @@ public struct CellDirectory: Sendable, Equatable {
     }
 
     /// Writes `run.json`.
+    ///
+    /// On a full disk, where the temporary file of an atomic write cannot be made, the file is rewritten in
+    /// place instead: a run that failed for want of space must still say so, and the new record fits in
+    /// the blocks the old one holds.
     public func writeRun(_ run: RunFile) throws {
-        try writeAtomically(encode(run, file: Self.runFile, pretty: true), to: Self.runFile)
+        let data = try encode(run, file: Self.runFile, pretty: true)
+        do {
+            try AtomicFile.write(data, to: file(Self.runFile).path)
+        } catch let error as FileError where error.isOutOfSpace {
+            try overwriteInPlace(data, name: Self.runFile, after: error)
+        } catch let error as FileError {
+            throw LineageError.fileAccess(path: file(Self.runFile).path, message: error.message)
+        }
+    }
+
+    private func overwriteInPlace(_ data: Data, name: String, after error: FileError) throws {
+        let path = file(name).path
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LineageError.noSpace(path: path) }
+        defer { close(fd) }
+        do {
+            try data.withUnsafeBytes { try AtomicFile.writeAll(fd: fd, $0, path: path) }
+        } catch {
+            throw LineageError.noSpace(path: path)
+        }
+        guard ftruncate(fd, off_t(data.count)) == 0, fsync(fd) == 0 else {
+            throw LineageError.noSpace(path: path)
+        }
     }
 
     /// Writes `metrics.json`.
@@ -146,7 +175,7 @@ public struct CellDirectory: Sendable, Equatable {
         do {
             try AtomicFile.write(data, to: file(name).path)
         } catch let error as FileError {
-            throw LineageError.fileAccess(path: file(name).path, message: error.message)
+            throw error.isOutOfSpace ? LineageError.noSpace(path: file(name).path) : LineageError.fileAccess(path: file(name).path, message: error.message)
         }
     }
 

@@ -18,6 +18,8 @@ public enum LineageError: Error, CustomStringConvertible, Equatable, Sendable {
     case missingFile(path: String)
     /// A file exists but could not be read or written.
     case fileAccess(path: String, message: String)
+    /// A file could not be written because the disk (or the quota) is full.
+    case noSpace(path: String)
     /// A file was read but its contents are not what the format says (`line` is 1-based, for JSON Lines).
     case malformedFile(path: String, line: Int?, message: String)
 
@@ -41,6 +43,8 @@ public enum LineageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "missing file \(path)"
         case let .fileAccess(path, message):
             return "cannot access \(path): \(message)"
+        case let .noSpace(path):
+            return "no space left on device writing \(path)"
         case let .malformedFile(path, line, message):
             if let line { return "\(path):\(line): \(message)" }
             return "\(path): \(message)"

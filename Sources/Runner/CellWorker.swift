@@ -131,7 +131,9 @@ public struct CellWorker: Sendable {
             say("\(signal) received: \(summary.reason)")
             throw CellStopped(reason: "\(signal) after step \(summary.steps) of \(total); resumes from its checkpoint on the next run")
         }
-        guard summary.status == .completed else { throw RunnerError.cellFailed(cell: entry.cell, reason: summary.reason) }
+        guard summary.status == .completed else {
+            throw RunnerError.cellFailed(cell: entry.cell, reason: (summary.status == .diverged ? "diverged at " : "") + summary.reason)
+        }
         try checkStop("after training")
         var metrics: [String: Double] = [
             "train_loss": summary.finalLoss ?? .nan,

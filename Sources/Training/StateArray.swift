@@ -31,13 +31,19 @@ public final class StateArray: @unchecked Sendable {
     public init(count: Int, pagedAt path: String) throws {
         let bytes = max(count, 1) * MemoryLayout<Float>.size
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw FileError(path: path, message: "cannot create paged optimizer state: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw FileError(path: path, action: "cannot create paged optimizer state", code: errno) }
         defer { close(fd) }
         guard ftruncate(fd, off_t(bytes)) == 0 else {
-            throw FileError(path: path, message: "cannot size paged optimizer state to \(bytes) bytes: \(String(cString: strerror(errno)))")
+            throw FileError(path: path, action: "cannot size paged optimizer state to \(bytes) bytes", code: errno)
+        }
+        // A sparse file would get its blocks when the kernel writes pages back, and a full disk then kills the
+        // process with SIGBUS inside the optimizer; allocated now, a full disk is an error here instead.
+        let allocated = posix_fallocate(fd, 0, off_t(bytes))
+        guard allocated == 0 else {
+            throw FileError(path: path, action: "cannot allocate \(bytes) bytes of paged optimizer state", code: allocated)
         }
         guard let base = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), base != MAP_FAILED else {
-            throw FileError(path: path, message: "cannot map paged optimizer state: \(String(cString: strerror(errno)))")
+            throw FileError(path: path, action: "cannot map paged optimizer state", code: errno)
         }
         mapping = (base, bytes)
         pointer = base.bindMemory(to: Float.self, capacity: max(count, 1))

@@ -3,6 +3,10 @@ import Foundation
 import Llama
 import Tensors
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A training run: steps of forward, backward, clipping and AdamW over LoRA adapters (or, with
 /// `config.fullFineTune`, over every weight of an unquantized model), with a step log, atomic checkpoints,
 /// and resumption that ends bit-identical to an uninterrupted run.
@@ -126,68 +130,81 @@ public final class Trainer: @unchecked Sendable {
         var secondsThisProcess = 0.0
         var status = TrainingStatus.completed
         var reason = "all \(config.steps) steps ran"
+        let logVocabulary = Foundation.log(Double(model.config.vocabSize))
 
-        while step < config.steps {
-            let started = Date()
-            gradients.zero()
-            var micro: [Batch] = []
-            for m in 0..<config.gradientAccumulation { micro.append(try batches.batch(step: step, micro: m)) }
-            let normalizer = micro.reduce(0) { $0 + TrainingGraph.labelTokens($1) }
-            guard normalizer > 0 else {
-                throw TrainingError.invalidSetting("step \(step + 1) has no label tokens to learn from (every label is -100)")
+        do {
+            while step < config.steps {
+                let started = Date()
+                gradients.zero()
+                var micro: [Batch] = []
+                for m in 0..<config.gradientAccumulation { micro.append(try batches.batch(step: step, micro: m)) }
+                let normalizer = micro.reduce(0) { $0 + TrainingGraph.labelTokens($1) }
+                guard normalizer > 0 else {
+                    throw TrainingError.invalidSetting("step \(step + 1) has no label tokens to learn from (every label is -100)")
+                }
+                var lossSum = 0.0
+                for (m, b) in micro.enumerated() {
+                    lossSum += try graph.accumulateGradients(b, normalizer: normalizer, dropoutKey: dropoutKey(step: step, micro: m)).lossSum
+                }
+                let loss = lossSum / Double(normalizer)
+                let norm = GradientClipping.clip(gradients.pointer, count: gradients.count, maxNorm: config.optimizer.maxGradNorm)
+                if let what = Self.divergence(loss: loss, gradNorm: norm, logVocabulary: logVocabulary) {
+                    status = .diverged
+                    reason = "step \(step + 1): \(what); stopped before applying it"
+                    break
+                }
+                let lr = schedule.rate(at: step)
+                optimizer.update(parameters: values.pointer, gradients: gradients.pointer, lr: lr)
+                let broken = Self.nonFiniteCount(values.pointer, count: values.count)
+                guard broken == 0 else {
+                    // Nothing of this state is written: the checkpoints on disk stay the last good ones.
+                    status = .diverged
+                    reason = "step \(step + 1): the update (learning rate \(lr)) made \(broken) of \(values.count) parameters NaN or infinite"
+                    break
+                }
+                step += 1
+                let seconds = Date().timeIntervalSince(started)
+                let tokens = micro.reduce(0) { $0 + $1.tokenCount }
+                tokensThisProcess += tokens
+                secondsThisProcess += seconds
+                var record = StepRecord(step: step, loss: loss, gradNorm: norm, lr: lr, tokens: tokens, seconds: seconds,
+                                        tokensPerSecond: Double(tokens) / max(seconds, 1e-9), rssMiB: ProcessMemory.residentMiB())
+                if let evaluation, (config.evalEvery > 0 && step % config.evalEvery == 0) || step == config.steps {
+                    record.evalLoss = try evaluation(self)
+                }
+                try Self.append(try encoder.encode(record) + Data("\n".utf8), to: log, path: stepsPath)
+                try Self.append(Data(Self.tableLine(record).utf8), to: table, path: tablePath)
+                lastLoss = loss
+                onStep(record)
+                // A stop request checkpoints the step it arrives after, so the next run resumes exactly there.
+                let stopping = step < config.steps && stopRequested?() == true
+                if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) || step == config.steps || stopping {
+                    do { try log.synchronize() } catch { throw Self.fileError(error, path: stepsPath, action: "flushing failed") }
+                    try writeCheckpoint(step: step)
+                }
+                if stopping {
+                    return TrainingSummary(status: .stopped, reason: "stopped on request after step \(step) of \(config.steps); checkpoint written",
+                                           steps: step, finalLoss: lastLoss,
+                                           tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
+                                           peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: nil)
+                }
+                if let stopAfter, step >= stopAfter, step < config.steps {
+                    return TrainingSummary(status: .completed, reason: "stopped after step \(step) of \(config.steps)", steps: step,
+                                           finalLoss: lastLoss, tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
+                                           peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: nil)
+                }
             }
-            var lossSum = 0.0
-            for (m, b) in micro.enumerated() {
-                lossSum += try graph.accumulateGradients(b, normalizer: normalizer, dropoutKey: dropoutKey(step: step, micro: m)).lossSum
-            }
-            let loss = lossSum / Double(normalizer)
-            let norm = GradientClipping.clip(gradients.pointer, count: gradients.count, maxNorm: config.optimizer.maxGradNorm)
-            guard loss.isFinite, norm.isFinite else {
-                status = .diverged
-                reason = "step \(step + 1): \(loss.isFinite ? "gradient norm" : "loss") is \(loss.isFinite ? norm : loss); stopped before applying it"
-                break
-            }
-            let lr = schedule.rate(at: step)
-            optimizer.update(parameters: values.pointer, gradients: gradients.pointer, lr: lr)
-            step += 1
-            let seconds = Date().timeIntervalSince(started)
-            let tokens = micro.reduce(0) { $0 + $1.tokenCount }
-            tokensThisProcess += tokens
-            secondsThisProcess += seconds
-            var record = StepRecord(step: step, loss: loss, gradNorm: norm, lr: lr, tokens: tokens, seconds: seconds,
-                                    tokensPerSecond: Double(tokens) / max(seconds, 1e-9), rssMiB: ProcessMemory.residentMiB())
-            if let evaluation, (config.evalEvery > 0 && step % config.evalEvery == 0) || step == config.steps {
-                record.evalLoss = try evaluation(self)
-            }
-            try log.write(contentsOf: try encoder.encode(record) + Data("\n".utf8))
-            try table.write(contentsOf: Data(Self.tableLine(record).utf8))
-            lastLoss = loss
-            onStep(record)
-            // A stop request checkpoints the step it arrives after, so the next run resumes exactly there.
-            let stopping = step < config.steps && stopRequested?() == true
-            if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) || step == config.steps || stopping {
-                try log.synchronize()
-                try writeCheckpoint(step: step)
-            }
-            if stopping {
-                return TrainingSummary(status: .stopped, reason: "stopped on request after step \(step) of \(config.steps); checkpoint written",
-                                       steps: step, finalLoss: lastLoss,
-                                       tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
-                                       peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: nil)
-            }
-            if let stopAfter, step >= stopAfter, step < config.steps {
-                return TrainingSummary(status: .completed, reason: "stopped after step \(step) of \(config.steps)", steps: step,
-                                       finalLoss: lastLoss, tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
-                                       peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: nil)
-            }
+        } catch {
+            try? log.synchronize()
+            throw saveAfterFailure(error, step: step, resumed: resumed ?? 0)
         }
         var adapterDirectory: String? = nil, modelDirectory: String? = nil
-        if let full {
-            modelDirectory = directory + "/model"
-            try AdapterMerge.write(model: full.model(), adapter: nil, to: modelDirectory!, type: .float32)
+        if status == .diverged {
+            // The weights in memory produced the divergence (or are broken): no adapter is made of them.
+            let last = Self.latestCheckpoint(in: directory)
+            reason += last.map { "; the last checkpoint, \($0.path), holds step \($0.step)" } ?? "; no checkpoint was written before it"
         } else {
-            adapterDirectory = directory + "/adapter"
-            try parameters.adapter().save(directory: adapterDirectory!, baseModel: baseModelName, config: model.config)
+            (adapterDirectory, modelDirectory) = try writeWeights()
         }
         let summary = TrainingSummary(status: status, reason: reason, steps: step, finalLoss: lastLoss,
                                       tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
@@ -197,6 +214,72 @@ public final class Trainer: @unchecked Sendable {
         pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try pretty.encode(summary)), to: directory + "/summary.json")
         return summary
+    }
+
+    /// Appends to a log, failing with the log's path and the system's reason (a full disk above all).
+    static func append(_ data: Data, to handle: FileHandle, path: String) throws {
+        do { try handle.write(contentsOf: data) } catch { throw fileError(error, path: path, action: "write failed") }
+    }
+
+    /// A Foundation file error as a `FileError` about `path` (FileHandle's errors name no file).
+    static func fileError(_ error: any Error, path: String, action: String) -> any Error {
+        if let error = error as? FileError { return error }
+        let ns = error as NSError
+        if ns.domain == NSCocoaErrorDomain, ns.code == CocoaError.fileWriteOutOfSpace.rawValue {
+            return FileError(path: path, action: action, code: ENOSPC)
+        }
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return FileError(path: path, action: action, code: Int32(posix.code))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return FileError(path: path, action: action, code: Int32(ns.code)) }
+        return FileError(path: path, message: "\(action): \(error.localizedDescription)")
+    }
+
+    /// Writes the trained weights: `adapter/`, or in full fine-tuning `model/`; returns which.
+    func writeWeights() throws -> (adapter: String?, model: String?) {
+        if let full {
+            let path = directory + "/model"
+            try AdapterMerge.write(model: full.model(), adapter: nil, to: path, type: .float32)
+            return (nil, path)
+        }
+        let path = directory + "/adapter"
+        try parameters.adapter().save(directory: path, baseModel: baseModelName, config: model.config)
+        return (path, nil)
+    }
+
+    /// After an error in the middle of a run: a checkpoint and the weights of the last completed step, so
+    /// that neither the work done nor the way back is lost. Returns the error to throw.
+    func saveAfterFailure(_ error: any Error, step: Int, resumed: Int) -> any Error {
+        guard step > resumed else { return error }
+        do {
+            if Self.latestCheckpoint(in: directory)?.step != step { try writeCheckpoint(step: step) }
+            let written = try writeWeights()
+            return TrainingError.stoppedByError(step: step, of: config.steps, checkpoint: checkpointsPath + String(format: "/step-%06d", step),
+                                                weights: written.adapter ?? written.model ?? directory, cause: "\(error)")
+        } catch let saving {
+            return TrainingError.stoppedByError(step: step, of: config.steps, checkpoint: nil, weights: nil,
+                                                cause: "\(error); saving step \(step) failed too: \(saving)")
+        }
+    }
+
+    /// What makes a step's numbers a divergence, in words; nil when they are sound.
+    ///
+    /// Besides NaN and infinity: a loss of exactly ln(vocabulary) with a zero gradient is a model whose
+    /// activations overflowed into uniform logits; it learns nothing and every later step looks the same.
+    static func divergence(loss: Double, gradNorm: Double, logVocabulary: Double) -> String? {
+        if !loss.isFinite { return "the loss is \(loss)" }
+        if !gradNorm.isFinite { return "the gradient norm is \(gradNorm) (NaN or infinite gradients or activations)" }
+        if gradNorm == 0, abs(loss - logVocabulary) <= 1e-6 * logVocabulary {
+            return String(format: "the loss is ln(vocabulary) = %.6f with a zero gradient (the activations overflowed to uniform predictions)", loss)
+        }
+        return nil
+    }
+
+    /// How many of `count` floats at `pointer` are NaN or infinite.
+    static func nonFiniteCount(_ pointer: UnsafeMutablePointer<Float>, count: Int) -> Int {
+        var bad = 0
+        for i in 0..<count where !pointer[i].isFinite { bad += 1 }
+        return bad
     }
 
     /// The state a checkpoint records besides tensors.
@@ -217,16 +300,22 @@ public final class Trainer: @unchecked Sendable {
         let final = checkpointsPath + "/" + name
         let temporary = checkpointsPath + "/." + name + ".tmp"
         try? fm.removeItem(atPath: temporary)
-        try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        // A full fine-tuning checkpoint keeps the weights in `values` only: the final `model/` is written at the end.
-        if full == nil {
-            try parameters.adapter().save(directory: temporary + "/adapter", baseModel: baseModelName, config: model.config)
+        do {
+            try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+            // A full fine-tuning checkpoint keeps the weights in `values` only: the final `model/` is written at the end.
+            if full == nil {
+                try parameters.adapter().save(directory: temporary + "/adapter", baseModel: baseModelName, config: model.config)
+            }
+            try SafeTensorsWriter.write([("values", .float32(values.array, shape: [values.count]))] + optimizer.stateTensors(),
+                                        to: temporary + "/state.safetensors")
+            let state = TrainerState(step: step, seed: config.seed, optimizerStep: optimizer.step, parameterCount: values.count,
+                                     fullFineTune: config.fullFineTune)
+            try AtomicFile.write(Array(try JSONEncoder().encode(state)), to: temporary + "/trainer_state.json")
+        } catch {
+            // On a full disk the half-written checkpoint holds the space the run's failure report needs.
+            try? fm.removeItem(atPath: temporary)
+            throw Self.fileError(error, path: temporary, action: "writing the checkpoint failed")
         }
-        try SafeTensorsWriter.write([("values", .float32(values.array, shape: [values.count]))] + optimizer.stateTensors(),
-                                    to: temporary + "/state.safetensors")
-        let state = TrainerState(step: step, seed: config.seed, optimizerStep: optimizer.step, parameterCount: values.count,
-                                 fullFineTune: config.fullFineTune)
-        try AtomicFile.write(Array(try JSONEncoder().encode(state)), to: temporary + "/trainer_state.json")
         try? fm.removeItem(atPath: final)
         try fm.moveItem(atPath: temporary, toPath: final)
         let old = try fm.contentsOfDirectory(atPath: checkpointsPath).filter { $0.hasPrefix("step-") }.sorted().dropLast(keepCheckpoints)
@@ -300,11 +389,20 @@ public enum TrainingError: Error, CustomStringConvertible, Sendable {
     case invalidSetting(String)
     /// A checkpoint that does not belong to this run.
     case checkpointMismatch(path: String, reason: String)
+    /// An error after `step` completed steps; the checkpoint and weights of that step, when they could be saved.
+    case stoppedByError(step: Int, of: Int, checkpoint: String?, weights: String?, cause: String)
 
     public var description: String {
         switch self {
         case .invalidSetting(let s): s
         case .checkpointMismatch(let path, let reason): "\(path): cannot resume from this checkpoint: \(reason)"
+        case .stoppedByError(let step, let total, let checkpoint, let weights, let cause):
+            if let checkpoint, let weights {
+                "\(cause)\nstopped after step \(step) of \(total): \(checkpoint) and \(weights) hold that step; "
+                    + "fix the cause and run the same command again to resume from it"
+            } else {
+                "\(cause)\nstopped after step \(step) of \(total); running the same command again resumes from the last checkpoint"
+            }
         }
     }
 }

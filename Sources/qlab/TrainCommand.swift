@@ -156,6 +156,10 @@ struct TrainCommand: ParsableCommand {
         }
         let source = try ReplayBatches(file: try BatchFile(path: batches))
         if c.gradientAccumulation != 1 { throw ValidationError("--batches replays one micro-batch per step: use --gradient-accumulation 1") }
+        // Found out before step 1, not after the last batch has been trained on.
+        guard source.batches.count >= c.steps else {
+            throw ValidationError("\(batches): holds \(source.batches.count) batches, one per step; --steps \(c.steps) needs \(c.steps)")
+        }
         c.batchSize = source.maximumShape.batch
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let encoder = JSONEncoder()

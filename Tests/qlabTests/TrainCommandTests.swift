@@ -77,3 +77,28 @@ struct TrainCommandTests {
         #expect(missing.status != 0 && missing.stderr.contains("/no/such.safetensors"))
     }
 }
+
+/// `qlab train` refusing work it cannot finish, and telling a blown-up run from a finished one.
+struct TrainCommandFailureTests {
+    let t = TrainCommandTests()
+
+    /// The fixture holds 40 batches: 100 steps used to train 40, then fail with nothing kept.
+    @Test func tooFewBatchesAreRefusedBeforeStepOne() throws {
+        let out = TrainCommandTests.temporary() + "/run"
+        let result = try CLI.run(t.arguments(out: out, steps: 100))
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("holds 40 batches") && result.stderr.contains("--steps 100"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/steps.jsonl"), "no step was run")
+    }
+
+    @Test func aHugeLearningRateEndsDivergedNotCompleted() throws {
+        let out = TrainCommandTests.temporary()
+        var arguments = t.arguments(out: out, steps: 6)
+        arguments[arguments.firstIndex(of: "1e-3")!] = "1e6"
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("diverged: step "), "\(result.stdout)")
+        #expect(!result.stdout.contains("completed"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/adapter"))
+    }
+}
