@@ -1,3 +1,5 @@
+import Foundation
+
 /// What went wrong in the lineage store or while reading a cell directory, with the file and the operation.
 public enum LineageError: Error, CustomStringConvertible, Equatable, Sendable {
     /// SQLite refused an operation on the store at `path`.
@@ -26,7 +28,14 @@ public enum LineageError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case let .database(path, operation, message):
-            return "lineage store \(path): \(operation) failed: \(message)"
+            let text = "\(path): lineage store: \(operation) failed: \(message)"
+            // The store is derived data: every row comes from the cell directories beside it.
+            if message.contains("malformed") || message.contains("not a database") {
+                let runs = (path as NSString).deletingLastPathComponent
+                return text + "\n  the store can be rebuilt from the cell directories: delete \(path) (with its -wal and -shm files) "
+                    + "and run `qlab ingest \(runs.isEmpty ? "." : runs)/EXPERIMENT` for each experiment folder there"
+            }
+            return text
         case let .newerSchema(path, unknown):
             return "lineage store \(path) has migrations this build does not know (\(unknown.joined(separator: ", "))); use a newer qlab"
         case let .unknownRun(id):

@@ -75,6 +75,11 @@ public final class LlamaModel: Sendable {
             }
             layers.append(LlamaLayer(inputNorm: inputNorm.scalars, postAttentionNorm: postNorm.scalars, projections: projections))
         }
+        // A config.json that declares fewer layers than the checkpoint holds would run part of the model.
+        if try tensor("model.layers.\(c.numHiddenLayers).input_layernorm.weight") != nil {
+            throw ModelLoadError(path: source, message: "holds more layers than num_hidden_layers = \(c.numHiddenLayers) in its config.json "
+                                 + "(layer \(c.numHiddenLayers) exists); the configuration does not describe this checkpoint")
+        }
         let norm = try load("model.norm.weight", [c.hiddenSize])
         var head: [Float]? = nil
         if !c.tieWordEmbeddings {

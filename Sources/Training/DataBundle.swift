@@ -55,6 +55,11 @@ public struct DataBundle: Sendable {
     /// data seed, starting at `position` (a checkpoint's).
     public func loader(batchSize: Int, groupBatchSize: Int? = nil, settings: DataSettings, paddedLength: Int? = nil,
                        microBatchesPerStep: Int = 1, position: DataLoader.Position = DataLoader.Position()) throws(DataError) -> DataLoader {
+        // The loader's own error cannot name the files, and the user needs them.
+        guard !train.isEmpty else {
+            let read = reports.map { "\($0.lines) lines, \($0.records) records, \($0.emptyAnswers) with empty answers, \($0.evalExamples) held out" }
+            throw .invalidSetting("\(reports.map(\.path).joined(separator: ", ")): no training examples (\(read.joined(separator: "; ")))")
+        }
         let order: BatchOrder = settings.groupByLength
             ? .groupedByLength(seed: settings.seed, batchSize: groupBatchSize ?? batchSize)
             : .shuffled(seed: settings.seed)

@@ -57,6 +57,7 @@ struct EloCommand: ParsableCommand {
 
     func run() throws {
         let list = try BattleFile.read(path: battles)
+        guard !list.isEmpty else { throw ValidationError("\(battles): no battles in the file (one JSON object a line: model_a, model_b, winner)") }
         let parameters = EloParameters(k: k, initial: initial)
         var estimates: [String: RatingEstimate] = [:]
         var note: String?

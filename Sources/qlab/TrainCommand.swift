@@ -41,7 +41,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Start from this PEFT adapter directory (its LoRA settings win over the flags).")
     var initAdapter: String?
 
-    @Option(help: "Optimizer steps.") var steps: Int?
+    // `.unconditional` so that `--steps -1` is read as a number (and refused as one), not as a missing value.
+    @Option(parsing: .unconditional, help: "Optimizer steps.") var steps: Int?
     @Option(help: "Peak learning rate.") var lr: Double?
     @Option(help: "Global gradient-norm clip (0: none).") var maxGradNorm: Double?
     @Option(help: "Decoupled weight decay.") var weightDecay: Double?
@@ -113,7 +114,13 @@ struct TrainCommand: ParsableCommand {
         guard c.steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard c.lora.rank >= 1 else { throw ValidationError("--rank must be at least 1") }
         guard c.lora.dropout >= 0 && c.lora.dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
-        guard c.optimizer.learningRate > 0 else { throw ValidationError("--lr must be positive") }
+        guard c.optimizer.learningRate > 0, c.optimizer.learningRate.isFinite else {
+            throw ValidationError("--lr must be a positive finite number, not \(c.optimizer.learningRate)")
+        }
+        for (flag, value) in [("--max-grad-norm", c.optimizer.maxGradNorm), ("--weight-decay", c.optimizer.weightDecay), ("--beta1", c.optimizer.beta1),
+                              ("--beta2", c.optimizer.beta2), ("--epsilon", c.optimizer.epsilon), ("--alpha", c.lora.alpha)] where !value.isFinite {
+            throw ValidationError("\(flag) must be a finite number, not \(value)")
+        }
         return c
     }
 
@@ -193,7 +200,7 @@ struct TrainCommand: ParsableCommand {
             \(summary.modelDirectory.map { "model: \($0)" } ?? "adapter: \(summary.adapterDirectory ?? "-")")
             """
         print(text)
-        if summary.status != .completed { throw ExitCode(2) }
+        if summary.status != .completed { throw ExitCode(QLab.Exit.diverged) }
     }
 }
 
