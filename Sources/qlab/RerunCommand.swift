@@ -23,8 +23,17 @@ struct RerunCommand: ParsableCommand {
         let experiments = try lineage.experiments().filter { e in (try? lineage.cells(experiment: e.name))?.contains { $0.cell == found.id } == true }
         guard let name = experiments.first?.name else { throw ValidationError("cell \(found.id) belongs to no recorded experiment") }
         let runner = try GridRunner(experiment: try experimentNamed(name), runsRoot: store.runs)
-        let verdict = try runner.rerun(cell: found.id, cores: cores, executable: currentExecutable()) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+        // As in `qlab run`: a stop signal reaches the worker, which checkpoints, instead of orphaning it.
+        StopSignal.install()
+        let verdict: GridRunner.Reproduction
+        do {
+            verdict = try runner.rerun(cell: found.id, cores: cores, executable: currentExecutable()) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        } catch {
+            guard let signal = StopSignal.pending else { throw error }
+            print("cell \(found.id): rerun stopped by \(StopSignal.name(signal)); its worker checkpointed and its run is recorded as interrupted")
+            throw ExitCode(StopSignal.exitStatus(signal))
         }
         print("cell \(found.id): run \(verdict.run) repeats \(verdict.parent)")
         if verdict.reproduced {

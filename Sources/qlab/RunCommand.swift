@@ -84,6 +84,8 @@ struct RunCommand: ParsableCommand {
                     print("\(name): submitted job array \(job). Follow it with `squeue --me`; collect the results into the store "
                           + "with `qlab run \(name) --executor slurm --wait` (or `qlab ingest \(store.runs)/\(name)`); stop it with `qlab cancel \(name)`.")
                 }
+                // A signal that came while submitting was held back by the handlers; it still ends the command.
+                if let signal = StopSignal.pending { throw ExitCode(StopSignal.exitStatus(signal)) }
                 return
             }
             outcome = try runner.waitForSlurm(arrays, options: options, say: say)

@@ -23,15 +23,32 @@ struct FaultInjectionTests {
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     }
 
+    /// A process by pid and start time, so that a reused pid is not taken for it.
+    struct Incarnation: Hashable {
+        var pid: Int32
+        var started: String
+    }
+
+    /// The fields of /proc/PID/stat after the command name: state, parent, ..., start time at index 19.
+    static func stat(_ pid: Int32) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? fields : nil
+    }
+
     /// Live child processes of `parent`.
-    static func children(of parent: Int32) -> [Int32] {
+    static func children(of parent: Int32) -> [Incarnation] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 2 && fields[0] != "Z" && Int32(fields[1]) == parent
+        return entries.compactMap(Int32.init).compactMap { pid in
+            guard let fields = stat(pid), fields[0] != "Z", Int32(fields[1]) == parent else { return nil }
+            return Incarnation(pid: pid, started: String(fields[19]))
         }
+    }
+
+    static func isAlive(_ process: Incarnation) -> Bool {
+        guard let fields = stat(process.pid) else { return false }
+        return fields[0] != "Z" && fields[19] == process.started
     }
 
     struct Result {
@@ -69,7 +86,7 @@ struct FaultInjectionTests {
         let runs = root + "/faulty"
         var schedule = Schedule(state: 14)
         var coordinator: Process? = nil
-        var workersSeen = Swift.Set<Int32>()
+        var workersSeen = Swift.Set<Incarnation>()
         var kills = (coordinator: 0, worker: 0)
         var round = 0
         // Twenty kills that hit a live process; a coordinator that finished its work before its moment came
@@ -86,7 +103,7 @@ struct FaultInjectionTests {
             workersSeen.formUnion(workers)
             if !workers.isEmpty, schedule.below(5) < 3 {
                 let target = workers[schedule.below(workers.count)]
-                if kill(target, SIGKILL) == 0 { kills.worker += 1 }
+                if Self.isAlive(target), kill(target.pid, SIGKILL) == 0 { kills.worker += 1 }
             } else if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
@@ -100,7 +117,7 @@ struct FaultInjectionTests {
             kills.coordinator += 1
         }
         // Workers of a killed coordinator stop on their own (SIGTERM from the kernel, then a checkpoint).
-        #expect(CoordinationTests.eventually { workersSeen.allSatisfy { !CoordinationTests.isAlive($0) } }, "a worker outlived its coordinator")
+        #expect(CoordinationTests.eventually { workersSeen.allSatisfy { !Self.isAlive($0) } }, "a worker outlived its coordinator")
 
         let last = try CoordinationTests.start(runs: runs, data: data, steps: steps, jobs: 2, output: root + "/final.txt")
         last.waitUntilExit()
