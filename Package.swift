@@ -25,11 +25,13 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // CPUID and XCR0, header-only: which vector instructions the processor and the OS offer.
+        .systemLibrary(name: "CCPUID"),
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimize),
+        .target(name: "Tensors", dependencies: ["CBLAS", "CCPUID"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
         .target(name: "ExperimentSpec", dependencies: [], swiftSettings: optimize),
