@@ -26,6 +26,8 @@ public final class GridRunner: @unchecked Sendable {
     public let store: LineageStore
     /// Inputs the last plan could not hash, with the reason (their content cannot reach the ids).
     public private(set) var unhashedInputs: [String: String] = [:]
+    /// Variables set for the worker processes on top of this process's environment (e.g. `QLAB_BLAS_CORE`).
+    public var workerEnvironment: [String: String] = [:]
 
     /// A runner for `experiment` with its store at `runsRoot/lineage.sqlite`.
     public init(experiment: Experiment, runsRoot: String) throws {
@@ -153,6 +155,9 @@ public final class GridRunner: @unchecked Sendable {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["cell", "run", "--manifest", manifestPath, "--index", String(index)]
+            if !workerEnvironment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(workerEnvironment) { _, new in new }
+            }
             process.standardOutput = log
             process.standardError = log
             try process.run()
