@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -34,7 +35,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CBLAS", "CCPUID"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
-        .target(name: "ExperimentSpec", dependencies: [], swiftSettings: optimize),
+        .target(name: "ExperimentSpec", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimize),
         .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
         .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "CZlib"], swiftSettings: optimize),
         .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
