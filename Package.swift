@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -28,16 +30,16 @@ let package = Package(
         ),
         // CPUID and XCR0, header-only: which vector instructions the processor and the OS offer.
         .systemLibrary(name: "CCPUID"),
-        .systemLibrary(
-            name: "CZlib",
-            providers: [.apt(["zlib1g-dev"])]
-        ),
         .target(name: "Tensors", dependencies: ["CBLAS", "CCPUID"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
         .target(name: "ExperimentSpec", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimize),
         .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
-        .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "CZlib"], swiftSettings: optimize),
+        .target(
+            name: "Training",
+            dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
+            swiftSettings: optimize
+        ),
         .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Lineage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
