@@ -21,20 +21,29 @@ demo: data
 	$(SWIFT) run $(RELEASE_FLAGS) qlab plan smoke
 	$(SWIFT) run $(RELEASE_FLAGS) qlab report smoke
 
+# The tests run under the BLAS kernel qlab itself would choose (OpenBLAS alone may fall back to its slowest on a
+# CPU it does not know); a set OPENBLAS_CORETYPE is left as it is.
+WITH_KERNEL = if [ -z "$$OPENBLAS_CORETYPE" ]; then \
+	  core=$$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab && core=$$($$core blas --name) && \
+	  echo "tests run on the BLAS kernel qlab chooses here: $$core" && \
+	  export OPENBLAS_CORETYPE=$$core QLAB_BLAS_AUTO=$$core; \
+	fi;
+
 test: setup
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
-	$(SWIFT) test $(TEST_FLAGS) --skip-build
+	@$(WITH_KERNEL) $(SWIFT) test $(TEST_FLAGS) --skip-build
 
 # A grid as Slurm job arrays on a real one-node Slurm started here (installs slurm-wlm and munge when
 # missing), cancelled and resumed, against the same grid run locally; the cluster is stopped afterwards.
 test-slurm: setup
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	./scripts/slurm-local start
-	QLAB_SLURM_TESTS=1 $(SWIFT) test $(TEST_FLAGS) --skip-build --filter SlurmEndToEndTests; \
+	@$(WITH_KERNEL) QLAB_SLURM_TESTS=1 $(SWIFT) test $(TEST_FLAGS) --skip-build --filter SlurmEndToEndTests; \
 	  status=$$?; ./scripts/slurm-local stop; exit $$status
 
 bench: setup
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	$(SWIFT) build $(TEST_FLAGS) --product qlab
+	@$(WITH_KERNEL) cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
 clean:
 	rm -rf .build

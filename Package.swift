@@ -22,6 +22,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -29,20 +32,22 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .systemLibrary(
-            name: "CZlib",
-            providers: [.apt(["zlib1g-dev"])]
-        ),
+        // CPUID and XCR0, header-only: which vector instructions the processor and the OS offer.
+        .systemLibrary(name: "CCPUID"),
         // prctl(PR_SET_PDEATHSIG), which Swift cannot call directly (it is variadic).
         .systemLibrary(name: "CProcessControl"),
         // What every layer needs and nothing numeric: durable atomic files, file errors.
         .target(name: "Support"),
-        .target(name: "Tensors", dependencies: ["CBLAS", "Support"], swiftSettings: optimize),
+        .target(name: "Tensors", dependencies: ["CBLAS", "CCPUID", "Support"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
-        .target(name: "ExperimentSpec", dependencies: [], swiftSettings: checked),
+        .target(name: "ExperimentSpec", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: checked),
         .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
-        .target(name: "Training", dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "CZlib"], swiftSettings: optimize),
+        .target(
+            name: "Training",
+            dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
+            swiftSettings: optimize
+        ),
         .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: checked),
         .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.

@@ -1,26 +1,13 @@
-/// SHA-256 (FIPS 180-4), incremental, so that cell ids and file hashes need no dependency.
-public struct SHA256: Sendable {
-    private static let roundConstants: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+import Crypto
 
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-    /// Bytes of an incomplete block waiting for more input (always fewer than 64).
-    private var pending: [UInt8] = []
-    private var messageLength: UInt64 = 0
+/// SHA-256, incremental: cell ids and file hashes. A thin layer over swift-crypto, which uses the processor's SHA
+/// instructions where it has them, keeping the call sites' byte-array interface.
+// swift-crypto 3 does not mark its hash Sendable; it is a value type with no shared state.
+public struct SHA256: @unchecked Sendable {
+    private var hasher = Crypto.SHA256()
 
     /// A fresh hash of the empty message.
-    public init() {
-        pending.reserveCapacity(64)
-    }
+    public init() {}
 
     /// Hashes `bytes` in one call.
     public static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
@@ -29,111 +16,36 @@ public struct SHA256: Sendable {
         return h.finalize()
     }
 
-    /// Lower-case hexadecimal SHA-256 of `bytes`.
+    /// The lowercase hexadecimal digest of `bytes`.
     public static func hexDigest(_ bytes: some Sequence<UInt8>) -> String {
         hex(hash(bytes))
     }
 
-    /// Lower-case hexadecimal spelling of `digest`.
+    /// Lowercase hexadecimal of a digest.
     public static func hex(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(digest.count * 2)
         for b in digest {
             out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+            out.append(digits[Int(b & 0xf)])
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends `bytes` to the message.
+    /// Adds `bytes` to the message.
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        let done: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
-        if done == nil {
-            let copy = Array(bytes)
-            copy.withUnsafeBytes { update($0) }
-        }
+        let array = Array(bytes)
+        array.withUnsafeBytes { hasher.update(bufferPointer: $0) }
     }
 
-    /// Appends the bytes of `buffer` to the message (the fast path for file contents).
+    /// Adds the bytes of `buffer` to the message.
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
-        messageLength &+= UInt64(buffer.count)
-        var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, buffer.count)
-            pending.append(contentsOf: buffer[0..<take])
-            offset = take
-            guard pending.count == 64 else { return }
-            let block = pending
-            block.withUnsafeBytes { compress($0.baseAddress!) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        while buffer.count - offset >= 64 {
-            compress(buffer.baseAddress! + offset)
-            offset += 64
-        }
-        if offset < buffer.count {
-            pending.append(contentsOf: buffer[offset..<buffer.count])
-        }
+        hasher.update(bufferPointer: buffer)
     }
 
-    /// Pads the message and returns the 32-byte digest; the value should not be updated afterwards.
+    /// The 32-byte digest of everything added.
     public mutating func finalize() -> [UInt8] {
-        let bitLength = messageLength &* 8
-        var tail: [UInt8] = [0x80]
-        let afterMarker = (pending.count + 1) % 64
-        let zeros = afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker
-        tail.append(contentsOf: repeatElement(0, count: zeros))
-        for shift in stride(from: 56, through: 0, by: -8) {
-            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-        }
-        // The padding must not count towards the message length it encodes.
-        let length = messageLength
-        tail.withUnsafeBytes { update($0) }
-        messageLength = length
-        precondition(pending.isEmpty, "SHA-256 padding must end on a block boundary")
-        var digest: [UInt8] = []
-        digest.reserveCapacity(32)
-        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            digest.append(UInt8(truncatingIfNeeded: word >> 24))
-            digest.append(UInt8(truncatingIfNeeded: word >> 16))
-            digest.append(UInt8(truncatingIfNeeded: word >> 8))
-            digest.append(UInt8(truncatingIfNeeded: word))
-        }
-        return digest
+        Array(hasher.finalize())
     }
-
-    private mutating func compress(_ block: UnsafeRawPointer) {
-        // A stack buffer for the message schedule: files of hundreds of megabytes go through here.
-        state = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for i in 0..<16 {
-                let b = block + i * 4
-                w[i] = UInt32(b.load(as: UInt8.self)) << 24 | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
-                    | UInt32(b.load(fromByteOffset: 2, as: UInt8.self)) << 8 | UInt32(b.load(fromByteOffset: 3, as: UInt8.self))
-            }
-            for i in 16..<64 {
-                let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
-                let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            let k = SHA256.roundConstants
-            var (a, b, c, d, e, f, g, h) = state
-            for i in 0..<64 {
-                let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-                let choice = (e & f) ^ (~e & g)
-                let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
-                let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ majority
-                h = g; g = f; f = e; e = d &+ t1
-                d = c; c = b; b = a; a = t1 &+ t2
-            }
-            return (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
-                    state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
-        }
-    }
-}
-
-extension UInt32 {
-    fileprivate func rotatedRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }

@@ -39,10 +39,13 @@ public struct EightBitCodec: Sendable, Equatable {
     /// Rank of `x` among the midpoints: how many lie strictly below it.
     @inlinable @inline(__always)
     static func search(_ x: Float, _ t: UnsafeBufferPointer<Float>) -> UInt8 {
+        // Branch-free: optimizer states are noise to a branch predictor, and eight mispredicted branches per value
+        // cost more than the whole update around them.
         var rank = 0
         var step = 128
         while step > 0 {
-            if x > t[rank + step - 1] { rank += step }
+            let above = x > t[rank + step - 1]
+            rank &+= step & (0 &- Int(above ? 1 : 0))
             step >>= 1
         }
         return UInt8(truncatingIfNeeded: rank)

@@ -10,6 +10,7 @@ public struct CellTable: Sendable {
     public init(_ results: ExperimentResults) {
         let cells = results.cells
         let metrics = MetricOrder.sorted(results.metricNames, evaluations: results.subject.evaluationMetrics)
+            .filter { !MetricOrder.isSeconds($0) }
         var header = ["cell"]
         var columns: [[String]] = []
         var numeric: Set<Int> = []

@@ -100,10 +100,15 @@ public struct ReportDocument: Sendable {
 
         let throughput = charts.perCell(metric: "tokens_per_second", what: "Training throughput", unit: "tokens/s", color: "#009E73")
         let memory = charts.perCell(metric: "peak_rss_mib", what: "Peak memory (resident set)", unit: "MiB", color: "#CC79A7")
-        if throughput != nil || memory != nil {
-            md += "### Throughput and memory\n\n"
+        let timing = TimeTable(results)
+        if throughput != nil || memory != nil || timing != nil {
+            md += "### Throughput, memory and time\n\n"
             add(throughput)
             add(memory)
+            if let timing {
+                md += "Where each cell's time went, in seconds of its latest run (training includes the held-out "
+                md += "evaluations made during it):\n\n" + timing.markdown + "\n"
+            }
         }
 
         if !comparison.isEmpty {

@@ -124,11 +124,18 @@ public struct CellWorker: Sendable {
         }
         trainer.stopRequested = { StopSignal.pending != nil }
         let total = config.steps
-        let summary = try trainer.run { r in
+        // Seconds per part of the cell, so that a user sees where its time goes (timing metrics: a rerun may differ).
+        var seconds: [String: Double] = [:]
+        func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+            let start = Date()
+            defer { seconds["seconds_" + name, default: 0] += Date().timeIntervalSince(start) }
+            return try body()
+        }
+        let summary = try timed("train") { try trainer.run { r in
             var line = String(format: "step %d/%d loss %.4f lr %.2e grad_norm %.3f %.0f tok/s", r.step, total, r.loss, r.lr, r.gradNorm, r.tokensPerSecond)
             if let e = r.evalLoss { line += String(format: " eval_loss %.4f", e) }
             say(line)
-        }
+        } }
         if summary.status == .stopped {
             let signal = StopSignal.pending.map(StopSignal.name) ?? "a stop request"
             say("\(signal) received: \(summary.reason)")
@@ -146,7 +153,7 @@ public struct CellWorker: Sendable {
             "trainable_parameters": Double(trainer.parameterCount),
         ]
         if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
-            let (loss, tokens) = try trainer.evaluate(heldOut)
+            let (loss, tokens) = try timed("eval_loss") { try trainer.evaluate(heldOut) }
             metrics["eval_loss"] = loss
             metrics["eval_perplexity"] = exp(loss)
             metrics["eval_tokens"] = Double(tokens)
@@ -155,30 +162,38 @@ public struct CellWorker: Sendable {
         let trained = trainer.trainedModel
         try checkStop("before the evaluations")
         for task in evaluation.exactAnswers {
-            let result = try CellEvaluation.exactAnswers(task: task, model: trained, adapter: trainer.adapter, tokenizer: tokenizer,
-                                                         catalog: catalog, settings: config.data)
+            let result = try timed("exact_\(task.task.rawValue)") {
+                try CellEvaluation.exactAnswers(task: task, model: trained, adapter: trainer.adapter, tokenizer: tokenizer,
+                                                catalog: catalog, settings: config.data)
+            }
             metrics["exact_\(task.task.rawValue)"] = result.accuracy
             try result.write(to: directory + "/answers-\(task.task.rawValue).jsonl")
             say("exact answers on \(task.task.rawValue) (\(task.dataset)): \(result.correct)/\(result.asked)")
         }
         for set in evaluation.multipleChoice {
             let path = try catalog.resolve(set.dataset).eval ?? catalog.resolve(set.dataset).train
-            let result = try MultipleChoiceEvaluation.evaluate(try MultipleChoiceEvaluation.read(path: path), limit: set.examples,
-                                                               model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
             let name = URL(fileURLWithPath: set.dataset).deletingPathExtension().lastPathComponent
+            let result = try timed("choice_\(name)") {
+                try MultipleChoiceEvaluation.evaluate(try MultipleChoiceEvaluation.read(path: path), limit: set.examples,
+                                                      model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
+            }
             metrics["choice_\(name)"] = result.accuracy
             say("multiple choice on \(set.dataset): \(result.correct)/\(result.asked)")
         }
         try checkStop("before the tournament answers")
         if let tournament = evaluation.tournament {
-            let answers = try TournamentAnswer.generate(tournament: tournament, settings: config.data, catalog: catalog,
-                                                        model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
+            let answers = try timed("tournament_answers") {
+                try TournamentAnswer.generate(tournament: tournament, settings: config.data, catalog: catalog,
+                                              model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let lines = try answers.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
             try AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: directory + "/" + TournamentAnswer.fileName)
             say("tournament answers: \(answers.count) prompts")
         }
+        metrics.merge(seconds) { a, _ in a }
+        say("seconds: " + seconds.keys.sorted().map { "\($0.dropFirst("seconds_".count)) \(String(format: "%.1f", seconds[$0]!))" }.joined(separator: ", "))
         return metrics
     }
 

@@ -26,6 +26,8 @@ public final class GridRunner: @unchecked Sendable {
     public let store: LineageStore
     /// Inputs the last plan could not hash, with the reason (their content cannot reach the ids).
     public private(set) var unhashedInputs: [String: String] = [:]
+    /// Variables set for the worker processes on top of this process's environment (e.g. `QLAB_BLAS_CORE`).
+    public var workerEnvironment: [String: String] = [:]
 
     /// A runner for `experiment` with its store at `runsRoot/lineage.sqlite`.
     public init(experiment: Experiment, runsRoot: String) throws {
@@ -155,6 +157,7 @@ public final class GridRunner: @unchecked Sendable {
         let fitting = max(1, cores / max(1, threads))
         let jobs = max(1, min(jobs, todo.count, fitting))
         say("running \(todo.count) of \(cells.count) cells (\(outcome.skipped.count) done), \(jobs) at once, \(threads) BLAS thread(s) each on \(cores) cores")
+        say(BLASKernel.current.summary)
         var waiting = Array(todo.indices)
         var running: [(index: Int, process: Process, started: Date)] = []
         let started = Date()
@@ -190,6 +193,9 @@ public final class GridRunner: @unchecked Sendable {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["cell", "run", "--manifest", manifestPath, "--index", String(index),
                                  "--coordinator", String(getpid())]
+            if !workerEnvironment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(workerEnvironment) { _, new in new }
+            }
             process.standardOutput = log
             process.standardError = log
             try process.run()
@@ -335,6 +341,16 @@ extension GridRunner {
     /// Metrics that measure the machine, not the result: a rerun may differ in them.
     public static let timingMetrics: Set<String> = ["tokens_per_second", "peak_rss_mib", "seconds"]
 
+    /// Whether `name` measures the machine (a timing metric, or the seconds spent in one part of a cell).
+    public static func isTimingMetric(_ name: String) -> Bool {
+        timingMetrics.contains(name) || name.hasPrefix("seconds_")
+    }
+
+    /// Relative difference within which a rerun on another kernel or thread count counts as agreeing: float32
+    /// training over tens of steps drifts by about this much between summation orders, while a real change of
+    /// result (another seed, another setting) moves the metrics by far more.
+    public static let crossKernelTolerance = 1e-3
+
     /// How a rerun compared with the run it repeats.
     public struct Reproduction: Sendable {
         /// The earlier run.
@@ -345,8 +361,22 @@ extension GridRunner {
         public var differingMetrics: [String]
         /// Whether the adapters (in full fine-tuning, the trained models) have the same bytes.
         public var adapterIdentical: Bool
+        /// BLAS kernel and threads of the earlier run and of the new one (bits are comparable only when both match).
+        public var parentKernel: String?
+        public var parentThreads: Int?
+        public var kernel: String?
+        public var threads: Int?
+        /// The largest relative difference over the result metrics.
+        public var largestRelativeDifference: Double = 0
+        /// Metrics that differ by more than `crossKernelTolerance`.
+        public var metricsOutsideTolerance: [String] = []
+
+        /// True when both runs used the same kernel and thread count, so that bit-for-bit equality is expected.
+        public var sameKernel: Bool { parentKernel != nil && parentKernel == kernel && parentThreads == threads }
         /// True when every result metric and the adapter are bit-for-bit equal.
         public var reproduced: Bool { differingMetrics.isEmpty && adapterIdentical }
+        /// On another kernel or thread count: every metric within `crossKernelTolerance`.
+        public var agreesWithinTolerance: Bool { metricsOutsideTolerance.isEmpty }
     }
 
     /// Runs cell `id` (of this experiment) again as a new run linked to its last successful one, and
@@ -369,14 +399,28 @@ extension GridRunner {
             throw RunnerError.cellFailed(cell: cell.entry.cell, reason: "the rerun left no run in the store")
         }
         let a = try store.finalMetrics(run: parent.id), b = try store.finalMetrics(run: new.id)
-        var differing: [String] = []
-        for name in Set(a.keys).union(b.keys).sorted() where !Self.timingMetrics.contains(name) {
+        var differing: [String] = [], outside: [String] = []
+        var largest = 0.0
+        for name in Set(a.keys).union(b.keys).sorted() where !Self.isTimingMetric(name) {
             let x = a[name], y = b[name]
             let same = x.map { $0.bitPattern } == y.map { $0.bitPattern } || (x?.isNaN == true && y?.isNaN == true)
             if !same { differing.append(name) }
+            if !same {
+                guard let x, let y, x.isFinite, y.isFinite else { outside.append(name); largest = .infinity; continue }
+                let relative = abs(x - y) / max(abs(x), abs(y), 1e-12)
+                largest = max(largest, relative)
+                if relative > Self.crossKernelTolerance { outside.append(name) }
+            }
         }
         let adapter = { (run: String) in try self.store.artifacts(run: run).first { $0.path.hasSuffix("adapter_model.safetensors") || $0.path == "model/model.safetensors" }?.sha256 }
         let identical = try adapter(parent.id) != nil && adapter(parent.id) == adapter(new.id)
-        return Reproduction(parent: parent.id, run: new.id, differingMetrics: differing, adapterIdentical: identical)
+        var verdict = Reproduction(parent: parent.id, run: new.id, differingMetrics: differing, adapterIdentical: identical)
+        verdict.parentKernel = parent.blasCore
+        verdict.parentThreads = parent.threads
+        verdict.kernel = new.blasCore
+        verdict.threads = new.threads
+        verdict.largestRelativeDifference = largest
+        verdict.metricsOutsideTolerance = outside
+        return verdict
     }
 }

@@ -19,6 +19,8 @@ public struct InputHashes: Sendable {
 
     /// Hashes the models and datasets of `cells`.
     public init(cells: [Cell]) {
+        let cache = FileHashCache.standard()
+        defer { cache.save() }
         var models: [String] = [], datasets: [String] = []
         for cell in cells {
             if !models.contains(cell.config.model.name) { models.append(cell.config.model.name) }
@@ -28,7 +30,7 @@ public struct InputHashes: Sendable {
         for name in models {
             do {
                 let path = try ModelLocation.resolve(name).path
-                hashes[name] = try Self.hash(path: path)
+                hashes[name] = try Self.hash(path: path, cache: cache)
                 paths[name] = path
             } catch {
                 unhashed[name] = "model not found: \(error)"
@@ -54,11 +56,16 @@ public struct InputHashes: Sendable {
 
     /// SHA-256 of a file, or of a directory's files (sorted relative paths with their hashes).
     public static func hash(path: String) throws -> String {
+        try hash(path: path, cache: nil)
+    }
+
+    /// The same, reading unchanged files' hashes from `cache` (inputs are; a cell's fresh artifacts are not).
+    static func hash(path: String, cache: FileHashCache?) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw InputHashError(path: path, reason: "no such file or directory")
         }
-        guard isDirectory.boolValue else { return try hashFile(path) }
+        guard isDirectory.boolValue else { return try hashFile(path, cache: cache) }
         guard let walker = FileManager.default.enumerator(atPath: path) else {
             throw InputHashError(path: path, reason: "cannot list the directory")
         }
@@ -73,12 +80,17 @@ public struct InputHashes: Sendable {
         }
         var manifest = ""
         for relative in files.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            manifest += "\(try hashFile(path + "/" + relative))  \(relative)\n"
+            manifest += "\(try hashFile(path + "/" + relative, cache: cache))  \(relative)\n"
         }
         return ExperimentSpec.SHA256.hexDigest(manifest.utf8)
     }
 
-    private static func hashFile(_ path: String) throws -> String {
+    private static func hashFile(_ path: String, cache: FileHashCache?) throws -> String {
+        if let cache { return try cache.hash(path) { try readAndHash(path) } }
+        return try readAndHash(path)
+    }
+
+    private static func readAndHash(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw InputHashError(path: path, reason: "cannot open the file")
         }

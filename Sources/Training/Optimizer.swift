@@ -21,7 +21,8 @@ public final class AdamWOptimizer: @unchecked Sendable {
     /// Number of parameters.
     public let count: Int
 
-    /// 32-bit state storage for every parameter (or, with 8-bit states, only for the small tensors).
+    /// 32-bit state storage: for every parameter, or with 8-bit states only for the small tensors, packed one
+    /// after the other (`thirtyTwoBit` says where each tensor's states start).
     let m: StateArray
     let v: StateArray
     /// 8-bit tensors: parameter range, codes and block absmax for both moments.
@@ -30,8 +31,8 @@ public final class AdamWOptimizer: @unchecked Sendable {
         var codes1: [UInt8], absmax1: [Float], codes2: [UInt8], absmax2: [Float]
     }
     var eightBit: [EightBitTensor] = []
-    /// Parameter ranges kept in 32 bits.
-    let thirtyTwoBit: [Range<Int>]
+    /// Parameter ranges kept in 32 bits, each with the offset of its states in `m` and `v`.
+    let thirtyTwoBit: [(parameters: Range<Int>, state: Int)]
 
     /// Elements below which a tensor keeps 32-bit states under the 8-bit optimizer.
     public static let minimum8BitSize = 4096
@@ -46,19 +47,21 @@ public final class AdamWOptimizer: @unchecked Sendable {
         case .adamW:
             m = StateArray(count: count)
             v = StateArray(count: count)
-            thirtyTwoBit = [0..<count]
+            thirtyTwoBit = [(0..<count, 0)]
         case .pagedAdamW:
             let dir = pagedDirectory ?? NSTemporaryDirectory()
             m = try StateArray(count: count, pagedAt: dir + "/optimizer-m.f32")
             v = try StateArray(count: count, pagedAt: dir + "/optimizer-v.f32")
-            thirtyTwoBit = [0..<count]
+            thirtyTwoBit = [(0..<count, 0)]
         case .adamW8bit:
-            m = StateArray(count: count)
-            v = StateArray(count: count)
-            var small: [Range<Int>] = []
+            // Only the small tensors get float32 moments: the large ones live in their codes alone, which is the
+            // point of 8-bit states (a quarter of the memory).
+            var small: [(parameters: Range<Int>, state: Int)] = []
+            var smallCount = 0
             for r in tensors {
                 if r.count < Self.minimum8BitSize {
-                    small.append(r)
+                    small.append((r, smallCount))
+                    smallCount += r.count
                 } else {
                     let blocks = (r.count + Self.blocksize8 - 1) / Self.blocksize8
                     eightBit.append(EightBitTensor(range: r, codes1: [UInt8](repeating: EightBitCodec.signed.zeroCode, count: r.count),
@@ -68,7 +71,17 @@ public final class AdamWOptimizer: @unchecked Sendable {
                 }
             }
             thirtyTwoBit = small
+            m = StateArray(count: smallCount)
+            v = StateArray(count: smallCount)
         }
+    }
+
+    /// Float32 values held for the moments (both together: twice this).
+    public var thirtyTwoBitStateCount: Int { m.count }
+
+    /// Bytes of optimizer state: float32 moments, 8-bit codes and block maxima.
+    public var stateBytes: Int {
+        2 * m.count * 4 + eightBit.reduce(0) { $0 + $1.codes1.count + $1.codes2.count + 4 * ($1.absmax1.count + $1.absmax2.count) }
     }
 
     /// Applies one update with learning rate `lr` to `parameters` from `gradients`.
@@ -81,13 +94,15 @@ public final class AdamWOptimizer: @unchecked Sendable {
         let epsilon = Float(settings.epsilon * correction2)
         let decay = settings.weightDecay > 0 ? Float(1 - lr * settings.weightDecay) : 1
         let ms = m.pointer, vs = v.pointer
-        for r in thirtyTwoBit {
+        for (r, offset) in thirtyTwoBit {
+            let shift = offset - r.lowerBound
             for i in r {
                 let gi = g[i]
-                let mi = ms[i] * beta1 + (1 - beta1) * gi
-                let vi = vs[i] * beta2 + (1 - beta2) * (gi * gi)
-                ms[i] = mi
-                vs[i] = vi
+                let si = i + shift
+                let mi = ms[si] * beta1 + (1 - beta1) * gi
+                let vi = vs[si] * beta2 + (1 - beta2) * (gi * gi)
+                ms[si] = mi
+                vs[si] = vi
                 var pi = p[i] + stepSize * (mi / (vi.squareRoot() + epsilon))
                 if decay != 1 { pi *= decay }
                 p[i] = pi
@@ -130,8 +145,8 @@ public final class AdamWOptimizer: @unchecked Sendable {
     public func stateTensors() -> [(name: String, blob: SafeTensorsBlob)] {
         var out: [(String, SafeTensorsBlob)] = [
             ("step", .int64([step], shape: [1])),
-            ("m", .float32(m.array, shape: [count])),
-            ("v", .float32(v.array, shape: [count])),
+            ("m", .float32(m.array, shape: [m.count])),
+            ("v", .float32(v.array, shape: [v.count])),
         ]
         for (i, t) in eightBit.enumerated() {
             out.append(("q8.\(i).codes1", .uint8(t.codes1, shape: [t.codes1.count])))
@@ -145,9 +160,15 @@ public final class AdamWOptimizer: @unchecked Sendable {
     /// Restores a state saved by `stateTensors()`; the file must match this optimizer's layout.
     public func restore(from file: SafeTensorsFile) throws {
         guard let s = try file.integers("step").first else { throw SafeTensorsError(path: file.path, tensor: "step", message: "empty") }
-        let mv = try file.floats("m"), vv = try file.floats("v")
-        guard mv.count == count, vv.count == count else {
-            throw SafeTensorsError(path: file.path, tensor: "m", message: "holds \(mv.count) values, the optimizer \(count)")
+        var mv = try file.floats("m"), vv = try file.floats("v")
+        if mv.count == count, vv.count == count, m.count != count {
+            // A checkpoint from before 8-bit states stopped keeping float32 moments for every parameter: take the
+            // small tensors' values out of the full arrays.
+            mv = thirtyTwoBit.flatMap { mv[$0.parameters] }
+            vv = thirtyTwoBit.flatMap { vv[$0.parameters] }
+        }
+        guard mv.count == m.count, vv.count == v.count else {
+            throw SafeTensorsError(path: file.path, tensor: "m", message: "holds \(mv.count) values, the optimizer \(m.count)")
         }
         m.load(mv)
         v.load(vv)

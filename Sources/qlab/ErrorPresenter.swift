@@ -15,16 +15,19 @@ extension QLab {
     enum Exit {
         /// The command failed; the message says why.
         static let failure: Int32 = 1
-        /// Training ended without completing: it diverged.
+        /// Training ended without completing: it diverged. (Also, before any command: the BLAS kernel could
+        /// not be chosen or checked.)
         static let diverged: Int32 = 2
         /// A command-line value was not acceptable (as swift-argument-parser reports usage errors).
         static let usage: Int32 = 64
     }
 
-    static func main() {
+    /// Parses `arguments` (the command line without the program name) and runs the command, presenting its
+    /// errors; never returns.
+    static func runPresentingErrors(_ arguments: [String]) -> Never {
         let command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(arguments)
         } catch {
             exit(withError: error)
         }
@@ -39,6 +42,7 @@ extension QLab {
             FileHandle.standardError.write(Data("qlab: error: \(present(error))\n".utf8))
             Glibc.exit(error is ValidationError ? Exit.usage : Exit.failure)
         }
+        Glibc.exit(0)
     }
 
     /// The message of an error: its path first where it names one.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensors
 
 @main
 struct QLab: ParsableCommand {
@@ -25,6 +26,24 @@ struct QLab: ParsableCommand {
             IngestCommand.self,
             CellCommand.self,
             ReportCommand.self,
+            BLASCommand.self,
         ]
     )
+
+    /// Chooses and checks the BLAS kernel before anything else runs (OpenBLAS reads its kernel setting only when
+    /// it loads, so a better kernel means executing again), then parses the command line.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let override: String?
+        do {
+            override = try BLASCoreArgument.extract(from: &arguments)
+            try BLASKernel.select(override: override) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("qlab: error: \(error)\n".utf8))
+            Foundation.exit(2)
+        }
+        runPresentingErrors(arguments)
+    }
 }

@@ -36,8 +36,23 @@ struct RerunCommand: ParsableCommand {
             throw ExitCode(StopSignal.exitStatus(signal))
         }
         print("cell \(found.id): run \(verdict.run) repeats \(verdict.parent)")
+        if !verdict.sameKernel {
+            // Bits depend on the BLAS kernel and its thread count: across them only closeness can be asked for.
+            let describe = { (core: String?, threads: Int?) in "\(core ?? "an unrecorded kernel") on \(threads.map(String.init) ?? "?") thread(s)" }
+            print("the original ran \(describe(verdict.parentKernel, verdict.parentThreads)), this rerun \(describe(verdict.kernel, verdict.threads)): "
+                  + "bits are not comparable, so the metrics are compared within a relative \(GridRunner.crossKernelTolerance)")
+            let largest = String(format: "%.2e", verdict.largestRelativeDifference)
+            if verdict.agreesWithinTolerance {
+                print("agrees within tolerance: largest relative difference \(largest)"
+                      + (verdict.reproduced ? " (in fact bit for bit)" : ""))
+            } else {
+                print("NOT reproduced within tolerance: largest relative difference \(largest); outside: \(verdict.metricsOutsideTolerance.joined(separator: ", "))")
+                throw ExitCode(1)
+            }
+            return
+        }
         if verdict.reproduced {
-            print("reproduced bit for bit: every result metric and the adapter's bytes are identical")
+            print("reproduced bit for bit on \(verdict.kernel ?? "?") with \(verdict.threads.map(String.init) ?? "?") thread(s): every result metric and the adapter's bytes are identical")
         } else {
             print("NOT reproduced: " + (verdict.adapterIdentical ? "" : "the adapter differs; ")
                   + (verdict.differingMetrics.isEmpty ? "" : "metrics differ: \(verdict.differingMetrics.joined(separator: ", "))"))

@@ -139,6 +139,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         var c = try resolvedConfig()
         BLAS.threads = c.threads
+        if !quiet { FileHandle.standardError.write(Data("\(BLASKernel.current.summary), \(c.threads) thread(s)\n".utf8)) }
         let location = try ModelLocation.resolve(c.model.name)
         let quantization: WeightQuantization? = c.model.quantization == .none ? nil
             : WeightQuantization(type: .init(rawValue: c.model.quantization.rawValue)!, blocksize: c.model.blocksize, doubleQuant: c.model.doubleQuant)

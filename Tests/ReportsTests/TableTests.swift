@@ -92,3 +92,29 @@ import Testing
         #expect(md.contains("`0123456789ab (clean)` (12 runs)"))
     }
 }
+
+@Suite struct TimeTableTests {
+    @Test func secondsPerPartGetTheirOwnTableNotCellColumns() {
+        func cell(_ id: String, _ lr: String, _ metrics: [String: Double]) -> CellResult {
+            CellResult(cell: id, status: .done, axisValues: ["lr": lr], run: RunRecord(cell: id),
+                       metrics: metrics, series: [:], inputs: [], config: "{}")
+        }
+        let results = ExperimentResults(
+            subject: ReportSubject(name: "x", axes: ["lr"]), axes: ["lr"],
+            cells: [cell("aaaa", "1", ["eval_loss": 2, "seconds_train": 61.2, "seconds_eval_loss": 3.3, "seconds_exact_arithmetic": 12.4,
+                                       "seconds_tournament_answers": 20]),
+                    cell("bbbb", "2", ["eval_loss": 1, "seconds_train": 70.4, "seconds_eval_loss": 4.5, "seconds_exact_arithmetic": 11,
+                                       "seconds_tournament_answers": 19])],
+            tournaments: [])
+        #expect(!CellTable(results).table.header.contains { $0.hasPrefix("seconds") })
+        let table = try! #require(TimeTable(results))
+        let lines = table.markdown.split(separator: "\n").map(String.init)
+        #expect(lines[0].contains("| train | eval loss | exact arithmetic | tournament answers | total |"))
+        // Values as recorded, and the total their sum (61.2 + 3.3 + 12.4 + 20 = 96.9).
+        #expect(lines[2].contains("| 61 | 3.3 | 12 | 20 | 97 |"))
+        #expect(lines[3].contains("| 70 | 4.5 | 11 | 19 | 105 |"))
+        let none = ExperimentResults(subject: ReportSubject(name: "x", axes: ["lr"]), axes: ["lr"],
+                                     cells: [cell("c", "1", ["eval_loss": 1])], tournaments: [])
+        #expect(TimeTable(none) == nil)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Lineage
+import Runner
 import Testing
 
 #if canImport(Glibc)
@@ -56,7 +57,7 @@ struct FaultInjectionTests {
         var adapters: [String: String] = [:]
     }
 
-    /// The final metrics (as bit patterns, timing ones left out) and adapter hash of every cell in `runs`.
+    /// The final metrics (as bit patterns, those measuring the machine left out) and adapter hash of every cell in `runs`.
     static func results(_ runs: String) throws -> Result {
         let store = try LineageStore(path: runs + "/lineage.sqlite")
         var result = Result()
@@ -65,7 +66,7 @@ struct FaultInjectionTests {
             let succeeded = try store.runs(cell: cell).filter { $0.status == .succeeded }
             #expect(succeeded.count == 1, "\(cell) succeeded \(succeeded.count) times")
             guard let run = succeeded.first else { continue }
-            let metrics = try store.finalMetrics(run: run.id).filter { !["tokens_per_second", "peak_rss_mib", "seconds"].contains($0.key) }
+            let metrics = try store.finalMetrics(run: run.id).filter { !GridRunner.isTimingMetric($0.key) }
             result.metrics[cell] = metrics.mapValues(\.bitPattern)
             result.adapters[cell] = try store.artifacts(run: run.id).first { $0.path.hasSuffix("adapter_model.safetensors") }?.sha256
         }

@@ -92,8 +92,14 @@ struct GridRunnerTests {
         for cell in try runner.plan() {
             #expect(cell.status == .done)
             let run = try #require(try runner.store.runs(cell: cell.entry.cell).last)
-            #expect(try runner.store.finalMetrics(run: run.id)["eval_loss"] != nil)
+            let metrics = try runner.store.finalMetrics(run: run.id)
+            #expect(metrics["eval_loss"] != nil)
             #expect(try runner.store.metricCount(run: run.id) > 12)
+            // Where the cell's time went: training, the held-out loss and the tournament answers, each measured.
+            for part in ["seconds_train", "seconds_eval_loss", "seconds_tournament_answers"] {
+                #expect((metrics[part] ?? 0) > 0, "\(part) of \(cell.entry.cell)")
+            }
+            #expect(run.blasCore != nil && run.threads != nil)
         }
         // --force runs a finished cell again as a rerun linked to its run.
         let target = try runner.plan(only: [("lora.rank", "8"), ("data.datasets", "a")])
@@ -123,6 +129,18 @@ struct GridRunnerTests {
         let verdict = try runner.rerun(cell: cells[0].entry.cell, cores: 2, executable: CLI.executable.path, say: Self.quiet)
         #expect(verdict.reproduced, "differing: \(verdict.differingMetrics), adapter identical: \(verdict.adapterIdentical)")
         #expect(verdict.parent != verdict.run)
+        #expect(verdict.sameKernel && verdict.kernel != nil)
+
+        // On another BLAS kernel the bits are not comparable: the verdict names both kernels and compares within
+        // a tolerance, which a correct kernel meets.
+        let original = try #require(verdict.kernel)
+        let other = original == "Sandybridge" ? "Nehalem" : "Sandybridge"
+        runner.workerEnvironment = ["QLAB_BLAS_CORE": other]
+        let across = try runner.rerun(cell: cells[0].entry.cell, cores: 2, executable: CLI.executable.path, say: Self.quiet)
+        #expect(across.parentKernel == original && across.kernel == other)
+        #expect(!across.sameKernel)
+        #expect(across.agreesWithinTolerance, "largest relative difference \(across.largestRelativeDifference)")
+        #expect(across.largestRelativeDifference < GridRunner.crossKernelTolerance)
     }
 
     @Test func aWorkerKilledMidCellResumesToTheUninterruptedResult() throws {

@@ -129,7 +129,7 @@ struct SlurmEndToEndTests {
             #expect(b.executor.hasPrefix("slurm job "))
             let ma = try local.store.finalMetrics(run: a.id), mb = try slurm.store.finalMetrics(run: b.id)
             #expect(!ma.isEmpty && ma["eval_loss"] != nil)
-            for name in Swift.Set(ma.keys).union(mb.keys) where !GridRunner.timingMetrics.contains(name) {
+            for name in Swift.Set(ma.keys).union(mb.keys) where !GridRunner.isTimingMetric(name) {
                 #expect(ma[name]?.bitPattern == mb[name]?.bitPattern, "\(cell) \(name): local \(ma[name] ?? .nan), slurm \(mb[name] ?? .nan)")
             }
             let la = try local.store.metricSeries(run: a.id).first { $0.name == "loss" }

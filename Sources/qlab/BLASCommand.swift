@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Tensors
+
+/// `qlab blas`: the processor, the BLAS kernel in use, why, and its numerical self-check.
+struct BLASCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blas",
+        abstract: "Show the CPU, the BLAS kernel qlab runs and why, and its numerical self-check.",
+        discussion: """
+        Every qlab process chooses its OpenBLAS kernel at start. OPENBLAS_CORETYPE, when set, is respected as \
+        is. Otherwise, when OpenBLAS picked a kernel older than what the CPU runs (from CPUID: AVX-512 F/BW/VL/DQ \
+        → SkylakeX, then Cooperlake with BF16; AVX2+FMA → Haswell; AVX → Sandybridge), qlab executes itself again \
+        with OPENBLAS_CORETYPE set to the best one. A kernel is used only after a numerical self-check (SGEMM in \
+        all four transposes and SGEMV at odd shapes, on 1 thread and on all, against float64 within 2·K·ε of each \
+        dot product's magnitude), run once per machine and cached; a kernel that fails is skipped for the next. \
+        Override with --blas-core NAME (on any command) or QLAB_BLAS_CORE=NAME; "default" keeps OpenBLAS's own \
+        choice.
+        """
+    )
+
+    @Flag(help: "Print only the kernel's name (for scripts).") var name = false
+    @Flag(help: "Run the self-check again instead of reading its cached verdict.") var recheck = false
+    @Flag(help: "Print as JSON.") var json = false
+
+    func run() throws {
+        var kernel = BLASKernel.current
+        if recheck {
+            let result = BLASSelfCheck.run()
+            let environment = ProcessInfo.processInfo.environment
+            let cache = BLASVerdictCache(directory: BLASVerdictCache.defaultDirectory(environment: environment))
+            cache.record(result, key: cache.key(core: kernel.core, features: .current))
+            kernel.check = result
+        }
+        if name {
+            print(kernel.core)
+            return
+        }
+        let f = CPUFeatures.current
+        let cache = BLASVerdictCache(directory: BLASVerdictCache.defaultDirectory(environment: ProcessInfo.processInfo.environment))
+        if json {
+            var object: [String: Any] = [
+                "cpu": f.model, "vendor": f.vendor, "family": f.family, "model": f.modelNumber, "features": f.names,
+                "core": kernel.core, "source": kernel.source.explanation, "threads": BLAS.threads,
+                "candidates": BLASKernelChoice.candidates(for: f), "failed": kernel.failed, "cache": cache.path,
+            ]
+            if let c = kernel.check {
+                object["self_check"] = ["passed": c.passed, "worst_ratio": c.worstRatio.isFinite ? c.worstRatio : -1,
+                                        "worst_case": c.worstCase, "threads": c.threads] as [String: Any]
+            }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("CPU:         \(f.model.isEmpty ? "unknown" : f.model) (\(f.vendor), family \(f.family) model \(f.modelNumber))")
+        print("features:    \(f.names.joined(separator: " "))")
+        print("candidates:  \(BLASKernelChoice.candidates(for: f).joined(separator: ", ")) (best first)")
+        print("kernel:      \(kernel.core), \(kernel.source.explanation)")
+        print("threads:     \(BLAS.threads)")
+        if let c = kernel.check {
+            print("self-check:  \(c.passed ? "passed" : "FAILED"); worst error \(String(format: "%.3g", c.worstRatio)) of its bound (\(c.worstCase)); threads \(c.threads.map(String.init).joined(separator: ", "))")
+        }
+        if !kernel.failed.isEmpty { print("failed:      \(kernel.failed.joined(separator: ", "))") }
+        print("cache:       \(cache.path)")
+    }
+}

@@ -1,0 +1,145 @@
+import Testing
+@testable import Tensors
+
+/// The kernel decision from processor features, the loaded kernel and the environment.
+struct BLASKernelChoiceTests {
+    /// An Intel Xeon of the Sapphire/Emerald Rapids kind: AVX-512 with BF16.
+    static var xeon: CPUFeatures {
+        var f = CPUFeatures()
+        f.sse3 = true; f.ssse3 = true; f.sse41 = true; f.sse42 = true; f.avx = true; f.avx2 = true; f.fma = true
+        f.avx512f = true; f.avx512bw = true; f.avx512vl = true; f.avx512dq = true; f.avx512cd = true; f.avx512bf16 = true
+        return f
+    }
+
+    /// AVX2 + FMA, no AVX-512.
+    static var avx2Only: CPUFeatures {
+        var f = xeon
+        f.avx512f = false; f.avx512bw = false; f.avx512vl = false; f.avx512dq = false; f.avx512cd = false; f.avx512bf16 = false
+        return f
+    }
+
+    @Test func candidatesFollowTheFeatures() {
+        #expect(BLASKernelChoice.candidates(for: Self.xeon) == ["SkylakeX", "Cooperlake", "Haswell", "Sandybridge", "Nehalem", "Core2", "Prescott"])
+        var noBF16 = Self.xeon
+        noBF16.avx512bf16 = false
+        #expect(BLASKernelChoice.candidates(for: noBF16).prefix(2) == ["SkylakeX", "Haswell"])
+        #expect(BLASKernelChoice.candidates(for: Self.avx2Only).first == "Haswell")
+        var partial = Self.xeon
+        partial.avx512vl = false  // AVX-512 F without VL is not enough for SkylakeX's kernels
+        #expect(BLASKernelChoice.candidates(for: partial).first == "Haswell")
+        #expect(BLASKernelChoice.candidates(for: CPUFeatures()).isEmpty)
+    }
+
+    @Test func aFallbackKernelIsReplacedByTheBest() {
+        let d = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Prescott"))
+        #expect(d == .reexecute(core: "SkylakeX", source: .automatic(openblasChoice: "Prescott")))
+        let onAVX2 = BLASKernelChoice.decide(.init(features: Self.avx2Only, loaded: "Prescott"))
+        #expect(onAVX2 == .reexecute(core: "Haswell", source: .automatic(openblasChoice: "Prescott")))
+        // Zen 5 with nothing set: OpenBLAS 0.3.21 loads Haswell, the CPU runs AVX-512.
+        let zen = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Haswell"))
+        #expect(zen == .reexecute(core: "SkylakeX", source: .automatic(openblasChoice: "Haswell")))
+    }
+
+    @Test func afterExecutingAgainTheChosenKernelIsUsedAndMustPass() {
+        let d = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "SkylakeX", environmentCore: "SkylakeX",
+                                              setByQlab: "SkylakeX", openblasChoice: "Prescott"))
+        #expect(d == .use(core: "SkylakeX", source: .automatic(openblasChoice: "Prescott"), mustPass: true))
+    }
+
+    @Test func aSetEnvironmentIsRespected() {
+        let d = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Haswell", environmentCore: "Haswell"))
+        #expect(d == .use(core: "Haswell", source: .environment, mustPass: false))
+        // Even a value older than the CPU runs, when the user set it.
+        let old = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Prescott", environmentCore: "Prescott"))
+        #expect(old == .use(core: "Prescott", source: .environment, mustPass: false))
+    }
+
+    @Test func aValueQlabSetIsDecidedAgainOnAnotherProcessor() {
+        // A Slurm task inherits OPENBLAS_CORETYPE=SkylakeX from a login node with AVX-512, on a node without it.
+        let d = BLASKernelChoice.decide(.init(features: Self.avx2Only, loaded: "SkylakeX", environmentCore: "SkylakeX",
+                                              setByQlab: "SkylakeX", openblasChoice: "Prescott"))
+        #expect(d == .reexecute(core: "Haswell", source: .automatic(openblasChoice: "Prescott")))
+    }
+
+    @Test func aFailedKernelIsSkippedForTheNext() {
+        let d = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "SkylakeX", environmentCore: "SkylakeX",
+                                              setByQlab: "SkylakeX", failed: ["SkylakeX"], openblasChoice: "Prescott"))
+        #expect(d == .reexecute(core: "Cooperlake", source: .automatic(openblasChoice: "Prescott")))
+        let two = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Cooperlake", environmentCore: "Cooperlake",
+                                                setByQlab: "Cooperlake", failed: ["SkylakeX", "Cooperlake"], openblasChoice: "Prescott"))
+        #expect(two == .reexecute(core: "Haswell", source: .automatic(openblasChoice: "Prescott")))
+        // Everything down to OpenBLAS's own choice failed: back to it, with OPENBLAS_CORETYPE unset.
+        let back = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Core2", environmentCore: "Core2", setByQlab: "Core2",
+                                                 failed: ["SkylakeX", "Cooperlake", "Haswell", "Sandybridge", "Nehalem", "Core2"],
+                                                 openblasChoice: "Prescott"))
+        #expect(back == .reexecute(core: nil, source: .openblas))
+        // Nothing left: keep what is loaded, without insisting on the check.
+        let none = BLASKernelChoice.decide(.init(features: Self.avx2Only, loaded: "Prescott",
+                                                 failed: ["Haswell", "Sandybridge", "Nehalem", "Core2", "Prescott"]))
+        #expect(none == .use(core: "Prescott", source: .openblas, mustPass: false))
+    }
+
+    @Test func aKernelOpenBLASDidNotLoadIsRejected() {
+        let d = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Prescott", environmentCore: "SkylakeX",
+                                              setByQlab: "SkylakeX", openblasChoice: "Prescott"))
+        #expect(d == .rejected(core: "SkylakeX", loaded: "Prescott"))
+    }
+
+    @Test func anUnknownLoadedKernelIsTrusted() {
+        // A newer OpenBLAS that knows this processor by a name the list lacks.
+        let d = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "SapphireRapids"))
+        #expect(d == .use(core: "SapphireRapids", source: .openblas, mustPass: true))
+    }
+
+    @Test func overrides() {
+        #expect(BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Prescott", override: "Haswell"))
+                == .reexecute(core: "Haswell", source: .override))
+        #expect(BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Haswell", environmentCore: "Haswell", setByQlab: "Haswell", override: "haswell"))
+                == .use(core: "Haswell", source: .override, mustPass: false))
+        // The override wins over a user's OPENBLAS_CORETYPE: it is the more specific request.
+        #expect(BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Haswell", environmentCore: "Haswell", override: "SkylakeX"))
+                == .reexecute(core: "SkylakeX", source: .override))
+        #expect(BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Prescott", override: "default"))
+                == .use(core: "Prescott", source: .openblas, mustPass: false))
+        #expect(BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "SkylakeX", environmentCore: "SkylakeX", setByQlab: "SkylakeX", override: "default"))
+                == .reexecute(core: nil, source: .openblas))
+        #expect(BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Prescott", override: "auto"))
+                == .reexecute(core: "SkylakeX", source: .automatic(openblasChoice: "Prescott")))
+        #expect(BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Prescott", environmentCore: "Bogus", setByQlab: "Bogus", override: "Bogus"))
+                == .rejected(core: "Bogus", loaded: "Prescott"))
+    }
+
+    @Test func theSelfCheckPassesOnTheLoadedKernel() {
+        let result = BLASSelfCheck.run(threads: 2)
+        #expect(result.passed, "\(result)")
+        #expect(result.worstRatio < 0.5)
+        #expect(result.threads == [1, 2])
+    }
+
+    /// A product that is wrong in a way a broken kernel would be — one term of the dot product dropped in one
+    /// element, or float16-like rounding of the result — must fail the check.
+    @Test func theSelfCheckCatchesWrongProducts() {
+        let droppedTerm: BLASSelfCheck.Product = { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
+            BLASSelfCheck.loadedProduct(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            guard m > 3, n > 2, k > 4 else { return }
+            let x = ta ? a[4 * lda + 3] : a[3 * lda + 4]
+            let y = tb ? b[2 * ldb + 4] : b[4 * ldb + 2]
+            c[3 * ldc + 2] -= alpha * x * y
+        }
+        let dropped = BLASSelfCheck.run(threads: 1, product: droppedTerm)
+        #expect(!dropped.passed)
+        #expect(dropped.worstCase.hasPrefix("sgemm"))
+        let halfPrecision: BLASSelfCheck.Product = { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
+            BLASSelfCheck.loadedProduct(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = Float(Float16(c[i * ldc + j])) } }
+        }
+        #expect(!BLASSelfCheck.run(threads: 1, product: halfPrecision).passed)
+        let nan: BLASSelfCheck.Product = { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
+            BLASSelfCheck.loadedProduct(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            if m > 100 { c[0] = .nan }
+        }
+        let withNaN = BLASSelfCheck.run(threads: 1, product: nan)
+        #expect(!withNaN.passed)
+        #expect(withNaN.worstRatio == .infinity)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// Every qlab process chooses its BLAS kernel at start: a vector kernel when nothing is set, a set value kept.
+struct BLASKernelCommandTests {
+    /// The variables through which a kernel choice could reach the child from this process's environment.
+    static let inherited = ["OPENBLAS_CORETYPE", "QLAB_BLAS_CORE", "QLAB_BLAS_AUTO", "QLAB_BLAS_DEFAULT", "QLAB_BLAS_FAILED", "QLAB_BLAS_EXECUTIONS"]
+
+    struct Report: Decodable {
+        var core: String
+        var source: String
+        var features: [String]
+        var candidates: [String]
+        var cache: String
+        struct Check: Decodable { var passed: Bool; var worst_ratio: Double }
+        var self_check: Check?
+    }
+
+    static func blas(_ extra: [String] = [], environment: [String: String] = [:], cache: URL) throws -> (CLI.Result, Report?) {
+        var env = environment
+        env["QLAB_CACHE_DIR"] = cache.path
+        let result = try CLI.run(["blas", "--json"] + extra, environment: env, removing: inherited.filter { environment[$0] == nil })
+        let report = try? JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        return (result, report)
+    }
+
+    static func temporary() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-blas-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func withNothingSetAVectorKernelIsChosenAndChecked() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let (result, parsed) = try Self.blas(cache: cache)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(parsed, "\(result.stdout)")
+        if report.features.contains("avx2") && report.features.contains("fma") {
+            #expect(report.core != "Prescott")
+            #expect(["Haswell", "SkylakeX", "Cooperlake"].contains(report.core))
+            #expect(report.core == report.candidates.first)
+        }
+        #expect(report.self_check?.passed == true)
+        // The verdict is cached for the next start, keyed by this kernel.
+        let cached = try String(contentsOfFile: report.cache, encoding: .utf8)
+        #expect(cached.contains("| \(report.core)\""))
+        // A second start reads the verdict instead of checking again and chooses the same.
+        let (again, second) = try Self.blas(cache: cache)
+        #expect(again.status == 0)
+        #expect(second?.core == report.core)
+    }
+
+    @Test func aSetCoreTypeIsKept() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        // Prescott runs on every x86-64 CPU of this kind: the one a user might set to rule newer kernels out.
+        let (result, parsed) = try Self.blas(environment: ["OPENBLAS_CORETYPE": "Prescott"], cache: cache)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(parsed, "\(result.stdout)")
+        #expect(report.core == "Prescott")
+        #expect(report.source == "set by OPENBLAS_CORETYPE")
+    }
+
+    @Test func theKernelCanBeNamed() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let (probe, info) = try Self.blas(cache: cache)
+        #expect(probe.status == 0)
+        guard let features = info?.features, features.contains("sse4.2") else { return }
+        let (flag, byFlag) = try Self.blas(["--blas-core", "Nehalem"], cache: cache)
+        #expect(flag.status == 0, "\(flag.stderr)")
+        #expect(byFlag?.core == "Nehalem")
+        let (variable, byVariable) = try Self.blas(environment: ["QLAB_BLAS_CORE": "Core2"], cache: cache)
+        #expect(variable.status == 0, "\(variable.stderr)")
+        #expect(byVariable?.core == "Core2")
+        let (bad, _) = try Self.blas(["--blas-core=NoSuchCore"], cache: cache)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("did not load the BLAS kernel NoSuchCore"))
+    }
+
+    @Test func theNameFlagPrintsOnlyTheKernel() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let (_, info) = try Self.blas(cache: cache)
+        let result = try CLI.run(["blas", "--name"], environment: ["QLAB_CACHE_DIR": cache.path], removing: Self.inherited)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == info?.core)
+    }
+}
