@@ -228,12 +228,13 @@ struct CellRunCommand: ParsableCommand {
             say("metrics: " + metrics.keys.sorted().map { "\($0)=\(metrics[$0]!)" }.joined(separator: " "))
         } catch let error as RunnerError {
             say("error: \(error)")
-            if case .cellInterrupted = error { throw ExitCode(Self.interruptedExitCode) }
+            if case .cellInterrupted = error { throw ExitCode(StopSignal.pending.map(StopSignal.exitStatus) ?? Self.interruptedExitCode) }
             if case .cellClaimed = error { throw ExitCode(GridRunner.claimedExitCode) }
             throw ExitCode(1)
         }
     }
 
-    /// The exit status of a worker that stopped on a signal with its checkpoint written (128 + SIGTERM).
+    /// The exit status of a worker that stopped with its checkpoint written when no signal is known (128 + SIGTERM);
+    /// after a signal it is 128 + that signal.
     static let interruptedExitCode: Int32 = 143
 }

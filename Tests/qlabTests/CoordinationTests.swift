@@ -101,7 +101,9 @@ struct CoordinationTests {
         return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 
-    @Test func sigtermToTheCoordinatorStopsItsWorkersWithCheckpointsAndExits143() throws {
+    /// SIGTERM (what `timeout`, systemd and Slurm send), SIGINT (Ctrl-C) and SIGHUP (a closed terminal).
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
+    func aStopSignalToTheCoordinatorStopsItsWorkersWithCheckpoints(signal: Int32) throws {
         let root = try Self.root()
         let runs = root + "/runs"
         let coordinator = try Self.start(runs: runs, data: root + "/data.jsonl", steps: 400, ranks: "2,4,8", jobs: 2,
@@ -112,16 +114,17 @@ struct CoordinationTests {
             return dirs.count == 2 && dirs.allSatisfy { Self.stepCount($0.file(CellDirectory.stepsFile).path) >= 2 }
         }, "two workers never started training")
         let workers = try Self.cellDirectories(runs).map { try $0.readRun().pid ?? 0 }
-        kill(coordinator.processIdentifier, SIGTERM)
+        kill(coordinator.processIdentifier, signal)
         coordinator.waitUntilExit()
-        #expect(coordinator.terminationReason == .exit && coordinator.terminationStatus == 143)
+        #expect(coordinator.terminationReason == .exit && coordinator.terminationStatus == 128 + signal)
         for pid in workers { #expect(!Self.isAlive(pid), "worker \(pid) outlived its coordinator") }
         let report = Self.report(root + "/first.txt")
         #expect(report.filter { $0.kind == "interrupted" }.count == 2, "\(report)")
         let store = try LineageStore(path: runs + "/lineage.sqlite")
         for dir in Self.cellDirectories(runs) {
             let run = try dir.readRun()
-            #expect(run.status == .interrupted && (run.exitReason ?? "").contains("SIGTERM"), "\(run.exitReason ?? "")")
+            let name = [SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGHUP: "SIGHUP"][signal]!
+            #expect(run.status == .interrupted && (run.exitReason ?? "").contains(name), "\(run.exitReason ?? "")")
             let stored = try store.runs(cell: run.cell)
             #expect(stored.map(\.status) == [.interrupted])
             // The stop checkpoint is of the last step the log kept.
