@@ -9,7 +9,8 @@ public struct CellTable: Sendable {
     /// The table of `results`' cells, metrics in report order.
     public init(_ results: ExperimentResults) {
         let cells = results.cells
-        let metrics = MetricOrder.sorted(results.metricNames, evaluations: results.subject.evaluationMetrics)
+        // Counts behind metrics (tokens scored, questions asked) have their own section.
+        let metrics = MetricOrder.sorted(results.metricNames, evaluations: results.subject.evaluationMetrics).filter { !MetricSupport.isCount($0) }
         var header = ["cell"]
         var columns: [[String]] = []
         var numeric: Set<Int> = []
