@@ -15,8 +15,8 @@ struct EvalCommand: ParsableCommand {
         abstract: "Measure a model's mean loss and perplexity on text files or on a dataset's evaluation split.",
         discussion: """
             Text (--text FILE…): the files are joined with "\\n" in the order given and tokenized without BOS or \
-            any other added token; the first --max-tokens tokens are kept (0: all). Windows of --window input \
-            tokens start at every W-th token, and each window predicts the token after each of its positions, so a \
+            any other added token; the first N tokens are kept (--max-tokens N; 0: all). Windows of W input tokens \
+            (--window W) start at every W-th token, and each window predicts the token after each of its positions, so a \
             window's last position is scored against the next window's first token; the final partial window \
             counts too. N tokens therefore give N − 1 scored tokens. Each window is read on its own (no context \
             carried over from the one before).
@@ -43,7 +43,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Quantization block size (default: 64).") var blocksize: Int?
     @Option(parsing: .upToNextOption, help: "Text files to score, joined with \"\\n\" in this order.") var text: [String] = []
     @OptionGroup var dataOptions: DataOptions
-    @Option(help: "A TrainingConfig JSON file whose data settings --data starts from.") var config: String?
+    @Option(help: "A TrainingConfig JSON file (e.g. the config.json qlab train wrote) whose model, storage and data settings are the defaults.")
+    var config: String?
     @Option(help: "Input tokens per window (text).") var window: Int = 256
     @Option(help: "Keep only the first N tokens of the text (0: all).") var maxTokens: Int = 0
     @Option(help: "BLAS threads.") var threads: Int = 1
