@@ -14,9 +14,9 @@ public enum MetricSupport {
     /// The count metrics behind `name` with their units (tokens, examples, questions); empty when none is known.
     public static func counts(for name: String) -> [(metric: String, unit: String)] {
         if isCount(name) { return [] }
-        if name == "eval_loss" || name == "eval_perplexity" { return [("eval_tokens", "tokens"), ("eval_examples", "examples")] }
+        if name == "eval_loss" || name == "eval_perplexity" { return [("eval_tokens", "scored tokens"), ("eval_examples", "examples")] }
         if isAccuracy(name) { return [(name + "_asked", "questions")] }
-        if name.hasPrefix("perplexity_") { return [(name + "_tokens", "tokens")] }
+        if name.hasPrefix("perplexity_") { return [(name + "_tokens", "scored tokens")] }
         return []
     }
 }

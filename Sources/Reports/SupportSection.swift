@@ -23,8 +23,9 @@ struct SupportSection {
                 parts.append("\(range) \(unit)")
             }
             let measured = cells.filter { $0.metrics[metric] != nil }.count
-            md += "- `\(metric)`: " + (parts.isEmpty ? "not recorded (runs made before the counts were kept)" : parts.joined(separator: ", "))
-                + " a cell (\(measured) cell\(measured == 1 ? "" : "s"))\n"
+            let count = "\(measured) cell\(measured == 1 ? "" : "s")"
+            md += "- `\(metric)`: " + (parts.isEmpty ? "not recorded (\(count) run before the counts were kept)"
+                                                       : parts.joined(separator: ", ") + " per cell (\(count))") + "\n"
         }
         md += "\n"
         let accuracies = metrics.filter(MetricSupport.isAccuracy)

@@ -34,10 +34,10 @@ import Testing
     @Test func reportSaysWhatEveryMetricRestsOn() throws {
         let results = Self.results()
         let md = SupportSection(results).markdown
-        #expect(md.contains("- `perplexity_text_base`: 8191 tokens a cell (2 cells)"), "\(md)")
-        #expect(md.contains("- `eval_loss`: 2004–2010 tokens, 300 examples a cell (2 cells)"))
-        #expect(md.contains("- `exact_arithmetic`: 100 questions a cell (2 cells)"))
-        let t = try #require(table(in: md, after: "a cell (2 cells)\n\n"))
+        #expect(md.contains("- `perplexity_text_base`: 8191 scored tokens per cell (2 cells)"), "\(md)")
+        #expect(md.contains("- `eval_loss`: 2004–2010 scored tokens, 300 examples per cell (2 cells)"))
+        #expect(md.contains("- `exact_arithmetic`: 100 questions per cell (2 cells)"))
+        let t = try #require(table(in: md, after: "per cell (2 cells)\n\n"))
         #expect(t.header == ["cell", "configuration", "metric", "correct", "accuracy", "Wilson 95% interval"])
         #expect(t.rows == [["aaaa", "lr=1", "exact_arithmetic", "75/100", "0.75", "0.657–0.825"],
                            ["bbbb", "lr=2", "exact_arithmetic", "12/100", "0.12", "0.070–0.198"]])
@@ -56,6 +56,7 @@ import Testing
             tournaments: [])
         let md = SupportSection(old).markdown
         #expect(md.contains("- `eval_loss`: not recorded"))
-        #expect(table(in: md, after: "(1 cell)\n\n")?.rows == [["c", "lr=1", "exact_arithmetic", "–", "0.5", "–"]], "\(md)")
+        #expect(md.contains("- `eval_loss`: not recorded (1 cell run before the counts were kept)\n"))
+        #expect(table(in: md, after: "counts were kept)\n\n")?.rows == [["c", "lr=1", "exact_arithmetic", "–", "0.5", "–"]], "\(md)")
     }
 }
