@@ -1,3 +1,4 @@
+import Evaluation
 import ExperimentSpec
 import Foundation
 import Lineage
@@ -105,6 +106,10 @@ public struct CellWorker: Sendable {
         let evaluation = entry.evaluation
         let heldOutExamples = evaluation.heldOutLoss.map { bundle.heldOutExamples(minTokens: $0.minTokens, maxExamples: $0.maxExamples, seed: config.data.seed) } ?? []
         let heldOut = try bundle.batches(of: heldOutExamples, batchSize: max(1, config.batchSize / config.gradientAccumulation))
+        // Fail before training rather than finish without the metric the experiment asked for.
+        if evaluation.heldOutLoss != nil, !heldOutExamples.contains(where: { $0.trained.dropFirst().contains(true) }) {
+            throw PerplexityError.noEvalExamples(dataset: config.data.datasets.joined(separator: ", "))
+        }
         if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
             trainer.evaluation = { t in try t.evaluate(heldOut).loss }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExperimentSpec
 import Foundation
 import Llama
+import Evaluation
 import Training
 
 extension TrainCommand {
@@ -23,17 +24,21 @@ extension TrainCommand {
         let bundle = try DataBundle.load(c.data, tokenizer: tokenizer, catalog: try DatasetCatalog.locate())
         let loader = try bundle.batchSource(for: c)
         let examples = bundle.heldOutExamples(minTokens: evalTokens, seed: c.data.seed)
-        let heldOut = try bundle.batches(of: examples, batchSize: max(1, c.batchSize / c.gradientAccumulation))
+        let scored = examples.contains { $0.trained.dropFirst().contains(true) }
+        if c.evalEvery > 0, !scored {
+            throw PerplexityError.noEvalExamples(dataset: c.data.datasets.joined(separator: ", "))
+        }
+        let heldOut = scored ? try bundle.batches(of: examples, batchSize: max(1, c.batchSize / c.gradientAccumulation)) : []
         if !quiet {
             let totals = bundle.totals
             FileHandle.standardError.write(Data("""
                 data \(c.data.datasets.joined(separator: ", ")): \(bundle.train.count) training and \(bundle.eval.count) held-out examples \
-                (\(totals.format)); held-out loss on \(examples.count) of them\
+                (\(totals.format)); \(scored ? "held-out loss on \(examples.count) of them" : "no held-out loss (nothing held out)")\
                 \(totals.skippedBadLines > 0 ? ", \(totals.skippedBadLines) bad lines skipped" : "")\
                 \(totals.truncatedExamples > 0 ? ", \(totals.truncatedExamples) examples truncated" : "")
 
                 """.utf8))
         }
-        return DataRun(loader: loader, heldOut: heldOut, heldOutExamples: examples.count)
+        return DataRun(loader: loader, heldOut: heldOut, heldOutExamples: scored ? examples.count : 0)
     }
 }

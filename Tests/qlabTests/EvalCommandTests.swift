@@ -54,6 +54,9 @@ struct EvalCommandTests {
         #expect(none.status != 0 && none.stderr.contains(data) && none.stderr.contains("evaluation split"), "\(none.stderr)")
         let both = try CLI.run(["eval", "--model", model, "--text", good, "--data", data])
         #expect(both.status != 0)
+        let train = try CLI.run(["train", "--model", model, "--out", TrainCommandTests.temporary(), "--data", data, "--eval-size", "0",
+                                 "--eval-every", "5", "--steps", "10", "--batch-size", "2"] + shape)
+        #expect(train.status != 0 && train.stderr.contains(data) && train.stderr.contains("evaluation split"), "\(train.stderr)")
     }
 
     /// The acceptance test of `train --data`: the adapter it writes lowers `eval --data` on the held-out split.

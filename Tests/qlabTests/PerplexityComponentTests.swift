@@ -7,7 +7,7 @@ import Testing
 /// as `qlab eval --text` measures it, with the text file counted as an input of the cell.
 @Suite(.serialized)
 struct PerplexityComponentTests {
-    static func experiment(data: String, text: String) -> Experiment {
+    static func experiment(data: String, text: String, evalSize: Double = 0.1) -> Experiment {
         Experiment("tiny-perplexity") {
             Description("One tiny cell measuring the perplexity of a text before and after training.")
             Model.path(CLI.fixture("qlora-reference/tiny-llama/base"), parameters: 435_000)
@@ -16,6 +16,7 @@ struct PerplexityComponentTests {
             Set(\.optimizer.learningRate, 1e-3)
             Set(\.data.datasets, [data])
             Set(\.gradientCheckpointing, false)
+            Set(\.data.evalSize, evalSize)
             Evaluate {
                 Perplexity(text: [text], name: "sums", window: 32, maxTokens: 200)
                 HeldOutLoss()
@@ -49,5 +50,20 @@ struct PerplexityComponentTests {
         // A changed text is a different input: the cell gets a new id.
         try String(repeating: "1+1=2\n", count: 30).write(toFile: text, atomically: true, encoding: .utf8)
         #expect(try runner.plan()[0].entry.cell != cells[0].entry.cell)
+    }
+
+    @Test func aHeldOutLossWithNothingHeldOutFailsBeforeTraining() throws {
+        let root = TrainCommandTests.temporary()
+        let data = root + "/pairs.jsonl", text = root + "/sums.txt"
+        try GridRunnerTests.dataset(data, salt: 3, count: 40)
+        try "12+30=42\n".write(toFile: text, atomically: true, encoding: .utf8)
+        let runner = try GridRunner(experiment: Self.experiment(data: data, text: text, evalSize: 0), runsRoot: root + "/runs")
+        let cells = try runner.plan()
+        let outcome = try runner.run(cells, jobs: 1, cores: 2, force: false, executable: CLI.executable.path, say: GridRunnerTests.quiet)
+        #expect(outcome.succeeded.isEmpty && outcome.failed.count == 1)
+        let run = try #require(try runner.store.runs(cell: cells[0].entry.cell).last)
+        #expect(run.status == .failed)
+        #expect(run.exitReason?.contains(data) == true && run.exitReason?.contains("evaluation split") == true, "\(run.exitReason ?? "-")")
+        #expect(!FileManager.default.fileExists(atPath: root + "/runs/" + cells[0].entry.directory + "/adapter"), "no training ran")
     }
 }
