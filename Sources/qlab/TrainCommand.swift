@@ -27,8 +27,8 @@ struct TrainCommand: ParsableCommand {
             With --data NAME|FILE.jsonl instead of --batches, the run trains on a dataset in any supported format \
             with the grid's collator, length-grouped batches and the seeded evaluation split; --eval-every N \
             measures the held-out loss (a seeded sample of held-out examples reaching --eval-tokens scored tokens, \
-            or the whole split when smaller) every N steps and at the end. qlab eval --data --config OUT/config.json then \
-            scores the whole split with the same settings.
+            or the whole split when smaller) every N steps and at the end. qlab eval --config OUT/config.json \
+            --adapter OUT/adapter then scores the whole split with the same settings.
             """
     )
 
@@ -171,13 +171,13 @@ struct TrainCommand: ParsableCommand {
         if let data {
             source = data.loader
         } else {
-        guard let batches else {
-            throw ValidationError("give --batches FILE (pre-tokenized batches) or --data NAME|FILE.jsonl")
-        }
-        let replay = try ReplayBatches(file: try BatchFile(path: batches))
-        if c.gradientAccumulation != 1 { throw ValidationError("--batches replays one micro-batch per step: use --gradient-accumulation 1") }
-        c.batchSize = replay.maximumShape.batch
-        source = replay
+            guard let batches else {
+                throw ValidationError("give --batches FILE (pre-tokenized batches) or --data NAME|FILE.jsonl")
+            }
+            let replay = try ReplayBatches(file: try BatchFile(path: batches))
+            if c.gradientAccumulation != 1 { throw ValidationError("--batches replays one micro-batch per step: use --gradient-accumulation 1") }
+            c.batchSize = replay.maximumShape.batch
+            source = replay
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
