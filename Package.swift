@@ -40,7 +40,7 @@ let package = Package(
             dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
             swiftSettings: optimize
         ),
-        .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: optimize),
+        .target(name: "Evaluation", dependencies: ["Tensors", "Llama"], swiftSettings: optimize),
         .target(name: "Lineage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Llama", "Quantization", "Tensors", "ExperimentSpec"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Llama"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab", "Runner", "ExperimentSpec", "Lineage"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),
