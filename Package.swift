@@ -1,9 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// The numeric kernels (Tensors, Quantization, Llama, Training) run without bounds and overflow checks in
-// release builds, where they cost measurable speed in the inner loops; every other module keeps them
-// (`checked`). Whatever the kernels receive from a file is validated with thrown errors before it gets there.
+// The numeric kernels (Tensors, Quantization, Llama, Training, and Evaluation's scoring over the vocabulary)
+// run without bounds and overflow checks in release builds, where they cost speed in the inner loops; every
+// other module keeps them (`checked`). Whatever the kernels receive from a file is validated with thrown
+// errors before it gets there.
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 let checked: [SwiftSetting] = []
 
@@ -48,7 +49,7 @@ let package = Package(
             dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
             swiftSettings: optimize
         ),
-        .target(name: "Evaluation", dependencies: ["Tensors"], swiftSettings: checked),
+        .target(name: "Evaluation", dependencies: ["Tensors", "Llama"], swiftSettings: optimize),
         .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
@@ -74,7 +75,7 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Llama", "Quantization", "Tensors", "ExperimentSpec"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Llama"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Lineage"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -22,8 +22,8 @@ extension Experiments {
         QLoRA.paperDefaults.scaled(steps: 60, batchSize: 8, sourceLength: 64, targetLength: 32)
         AppendixA1.grid(learningRates: Table9.learningRates)
         Evaluate {
-            HeldOutLoss(maxExamples: 128)
-            ExactAnswers(.arithmetic, examples: 50, maxNewTokens: 8)
+            HeldOutLoss()
+            ExactAnswers(.arithmetic, examples: 100, maxNewTokens: 8)
         }
     }
 }

@@ -38,11 +38,12 @@ public struct Cell: Sendable, Equatable {
         axisValues.isEmpty ? "(no axes)" : axisValues.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
     }
 
-    /// The files the cell reads, by the names its configuration uses: the base model, the training data, then
-    /// the datasets its evaluation asks questions from.
+    /// The files the cell reads, by the names its configuration uses: the base model, the training data, the
+    /// datasets its evaluation asks questions from, then the text files whose perplexity it measures.
     public var inputs: [String] {
         var names = [config.model.name]
-        for name in config.data.datasets + config.evaluation.exactAnswers.map(\.dataset) where !names.contains(name) {
+        let evaluated = config.evaluation.exactAnswers.map(\.dataset) + config.evaluation.perplexity.flatMap(\.files)
+        for name in config.data.datasets + evaluated where !names.contains(name) {
             names.append(name)
         }
         return names

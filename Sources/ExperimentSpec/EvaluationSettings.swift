@@ -8,6 +8,8 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
     public var tournament: Tournament?
     /// Multiple-choice question sets scored by the logits of the option letters.
     public var multipleChoice: [MultipleChoice] = []
+    /// Perplexity of text files, before and/or after training.
+    public var perplexity: [Perplexity] = []
 
     /// By default only the held-out loss, which every run can afford.
     public init(heldOutLoss: HeldOutLoss? = HeldOutLoss(), exactAnswers: [ExactAnswers] = [], tournament: Tournament? = nil) {
@@ -16,15 +18,16 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
         self.tournament = tournament
     }
 
-    private enum CodingKeys: String, CodingKey { case heldOutLoss, exactAnswers, tournament, multipleChoice }
+    private enum CodingKeys: String, CodingKey { case heldOutLoss, exactAnswers, tournament, multipleChoice, perplexity }
 
-    /// Reads settings written by this or an earlier version (which had no multiple-choice sets).
+    /// Reads settings written by this or an earlier version (which had no multiple-choice sets or perplexity).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         heldOutLoss = try c.decodeIfPresent(HeldOutLoss.self, forKey: .heldOutLoss)
         exactAnswers = try c.decodeIfPresent([ExactAnswers].self, forKey: .exactAnswers) ?? []
         tournament = try c.decodeIfPresent(Tournament.self, forKey: .tournament)
         multipleChoice = try c.decodeIfPresent([MultipleChoice].self, forKey: .multipleChoice) ?? []
+        perplexity = try c.decodeIfPresent([Perplexity].self, forKey: .perplexity) ?? []
     }
 
     /// Writes absent evaluations as `null` (synthesized code would drop the key), so that every field of a
@@ -35,5 +38,6 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
         try c.encode(exactAnswers, forKey: .exactAnswers)
         try c.encode(tournament, forKey: .tournament)
         try c.encode(multipleChoice, forKey: .multipleChoice)
+        try c.encode(perplexity, forKey: .perplexity)
     }
 }

@@ -29,6 +29,17 @@ extension TrainingConfig {
         require(optimizer.maxGradNorm >= 0, "maxGradNorm must not be negative")
         require(data.sourceMaxLength > 0 && data.targetMaxLength > 0, "source and target lengths must be positive")
         require(data.evalSize >= 0, "evalSize must not be negative")
+        if let held = evaluation.heldOutLoss {
+            require(held.minTokens >= 0 && held.maxExamples >= 0, "HeldOutLoss minTokens and maxExamples must not be negative")
+        }
+        for p in evaluation.perplexity {
+            require(!p.files.isEmpty, "Perplexity \(p.name) names no text file")
+            require(p.window > 0, "Perplexity \(p.name): window must be positive, not \(p.window)")
+            require(p.maxTokens >= 0, "Perplexity \(p.name): maxTokens must not be negative")
+            require(!p.at.isEmpty, "Perplexity \(p.name) is measured at no moment (at: [.base, .trained])")
+        }
+        let names = evaluation.perplexity.map(\.name)
+        require(Swift.Set(names).count == names.count, "two Perplexity evaluations share a name: \(names)")
         return problems
     }
 }

@@ -9,8 +9,9 @@ public struct CellTable: Sendable {
     /// The table of `results`' cells, metrics in report order.
     public init(_ results: ExperimentResults) {
         let cells = results.cells
+        // Counts behind metrics (tokens scored, questions asked) and seconds per part have their own sections.
         let metrics = MetricOrder.sorted(results.metricNames, evaluations: results.subject.evaluationMetrics)
-            .filter { !MetricOrder.isSeconds($0) }
+            .filter { !MetricSupport.isCount($0) && !MetricOrder.isSeconds($0) }
         var header = ["cell"]
         var columns: [[String]] = []
         var numeric: Set<Int> = []

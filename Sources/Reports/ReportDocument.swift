@@ -48,6 +48,7 @@ public struct ReportDocument: Sendable {
             md += "Same in every cell: " + cellTable.constants.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + ". "
         }
         md += "**Bold**: the best value of its column (metrics whose direction is known). Final metrics of each cell's latest succeeded run.\n\n"
+        md += SupportSection(results).markdown
 
         if let primary {
             md += "### Top configurations by \(primary)\n\n"
@@ -82,6 +83,11 @@ public struct ReportDocument: Sendable {
                 add(charts.byAxis(metric: metric, axis: quantization, name: "quantization-\(GnuplotText.fileStem(metric))", what: "Quantization error \(metric)"))
             }
             if errors.isEmpty { md += "No quantization error metric is recorded for these runs (none named *rmse*, *error* or *quant*); perplexity follows.\n\n" }
+            for metric in metrics where metric.hasPrefix("perplexity_") && !MetricSupport.isCount(metric) {
+                let zeroShot = metric.hasSuffix("_base")
+                add(charts.byAxis(metric: metric, axis: quantization, name: "quantization-\(GnuplotText.fileStem(metric))",
+                                  what: zeroShot ? "Zero-shot perplexity of the base (\(metric))" : "Perplexity after fine-tuning (\(metric))"))
+            }
             add(charts.byAxis(metric: "eval_perplexity", axis: quantization, name: "quantization-perplexity", what: "Held-out perplexity"))
         }
 

@@ -24,7 +24,9 @@ public struct ReportSubject: Sendable, Equatable {
     public init(_ experiment: Experiment) throws {
         let evaluation = experiment.parts.evaluation ?? EvaluationSettings()
         var metrics: [String] = []
-        // The names the runner records: held-out loss and perplexity, then one accuracy per exact-answer task and per multiple-choice set.
+        // The names the runner records: text perplexity, held-out loss and perplexity, then one accuracy per exact-answer task and per multiple-choice set.
+        // Zero-shot perplexity first: it is measured before training.
+        metrics += evaluation.perplexity.flatMap { p in p.at.sorted { $0 == .base && $1 != .base }.map(p.metric(at:)) }
         if evaluation.heldOutLoss != nil { metrics += ["eval_loss", "eval_perplexity"] }
         metrics += evaluation.exactAnswers.map { "exact_\($0.task.rawValue)" }
         metrics += evaluation.multipleChoice.map { "choice_" + (($0.dataset as NSString).lastPathComponent as NSString).deletingPathExtension }

@@ -7,17 +7,11 @@ import Training
 
 /// The evaluations a cell runs after training.
 public enum CellEvaluation {
-    /// The held-out examples (the first `limit`, or all when 0) collated into batches of `batchSize`.
-    public static func heldOutBatches(bundle: DataBundle, limit: Int, batchSize: Int) throws -> [Batch] {
-        let examples = limit > 0 ? Array(bundle.eval.prefix(limit)) : bundle.eval
-        var batches: [Batch] = []
-        var start = 0
-        while start < examples.count {
-            let end = min(examples.count, start + batchSize)
-            batches.append(try bundle.collator.batch(Array(examples[start..<end])))
-            start = end
-        }
-        return batches
+    /// The perplexity of `spec`'s text on `model` with `adapter`, as `qlab eval --text` measures it.
+    public static func perplexity(_ spec: Perplexity, model: LlamaModel, adapter: LoRAAdapter?, tokenizer: any Tokenizer,
+                                  modelName: String) throws -> LossTally {
+        let tokens = try EvaluationText.tokens(spec.files, tokenizer: tokenizer, maxTokens: spec.maxTokens)
+        return try LanguageModelScorer(model: model, adapter: adapter, name: modelName).scoreText(tokens, window: spec.window)
     }
 
     /// Exact-answer results: how many of the asked questions were answered exactly, and every answer.

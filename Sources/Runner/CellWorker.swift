@@ -1,3 +1,4 @@
+import Evaluation
 import ExperimentSpec
 import Foundation
 import Lineage
@@ -117,13 +118,16 @@ public struct CellWorker: Sendable {
         let trainer = try Trainer(config: config, model: loaded.model, initialAdapter: adapter, batches: source,
                                   directory: directory, baseModelName: config.model.name)
         let evaluation = entry.evaluation
-        let heldOut = try CellEvaluation.heldOutBatches(bundle: bundle, limit: evaluation.heldOutLoss?.maxExamples ?? 0,
-                                                         batchSize: max(1, config.batchSize / config.gradientAccumulation))
+        let heldOutExamples = evaluation.heldOutLoss.map { bundle.heldOutExamples(minTokens: $0.minTokens, maxExamples: $0.maxExamples, seed: config.data.seed) } ?? []
+        let heldOut = try bundle.batches(of: heldOutExamples, batchSize: max(1, config.batchSize / config.gradientAccumulation))
+        // Fail before training rather than finish without the metric the experiment asked for.
+        if evaluation.heldOutLoss != nil, !heldOutExamples.contains(where: { $0.trained.dropFirst().contains(true) }) {
+            throw PerplexityError.noEvalExamples(dataset: config.data.datasets.joined(separator: ", "))
+        }
         if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
             trainer.evaluation = { t in try t.evaluate(heldOut).loss }
         }
         trainer.stopRequested = { StopSignal.pending != nil }
-        let total = config.steps
         // Seconds per part of the cell, so that a user sees where its time goes (timing metrics: a rerun may differ).
         var seconds: [String: Double] = [:]
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
@@ -131,6 +135,18 @@ public struct CellWorker: Sendable {
             defer { seconds["seconds_" + name, default: 0] += Date().timeIntervalSince(start) }
             return try body()
         }
+        // Step 0: the base alone, before any update (what a quantized storage type costs before fine-tuning).
+        var baseMetrics: [String: Double] = [:]
+        for p in evaluation.perplexity where p.at.contains(.base) {
+            let tally = try timed(p.metric(at: .base)) {
+                try CellEvaluation.perplexity(p, model: loaded.model, adapter: nil, tokenizer: tokenizer, modelName: location.path)
+            }
+            baseMetrics[p.metric(at: .base)] = tally.perplexity
+            baseMetrics[p.metric(at: .base) + "_tokens"] = Double(tally.tokens)
+            say(String(format: "perplexity of the base on %@: %.4f over %d tokens", p.name, tally.perplexity, tally.tokens))
+            try checkStop("after the base perplexity")
+        }
+        let total = config.steps
         let summary = try timed("train") { try trainer.run { r in
             var line = String(format: "step %d/%d loss %.4f lr %.2e grad_norm %.3f %.0f tok/s", r.step, total, r.loss, r.lr, r.gradNorm, r.tokensPerSecond)
             if let e = r.evalLoss { line += String(format: " eval_loss %.4f", e) }
@@ -152,21 +168,33 @@ public struct CellWorker: Sendable {
             "steps": Double(summary.steps),
             "trainable_parameters": Double(trainer.parameterCount),
         ]
+        metrics.merge(baseMetrics) { a, _ in a }
         if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
             let (loss, tokens) = try timed("eval_loss") { try trainer.evaluate(heldOut) }
             metrics["eval_loss"] = loss
             metrics["eval_perplexity"] = exp(loss)
             metrics["eval_tokens"] = Double(tokens)
+            metrics["eval_examples"] = Double(heldOutExamples.count)
         }
         // The weights as trained (full fine-tuning), or the frozen base under the adapter.
         let trained = trainer.trainedModel
         try checkStop("before the evaluations")
+        for p in evaluation.perplexity where p.at.contains(.trained) {
+            let tally = try timed(p.metric(at: .trained)) {
+                try CellEvaluation.perplexity(p, model: trained, adapter: config.fullFineTune ? nil : trainer.adapter,
+                                              tokenizer: tokenizer, modelName: location.path)
+            }
+            metrics[p.metric(at: .trained)] = tally.perplexity
+            metrics[p.metric(at: .trained) + "_tokens"] = Double(tally.tokens)
+            say(String(format: "perplexity after training on %@: %.4f over %d tokens", p.name, tally.perplexity, tally.tokens))
+        }
         for task in evaluation.exactAnswers {
             let result = try timed("exact_\(task.task.rawValue)") {
                 try CellEvaluation.exactAnswers(task: task, model: trained, adapter: trainer.adapter, tokenizer: tokenizer,
                                                 catalog: catalog, settings: config.data)
             }
             metrics["exact_\(task.task.rawValue)"] = result.accuracy
+            metrics["exact_\(task.task.rawValue)_asked"] = Double(result.asked)
             try result.write(to: directory + "/answers-\(task.task.rawValue).jsonl")
             say("exact answers on \(task.task.rawValue) (\(task.dataset)): \(result.correct)/\(result.asked)")
         }
@@ -178,6 +206,7 @@ public struct CellWorker: Sendable {
                                                       model: trained, adapter: trainer.adapter, tokenizer: tokenizer)
             }
             metrics["choice_\(name)"] = result.accuracy
+            metrics["choice_\(name)_asked"] = Double(result.asked)
             say("multiple choice on \(set.dataset): \(result.correct)/\(result.asked)")
         }
         try checkStop("before the tournament answers")

@@ -58,7 +58,8 @@ public final class GridRunner: @unchecked Sendable {
             var inputs = [CellManifest.Input(role: "base-model", name: cell.config.model.name,
                                              path: hashes.paths[cell.config.model.name] ?? cell.config.model.name,
                                              sha256: hashes.hashes[cell.config.model.name] ?? "")]
-            for d in cell.config.data.datasets {
+            // Every file the cell reads: training data, question sets, perplexity texts.
+            for d in cell.inputs.dropFirst() {
                 inputs.append(CellManifest.Input(role: "dataset", name: d, path: hashes.paths[d] ?? d, sha256: hashes.hashes[d] ?? ""))
             }
             let entry = CellManifest.Entry(experiment: experiment.name, cell: identity.id, digest: identity.digest, config: cell.config,

@@ -38,6 +38,10 @@ extension QLab {
             Glibc.exit(exit.rawValue)
         } catch let error as CleanExit {
             exit(withError: error)
+        } catch where exitCode(for: error) == .success {
+            // `--help` and `qlab help X` parse into swift-argument-parser's own help command, whose run
+            // signals the help request as an error: its presentation prints the help.
+            exit(withError: error)
         } catch {
             FileHandle.standardError.write(Data("qlab: error: \(present(error))\n".utf8))
             Glibc.exit(error is ValidationError ? Exit.usage : Exit.failure)

@@ -10,6 +10,7 @@ struct QLab: ParsableCommand {
         subcommands: [
             QuantizeCommand.self,
             TrainCommand.self,
+            EvalCommand.self,
             GenerateCommand.self,
             MergeCommand.self,
             EloCommand.self,

@@ -23,6 +23,12 @@ struct TrainCommand: ParsableCommand {
 
             With --full-fine-tune (and --dtype none) every weight is trained in float32 instead of adapters, and the \
             result is model/, a Hugging Face checkpoint (config.json, model.safetensors).
+
+            With --data NAME|FILE.jsonl instead of --batches, the run trains on a dataset in any supported format \
+            with the grid's collator, length-grouped batches and the seeded evaluation split; --eval-every N \
+            measures the held-out loss (a seeded sample of held-out examples reaching --eval-tokens scored tokens, \
+            or the whole split when smaller) every N steps and at the end. qlab eval --config OUT/config.json \
+            --adapter OUT/adapter then scores the whole split with the same settings.
             """
     )
 
@@ -37,6 +43,11 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Replay pre-tokenized batches from this safetensors file (one batch per step).")
     var batches: String?
+
+    @OptionGroup var dataOptions: DataOptions
+    @Option(help: "Held-out evaluation every N steps with --data (0: only at the end).") var evalEvery: Int?
+    @Option(help: "Held-out loss over held-out examples reaching this many scored tokens (0: the whole split).")
+    var evalTokens: Int = 2000
 
     @Option(help: "Start from this PEFT adapter directory (its LoRA settings win over the flags).")
     var initAdapter: String?
@@ -105,6 +116,10 @@ struct TrainCommand: ParsableCommand {
         if let seed { c.seed = seed }
         if let threads { c.threads = threads }
         if fullFineTune { c.fullFineTune = true }
+        c.data = try dataOptions.apply(to: c.data)
+        if let evalEvery { c.evalEvery = evalEvery }
+        guard c.evalEvery >= 0, evalTokens >= 0 else { throw ValidationError("--eval-every and --eval-tokens must not be negative") }
+        if batches != nil, dataOptions.data != nil { throw ValidationError("give --batches FILE or --data NAME|FILE.jsonl, not both") }
         if c.fullFineTune {
             guard c.model.quantization == .none else {
                 throw ValidationError("--full-fine-tune trains float32 weights: give --dtype none (the model is \(c.model.quantization.rawValue))")
@@ -159,22 +174,33 @@ struct TrainCommand: ParsableCommand {
                                               useRSLoRA: c.lora.useRSLoRA, targets: c.lora.targets.map { Projection(rawValue: $0.rawValue)! },
                                               seed: c.seed)
         }
-        guard let batches else {
-            throw ValidationError("give --batches FILE (pre-tokenized batches); datasets by name come with the data commands")
+        let data = batches == nil ? try dataRun(config: c, tokenizer: loaded.tokenizer) : nil
+        let source: any BatchSource
+        if let data {
+            source = data.loader
+        } else {
+            guard let batches else {
+                throw ValidationError("give --batches FILE (pre-tokenized batches) or --data NAME|FILE.jsonl")
+            }
+            let replay = try ReplayBatches(file: try BatchFile(path: batches))
+            if c.gradientAccumulation != 1 { throw ValidationError("--batches replays one micro-batch per step: use --gradient-accumulation 1") }
+            c.batchSize = replay.maximumShape.batch
+            source = replay
         }
-        let source = try ReplayBatches(file: try BatchFile(path: batches))
-        if c.gradientAccumulation != 1 { throw ValidationError("--batches replays one micro-batch per step: use --gradient-accumulation 1") }
         // Found out before step 1, not after the last batch has been trained on.
-        guard source.batches.count >= c.steps else {
-            throw ValidationError("\(batches): holds \(source.batches.count) batches, one per step; --steps \(c.steps) needs \(c.steps)")
+        if let replay = source as? ReplayBatches, replay.batches.count < c.steps {
+            throw ValidationError("\(replay.path): holds \(replay.batches.count) batches, one per step; --steps \(c.steps) needs \(c.steps)")
         }
-        c.batchSize = source.maximumShape.batch
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try encoder.encode(c)), to: out + "/config.json")
         let trainer = try Trainer(config: c, model: loaded.model, initialAdapter: adapter, batches: source,
                                   directory: out, baseModelName: location.path)
+        if let data, !data.heldOut.isEmpty {
+            let heldOut = data.heldOut
+            trainer.evaluation = { t in try t.evaluate(heldOut).loss }
+        }
         if !quiet {
             let params = trainer.parameterCount
             FileHandle.standardError.write(Data("""
@@ -188,8 +214,9 @@ struct TrainCommand: ParsableCommand {
         }
         let summary = try trainer.run { r in
             if !quiet {
-                let line = String(format: "step %d/%d  loss %.4f  lr %.2e  grad_norm %.3f  %.0f tok/s  %.0f MiB",
+                var line = String(format: "step %d/%d  loss %.4f  lr %.2e  grad_norm %.3f  %.0f tok/s  %.0f MiB",
                                   r.step, c.steps, r.loss, r.lr, r.gradNorm, r.tokensPerSecond, r.rssMiB)
+                if let e = r.evalLoss { line += String(format: "  eval_loss %.4f", e) }
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
         }
@@ -201,6 +228,10 @@ struct TrainCommand: ParsableCommand {
             \(summary.modelDirectory.map { "model: \($0)" } ?? "adapter: \(summary.adapterDirectory ?? "-")")
             """
         print(text)
+        if let data, !data.heldOut.isEmpty, summary.status == .completed {
+            let (loss, tokens) = try trainer.evaluate(data.heldOut)
+            print(String(format: "held-out loss %.4f (perplexity %.3f) over %d tokens of %d examples", loss, exp(loss), tokens, data.heldOutExamples))
+        }
         if summary.status != .completed { throw ExitCode(QLab.Exit.diverged) }
     }
 }

@@ -75,7 +75,7 @@ struct CanonicalJSONTests {
             "data":{"datasets":["tasks-en"],"evalSize":0.1,"format":"auto","groupByLength":true,"seed":42,\
             "skipBadLines":false,"sourceMaxLength":64,"targetMaxLength":32,"trainOnSource":false},\
             "evalEvery":0,\
-            "evaluation":{"exactAnswers":[],"heldOutLoss":{"maxExamples":64},"multipleChoice":[],"tournament":null},\
+            "evaluation":{"exactAnswers":[],"heldOutLoss":{"maxExamples":64,"minTokens":2000},"multipleChoice":[],"perplexity":[],"tournament":null},\
             "fullFineTune":false,"gradientAccumulation":1,"gradientCheckpointing":true,\
             "lora":{"alpha":16,"dropout":0.1,"rank":8,"targets":["q_proj","k_proj","v_proj","o_proj","gate_proj","up_proj","down_proj"],\
             "useRSLoRA":false},\

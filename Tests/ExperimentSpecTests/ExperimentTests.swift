@@ -106,7 +106,7 @@ struct ExperimentTests {
         }.cells()
         #expect(cells.count == 4)
         #expect(cells[1].config.lora.targets == [.gate, .up, .down] && cells[1][axis: "lora.targets"] == "ffn")
-        #expect(cells[0][axis: "evaluation.heldOutLoss"] == #"{"maxExamples":10}"#)
+        #expect(cells[0][axis: "evaluation.heldOutLoss"] == #"{"maxExamples":10,"minTokens":2000}"#)
         #expect(cells[3].config.data.sourceMaxLength == 64 && cells[3].config.schedule.kind == .cosine)
         #expect(cells[0][axis: "schedule.kind"] == "cosine")
     }

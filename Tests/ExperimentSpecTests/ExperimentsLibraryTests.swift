@@ -29,6 +29,19 @@ struct ExperimentsLibraryTests {
         }
     }
 
+    /// Metrics that measure something: every experiment that asks exact-answer questions asks at least 100, and
+    /// every held-out loss meant as a result rests on at least 2,000 scored tokens.
+    @Test func shippedMetricsRestOnEnoughQuestionsAndTokens() throws {
+        for experiment in Experiments.all {
+            for cell in try experiment.cells() {
+                for task in cell.config.evaluation.exactAnswers { #expect(task.examples >= 100, "\(experiment.name): \(task.task.rawValue)") }
+                if experiment.name != "cluster-check", let held = cell.config.evaluation.heldOutLoss {
+                    #expect(held.minTokens >= 2000 && held.maxExamples == 0, "\(experiment.name)")
+                }
+            }
+        }
+    }
+
     @Test func smokeFitsTenMinutesOnTwoCores() throws {
         let cells = try Experiments.smoke.cells()
         #expect(cells.count == 4)
@@ -51,10 +64,18 @@ struct ExperimentsLibraryTests {
 
     @Test func quantizationTypesSkipsUnquantizedWithDoubleQuant() throws {
         let cells = try Experiments.quantizationTypes.cells()
-        #expect(cells.count == 7 * 2)
+        #expect(cells.count == 7 * 3)
         #expect(!cells.contains { $0.config.model.quantization == .none && $0.config.model.doubleQuant })
         for kind in [QuantizationKind.nf4, .fp4, .int4] {
-            #expect(cells.filter { $0.config.model.quantization == kind }.count == 4)
+            #expect(cells.filter { $0.config.model.quantization == kind }.count == 6)
+        }
+        // Table 2's measurement: zero-shot perplexity on the five fortune files, 8,192 tokens in windows of 256.
+        for cell in cells {
+            let p = cell.config.evaluation.perplexity
+            #expect(p == [Perplexity(text: ["literature", "wisdom", "science", "people", "work"].map { "/usr/share/games/fortunes/" + $0 },
+                                     name: "fortunes", window: 256, maxTokens: 8192, at: [.base])])
+            #expect(cell.inputs.contains("/usr/share/games/fortunes/work"))
+            #expect(cell.config.evaluation.heldOutLoss?.minTokens == 2000)
         }
     }
 

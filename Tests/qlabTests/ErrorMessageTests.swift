@@ -18,6 +18,16 @@ struct ErrorMessageTests {
         }
     }
 
+    /// Help goes through swift-argument-parser's own presentation, not the error presenter.
+    @Test func helpIsHelpNotAnError() throws {
+        for arguments in [["train", "--help"], ["help", "train"], ["--help"]] {
+            let result = try CLI.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.contains("USAGE: qlab"), "\(arguments): \(result.stdout)")
+            #expect(!result.stderr.contains("qlab: error"), "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func anOutputPathThatIsAFileNamesItWithoutAFoundationDump() throws {
         let file = TrainCommandTests.temporary() + "/taken"
         FileManager.default.createFile(atPath: file, contents: Data("x".utf8))

@@ -1,0 +1,40 @@
+import ArgumentParser
+import ExperimentSpec
+
+/// The flags that choose a dataset and shape its examples, shared by `qlab train --data` and `qlab eval --data`
+/// so that both see the same collator and the same seeded evaluation split.
+struct DataOptions: ParsableArguments {
+    @Option(help: "A prepared dataset name (qlab data list) or a JSONL file, in any supported format.")
+    var data: String?
+    @Option(help: "Record format: auto, alpaca, guanaco, conversation, messages, pairs, text or tokens.")
+    var format: DataFormat?
+    @Option(help: "Longest source (prompt) in tokens, BOS included.") var sourceMaxLength: Int?
+    @Option(help: "Longest target (answer) in tokens, EOS included.") var targetMaxLength: Int?
+    @Flag(inversion: .prefixedNo, help: "Put the loss on the prompt too.") var trainOnSource: Bool?
+    @Flag(inversion: .prefixedNo, help: "Batch examples of similar length.") var groupByLength: Bool?
+    @Option(help: "Held-out examples when the dataset has no eval file: a count (≥ 1) or a fraction (< 1).")
+    var evalSize: Double?
+    @Option(help: "Seed of the data order and of the evaluation split.") var dataSeed: UInt64?
+    @Flag(help: "Skip malformed lines (and count them) instead of failing.") var skipBadLines = false
+
+    /// `base` with `--data` as its only dataset and the flags given applied over it.
+    func apply(to base: DataSettings) throws -> DataSettings {
+        var s = base
+        if let data { s.datasets = [data] }
+        if let format { s.format = format }
+        if let sourceMaxLength { s.sourceMaxLength = sourceMaxLength }
+        if let targetMaxLength { s.targetMaxLength = targetMaxLength }
+        if let trainOnSource { s.trainOnSource = trainOnSource }
+        if let groupByLength { s.groupByLength = groupByLength }
+        if let evalSize { s.evalSize = evalSize }
+        if let dataSeed { s.seed = dataSeed }
+        if skipBadLines { s.skipBadLines = true }
+        guard s.sourceMaxLength >= 1, s.targetMaxLength >= 1 else {
+            throw ValidationError("--source-max-length and --target-max-length must be at least 1")
+        }
+        guard s.evalSize >= 0 else { throw ValidationError("--eval-size must not be negative") }
+        return s
+    }
+}
+
+extension DataFormat: ExpressibleByArgument {}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import ExperimentSpec
+import Foundation
+import Llama
+import Evaluation
+import Training
+
+extension TrainCommand {
+    /// What a run on a dataset trains and evaluates on.
+    struct DataRun {
+        /// Micro-batches of the training part, length-grouped (or shuffled) with the data seed.
+        let loader: DataLoader
+        /// Held-out batches the loss is measured on.
+        let heldOut: [Batch]
+        /// Examples behind `heldOut`.
+        let heldOutExamples: Int
+    }
+
+    /// The dataset of `config.data` read, split and collated as a grid cell does; nil when the configuration
+    /// names no dataset (then --batches must be given).
+    func dataRun(config c: TrainingConfig, tokenizer: (any Tokenizer)?) throws -> DataRun? {
+        guard !c.data.datasets.isEmpty else { return nil }
+        guard let tokenizer else { throw ValidationError("\(c.model.name) has no tokenizer (tokenizer.json or GGUF vocabulary) to encode --data with") }
+        let bundle = try DataBundle.load(c.data, tokenizer: tokenizer, catalog: try DatasetCatalog.locate())
+        let loader = try bundle.batchSource(for: c)
+        let examples = bundle.heldOutExamples(minTokens: evalTokens, seed: c.data.seed)
+        let scored = examples.contains { $0.trained.dropFirst().contains(true) }
+        if c.evalEvery > 0, !scored {
+            throw PerplexityError.noEvalExamples(dataset: c.data.datasets.joined(separator: ", "))
+        }
+        let heldOut = scored ? try bundle.batches(of: examples, batchSize: max(1, c.batchSize / c.gradientAccumulation)) : []
+        if !quiet {
+            let totals = bundle.totals
+            FileHandle.standardError.write(Data("""
+                data \(c.data.datasets.joined(separator: ", ")): \(bundle.train.count) training and \(bundle.eval.count) held-out examples \
+                (\(totals.format)); \(scored ? "held-out loss on \(examples.count) of them" : "no held-out loss (nothing held out)")\
+                \(totals.skippedBadLines > 0 ? ", \(totals.skippedBadLines) bad lines skipped" : "")\
+                \(totals.truncatedExamples > 0 ? ", \(totals.truncatedExamples) examples truncated" : "")
+
+                """.utf8))
+        }
+        return DataRun(loader: loader, heldOut: heldOut, heldOutExamples: scored ? examples.count : 0)
+    }
+}

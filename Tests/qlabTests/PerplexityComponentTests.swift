@@ -1,0 +1,69 @@
+import ExperimentSpec
+import Foundation
+import Runner
+import Testing
+
+/// `Perplexity(text:…)` in a grid cell: measured on the base before training and on the trained adapter after,
+/// as `qlab eval --text` measures it, with the text file counted as an input of the cell.
+@Suite(.serialized)
+struct PerplexityComponentTests {
+    static func experiment(data: String, text: String, evalSize: Double = 0.1) -> Experiment {
+        Experiment("tiny-perplexity") {
+            Description("One tiny cell measuring the perplexity of a text before and after training.")
+            Model.path(CLI.fixture("qlora-reference/tiny-llama/base"), parameters: 435_000)
+            QLoRA.paperDefaults.scaled(steps: 8, batchSize: 4, sourceLength: 12, targetLength: 6)
+            Set(\.lora.dropout, 0)
+            Set(\.optimizer.learningRate, 1e-3)
+            Set(\.data.datasets, [data])
+            Set(\.gradientCheckpointing, false)
+            Set(\.data.evalSize, evalSize)
+            Evaluate {
+                Perplexity(text: [text], name: "sums", window: 32, maxTokens: 200)
+                HeldOutLoss()
+            }
+        }
+    }
+
+    @Test func baseAndTrainedPerplexityAreMetricsOfTheCell() throws {
+        let root = TrainCommandTests.temporary()
+        let data = root + "/pairs.jsonl", text = root + "/sums.txt"
+        try GridRunnerTests.dataset(data, salt: 3, count: 40)
+        try String(repeating: "12+30=42\n7+8=15\n", count: 20).write(toFile: text, atomically: true, encoding: .utf8)
+        let runner = try GridRunner(experiment: Self.experiment(data: data, text: text), runsRoot: root + "/runs")
+        let cells = try runner.plan()
+        #expect(cells.count == 1)
+        #expect(cells[0].entry.inputs.contains { $0.path == text && $0.role == "dataset" }, "the text is an input of the cell")
+        let outcome = try runner.run(cells, jobs: 1, cores: 2, force: false, executable: CLI.executable.path, say: GridRunnerTests.quiet)
+        #expect(outcome.succeeded.count == 1 && outcome.failed.isEmpty)
+        let run = try #require(try runner.store.runs(cell: cells[0].entry.cell).last)
+        let metrics = try runner.store.finalMetrics(run: run.id)
+        let base = try #require(metrics["perplexity_sums_base"]), trained = try #require(metrics["perplexity_sums"])
+        #expect(metrics["perplexity_sums_base_tokens"] == 199 && metrics["perplexity_sums_tokens"] == 199)
+        #expect(base != trained, "the trained adapter changes the model")
+        // The base measurement is the command's: same storage (the cell's NF4 + double quantization), same text convention.
+        let eval = try CLI.run(["eval", "--model", CLI.fixture("qlora-reference/tiny-llama/base"), "--dtype", "nf4", "--double-quant",
+                                "--text", text, "--window", "32", "--max-tokens", "200", "--json"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let line = try #require(eval.stdout.split(separator: "\n").last)
+        let expected = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["perplexity"] as? Double)
+        #expect(abs(base - expected) <= 1e-12 * expected, "\(base) vs qlab eval \(expected)")
+        // A changed text is a different input: the cell gets a new id.
+        try String(repeating: "1+1=2\n", count: 30).write(toFile: text, atomically: true, encoding: .utf8)
+        #expect(try runner.plan()[0].entry.cell != cells[0].entry.cell)
+    }
+
+    @Test func aHeldOutLossWithNothingHeldOutFailsBeforeTraining() throws {
+        let root = TrainCommandTests.temporary()
+        let data = root + "/pairs.jsonl", text = root + "/sums.txt"
+        try GridRunnerTests.dataset(data, salt: 3, count: 40)
+        try "12+30=42\n".write(toFile: text, atomically: true, encoding: .utf8)
+        let runner = try GridRunner(experiment: Self.experiment(data: data, text: text, evalSize: 0), runsRoot: root + "/runs")
+        let cells = try runner.plan()
+        let outcome = try runner.run(cells, jobs: 1, cores: 2, force: false, executable: CLI.executable.path, say: GridRunnerTests.quiet)
+        #expect(outcome.succeeded.isEmpty && outcome.failed.count == 1)
+        let run = try #require(try runner.store.runs(cell: cells[0].entry.cell).last)
+        #expect(run.status == .failed)
+        #expect(run.exitReason?.contains(data) == true && run.exitReason?.contains("evaluation split") == true, "\(run.exitReason ?? "-")")
+        #expect(!FileManager.default.fileExists(atPath: root + "/runs/" + cells[0].entry.directory + "/adapter"), "no training ran")
+    }
+}
