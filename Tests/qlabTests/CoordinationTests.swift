@@ -46,6 +46,7 @@ struct CoordinationTests {
 
     @Test func twoCoordinatorsOnOneGridSplitItAndRunEveryCellOnce() throws {
         let root = try Self.root()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let runs = root + "/runs"
         let a = try Self.start(runs: runs, data: root + "/data.jsonl", output: root + "/a.txt")
         let b = try Self.start(runs: runs, data: root + "/data.jsonl", output: root + "/b.txt")
@@ -105,6 +106,7 @@ struct CoordinationTests {
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
     func aStopSignalToTheCoordinatorStopsItsWorkersWithCheckpoints(signal: Int32) throws {
         let root = try Self.root()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let runs = root + "/runs"
         let coordinator = try Self.start(runs: runs, data: root + "/data.jsonl", steps: 400, ranks: "2,4,8", jobs: 2,
                                          output: root + "/first.txt")
@@ -135,6 +137,7 @@ struct CoordinationTests {
 
     @Test func workersOfAKilledCoordinatorStopWithCheckpoints() throws {
         let root = try Self.root()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let runs = root + "/runs"
         let coordinator = try Self.start(runs: runs, data: root + "/data.jsonl", steps: 400, ranks: "2", jobs: 1,
                                          output: root + "/first.txt")

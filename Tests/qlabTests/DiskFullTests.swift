@@ -34,6 +34,7 @@ struct DiskFullTests {
     @Test(.enabled(if: canMount, "mounting a small tmpfs needs root"))
     func aFullDiskFailsTheCellWithItsReasonAndTheNextRunResumesIt() throws {
         let root = try CoordinationTests.root()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let data = root + "/data.jsonl"
         let straight = try CoordinationTests.start(runs: root + "/straight", data: data, steps: 24, ranks: "8", output: root + "/straight.txt")
         straight.waitUntilExit()

@@ -52,6 +52,11 @@ struct FaultInjectionTests {
         return fields[0] != "Z" && fields[19] == process.started
     }
 
+    /// Step lines in every cell's log (a resumed run first cuts its log back to its checkpoint).
+    static func loggedSteps(_ runs: String) -> Int {
+        CoordinationTests.cellDirectories(runs).reduce(0) { $0 + CoordinationTests.stepCount($1.file(CellDirectory.stepsFile).path) }
+    }
+
     struct Result {
         var metrics: [String: [String: UInt64]] = [:]
         var adapters: [String: String] = [:]
@@ -75,6 +80,7 @@ struct FaultInjectionTests {
 
     @Test func twentyKillsThenACompleteRunEndAsAnUninterruptedRun() throws {
         let root = try CoordinationTests.root()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let data = root + "/data.jsonl"
         let steps = 300
         let straightRuns = root + "/straight"
@@ -90,16 +96,25 @@ struct FaultInjectionTests {
         var workersSeen = Swift.Set<Incarnation>()
         var kills = (coordinator: 0, worker: 0)
         var round = 0
-        // Twenty kills that hit a live process; a coordinator that finished its work before its moment came
-        // only counts as a round when the grid is done.
+        // Twenty kills that hit a live process; a round whose target ended on its own before its moment came
+        // kills nothing and does not count.
         while kills.coordinator + kills.worker < 20, round < 60 {
             round += 1
             if coordinator == nil || !coordinator!.isRunning {
                 coordinator = try CoordinationTests.start(runs: runs, data: data, steps: steps, jobs: 2, output: root + "/round-\(round).txt")
             }
             let process = coordinator!
-            // A moment between 0.05 and 1.5 s in: planning, loading, training, checkpointing, evaluating or ingesting.
-            usleep(UInt32(50_000 + schedule.below(1_450) * 1_000))
+            if schedule.below(4) == 0 {
+                // Early: planning, launching, loading the model, or ingesting what the last one left.
+                usleep(UInt32(20_000 + schedule.below(380) * 1_000))
+            } else {
+                // After 1 to 20 more logged steps, wherever that falls: a step, an evaluation, a checkpoint.
+                // Measured in steps rather than seconds, so that twenty kills always come before the grid's
+                // 900 steps are done, however fast or loaded the machine is.
+                let target = Self.loggedSteps(runs) + 1 + schedule.below(20)
+                let deadline = Date().addingTimeInterval(120)
+                while process.isRunning, Self.loggedSteps(runs) < target, Date() < deadline { usleep(5_000) }
+            }
             let workers = Self.children(of: process.processIdentifier)
             workersSeen.formUnion(workers)
             if !workers.isEmpty, schedule.below(5) < 3 {
@@ -111,7 +126,7 @@ struct FaultInjectionTests {
                 if process.terminationReason == .uncaughtSignal { kills.coordinator += 1 }
             }
         }
-        #expect(kills.coordinator + kills.worker == 20, "the grid finished before twenty kills: make it longer")
+        #expect(kills.coordinator + kills.worker == 20, "the grid finished before twenty kills")
         if let c = coordinator, c.isRunning {
             kill(c.processIdentifier, SIGKILL)
             c.waitUntilExit()
