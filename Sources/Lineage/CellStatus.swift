@@ -8,6 +8,8 @@ public enum CellStatus: String, Codable, Sendable, CaseIterable {
     case failed
     /// The latest run was interrupted (its checkpoint can be resumed).
     case interrupted
+    /// The latest run diverged (its last good checkpoint is kept; the same settings diverge again).
+    case diverged
     /// The cell was never run.
     case pending
 
@@ -19,7 +21,11 @@ public enum CellStatus: String, Codable, Sendable, CaseIterable {
         } else if statuses.contains(.running) {
             self = .running
         } else if let last = statuses.last {
-            self = last == .failed ? .failed : .interrupted
+            switch last {
+            case .failed: self = .failed
+            case .diverged: self = .diverged
+            default: self = .interrupted
+            }
         } else {
             self = .pending
         }

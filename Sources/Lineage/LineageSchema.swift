@@ -3,14 +3,15 @@ import GRDB
 /// The store's schema, as an ordered list of migrations; a migration, once released, never changes.
 enum LineageSchema {
     /// Migration identifiers, oldest first.
-    static let versions = ["v1", "v2"]
+    static let versions = ["v1", "v2", "v3"]
     /// The newest migration.
-    static let latest = "v2"
+    static let latest = "v3"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createV1)
         migrator.registerMigration("v2", migrate: migrateV1ToV2)
+        migrator.registerMigration("v3", migrate: migrateV2ToV3)
         return migrator
     }
 
@@ -87,6 +88,40 @@ enum LineageSchema {
     }
 
     /// Process ids on runs (to find the interrupted ones), tournaments' judgments and ratings.
+    /// Runs may end `diverged`. SQLite cannot change a CHECK constraint in place, so the table is rebuilt with the
+    /// same columns and rows (the migrator turns foreign keys off during a migration and checks them after).
+    private static func migrateV2ToV3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE runs_v3 (
+                id TEXT PRIMARY KEY NOT NULL,
+                cell TEXT NOT NULL REFERENCES cells(id) ON DELETE CASCADE,
+                status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted', 'diverged')),
+                started DATETIME NOT NULL,
+                ended DATETIME,
+                exit_reason TEXT,
+                git_commit TEXT,
+                git_dirty BOOLEAN,
+                hostname TEXT,
+                blas_core TEXT,
+                threads INTEGER,
+                seed TEXT,
+                parent_run TEXT,
+                executor TEXT NOT NULL,
+                log_path TEXT,
+                pid INTEGER
+            );
+            INSERT INTO runs_v3 (id, cell, status, started, ended, exit_reason, git_commit, git_dirty, hostname, blas_core,
+                                 threads, seed, parent_run, executor, log_path, pid)
+                SELECT id, cell, status, started, ended, exit_reason, git_commit, git_dirty, hostname, blas_core,
+                       threads, seed, parent_run, executor, log_path, pid FROM runs;
+            DROP TABLE runs;
+            ALTER TABLE runs_v3 RENAME TO runs;
+            CREATE INDEX runs_cell ON runs(cell, started);
+            CREATE INDEX runs_parent ON runs(parent_run);
+            CREATE INDEX runs_status ON runs(status);
+            """)
+    }
+
     private static func migrateV1ToV2(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE runs ADD COLUMN pid INTEGER;

@@ -74,6 +74,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
     case badFilter(String)
     case cellFailed(cell: String, reason: String)
     case cellInterrupted(cell: String, reason: String)
+    /// Training stopped on non-finite values or a stuck loss.
+    case cellDiverged(cell: String, reason: String)
     /// Another live worker holds the cell's claim; this one left it untouched.
     case cellClaimed(cell: String, holder: CellClaim.Holder?)
     case slurm(String)
@@ -86,6 +88,7 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
         case .badFilter(let text): "--only \(text): expected AXIS=VALUE with an axis of the experiment"
         case .cellFailed(let cell, let reason): "cell \(cell) failed: \(reason)"
         case .cellInterrupted(let cell, let reason): "cell \(cell) interrupted: \(reason)"
+        case .cellDiverged(let cell, let reason): "cell \(cell) diverged: \(reason)"
         case .cellClaimed(let cell, let holder): "cell \(cell) is running elsewhere (\(holder.map(\.description) ?? "another process")); left untouched"
         case .slurm(let message): message
         }

@@ -86,6 +86,12 @@ public struct CellWorker: Sendable {
             run.exitReason = stop.reason
             try? dir.writeRun(run)
             throw RunnerError.cellInterrupted(cell: entry.cell, reason: stop.reason)
+        } catch let diverged as CellDiverged {
+            run.status = .diverged
+            run.ended = Date()
+            run.exitReason = "diverged: \(diverged.reason)"
+            try? dir.writeRun(run)
+            throw RunnerError.cellDiverged(cell: entry.cell, reason: diverged.reason)
         } catch {
             run.status = .failed
             run.ended = Date()
@@ -157,9 +163,8 @@ public struct CellWorker: Sendable {
             say("\(signal) received: \(summary.reason)")
             throw CellStopped(reason: "\(signal) after step \(summary.steps) of \(total); resumes from its checkpoint on the next run")
         }
-        guard summary.status == .completed else {
-            throw RunnerError.cellFailed(cell: entry.cell, reason: (summary.status == .diverged ? "diverged at " : "") + summary.reason)
-        }
+        if summary.status == .diverged { throw CellDiverged(reason: summary.reason) }
+        guard summary.status == .completed else { throw RunnerError.cellFailed(cell: entry.cell, reason: summary.reason) }
         try checkStop("after training")
         var metrics: [String: Double] = [
             "train_loss": summary.finalLoss ?? .nan,
@@ -255,5 +260,10 @@ public struct CellWorker: Sendable {
 
 /// A cell that stopped on a signal, with its checkpoint written.
 struct CellStopped: Error {
+    var reason: String
+}
+
+/// A cell whose training diverged, with its last good checkpoint kept.
+struct CellDiverged: Error {
     var reason: String
 }

@@ -262,9 +262,11 @@ public final class GridRunner: @unchecked Sendable {
                     _ = markInterruptedIfRunning(dir, reason: "its worker exited with status \(r.process.terminationStatus); see \(logPath)", as: .failed)
                     _ = try? store.ingest(directory: dir)
                     // The run's own verdict, when it could record one; a full disk may have kept it out of the log.
-                    let recorded = (try? CellDirectory(url: dir).readRun()).flatMap { $0.status == .failed ? $0.exitReason : nil }
+                    let recordedRun = try? CellDirectory(url: dir).readRun()
+                    let recorded = recordedRun.flatMap { $0.status == .failed || $0.status == .diverged ? $0.exitReason : nil }
                     let tail = recorded ?? Self.lastLines(of: logPath, count: 3)
-                    say("cell \(entry.cell) FAILED (exit \(r.process.terminationStatus)): \(tail)\n  log: \(logPath)")
+                    let verdict = recordedRun?.status == .diverged ? "DIVERGED" : "FAILED"
+                    say("cell \(entry.cell) \(verdict) (exit \(r.process.terminationStatus)): \(tail)\n  log: \(logPath)")
                 }
             }
             running = still

@@ -238,6 +238,9 @@ extension GridRunner {
         case .interrupted:
             outcome.interrupted.append(cell)
             say("cell \(cell) interrupted (task \(array.job)_\(index)): \(run.exitReason ?? "")")
+        case .diverged:
+            outcome.failed.append((cell, dir.path + "/cell.log"))
+            say("cell \(cell) DIVERGED (task \(array.job)_\(index)): \(run.exitReason ?? "")\n  log: \(dir.path)/cell.log")
         case .failed, .running:
             outcome.failed.append((cell, dir.path + "/cell.log"))
             say("cell \(cell) FAILED (task \(array.job)_\(index))\(state): \(run.exitReason ?? "")\n  log: \(dir.path)/cell.log")

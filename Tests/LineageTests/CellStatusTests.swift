@@ -14,6 +14,10 @@ import Testing
         ([.interrupted, .running], .running),
         ([.interrupted, .failed], .failed),
         ([.failed, .interrupted], .interrupted),
+        ([.diverged], .diverged),
+        ([.interrupted, .diverged], .diverged),
+        ([.diverged, .succeeded], .done),
+        ([.diverged, .running], .running),
     ])
     func rules(statuses: [RunStatus], expected: CellStatus) {
         #expect(CellStatus(runStatusesOldestFirst: statuses) == expected)

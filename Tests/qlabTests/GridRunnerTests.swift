@@ -121,6 +121,29 @@ struct GridRunnerTests {
         #expect(abs(mean - 1000) < 1e-6, "Elo updates conserve the mean rating")
     }
 
+    @Test func aDivergingCellEndsDivergedInItsFilesTheStoreAndThePlan() throws {
+        let f = try Self.fixture()
+        let blowUp = Experiment("tiny-blow-up") {
+            Model.path(CLI.fixture("qlora-reference/tiny-llama/base"), parameters: 435_000)
+            QLoRA.paperDefaults.scaled(steps: 8, batchSize: 4, sourceLength: 12, targetLength: 6)
+            Set(\.optimizer.learningRate, 1e6)
+            Set(\.optimizer.maxGradNorm, 0)
+            Set(\.checkpointEvery, 2)
+            Set(\.gradientCheckpointing, false)
+            Set(\.data.datasets, [f.dataA])
+        }
+        let runner = try GridRunner(experiment: blowUp, runsRoot: f.root + "/runs")
+        let outcome = try runner.run(try runner.plan(), jobs: 1, cores: 2, force: false, executable: CLI.executable.path, say: Self.quiet)
+        #expect(outcome.failed.count == 1 && outcome.succeeded.isEmpty)
+        let cell = try #require(try runner.plan().first)
+        #expect(cell.status == .diverged)
+        let run = try #require(try runner.store.runs(cell: cell.entry.cell).last)
+        #expect(run.status == .diverged)
+        #expect(run.exitReason?.contains("step") == true, "\(run.exitReason ?? "")")
+        let file = try CellDirectory(url: URL(fileURLWithPath: f.root + "/runs/" + cell.entry.directory)).readRun()
+        #expect(file.status == .diverged)
+    }
+
     @Test func aRerunReproducesBitForBit() throws {
         let f = try Self.fixture()
         let runner = try GridRunner(experiment: f.experiment, runsRoot: f.root + "/runs")
