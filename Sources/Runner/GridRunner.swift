@@ -26,12 +26,15 @@ public final class GridRunner: @unchecked Sendable {
     public let store: LineageStore
     /// Inputs the last plan could not hash, with the reason (their content cannot reach the ids).
     public private(set) var unhashedInputs: [String: String] = [:]
+    /// Settings changed from the command line, applied to every plan of the experiment.
+    public let overrides: Overrides
     /// Variables set for the worker processes on top of this process's environment (e.g. `QLAB_BLAS_CORE`).
     public var workerEnvironment: [String: String] = [:]
 
-    /// A runner for `experiment` with its store at `runsRoot/lineage.sqlite`.
-    public init(experiment: Experiment, runsRoot: String) throws {
+    /// A runner for `experiment` with `overrides` and its store at `runsRoot/lineage.sqlite`.
+    public init(experiment: Experiment, runsRoot: String, overrides: Overrides = .none) throws {
         self.experiment = experiment
+        self.overrides = overrides
         self.runsRoot = runsRoot
         try FileManager.default.createDirectory(atPath: runsRoot, withIntermediateDirectories: true)
         store = try LineageStore(path: runsRoot + "/lineage.sqlite")
@@ -40,8 +43,8 @@ public final class GridRunner: @unchecked Sendable {
     /// Every cell with its status (after ingesting whatever cell directories already hold, and marking runs
     /// whose process is gone as interrupted). `only` keeps cells whose axes have the given values.
     public func plan(only: [(axis: String, value: String)] = [], requireInputs: Bool = true) throws -> [PlannedCell] {
-        let cells = try experiment.cells()
-        let axes = try experiment.axisNames()
+        let cells = try experiment.cells(overrides: overrides)
+        let axes = try experiment.axisNames(overrides: overrides)
         for (axis, _) in only where !axes.contains(axis) { throw RunnerError.badFilter("\(axis)=…; axes are \(axes.joined(separator: ", "))") }
         let hashes = InputHashes(cells: cells)
         unhashedInputs = hashes.unhashed
