@@ -88,7 +88,7 @@ public struct Experiment: Sendable {
     }
 
     private func validateDeclarations() throws {
-        let allowed = Swift.Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
         guard !name.isEmpty, name.allSatisfy(allowed.contains), name.first != "-" else {
             throw ExperimentError.invalidName(name)
         }

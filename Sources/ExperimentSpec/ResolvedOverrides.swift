@@ -15,7 +15,7 @@ struct ResolvedOverrides {
     init(_ overrides: Overrides, base: TrainingConfig, declared: [(path: String, by: String)]) throws {
         let leaves = SettingValue.leaves(of: try JSONTreeEncoder().encode(base))
         let keys = overrides.fixedSettings.map(\.key) + overrides.variedSettings.map(\.key)
-        var seen: Swift.Set<String> = []
+        var seen: Set<String> = []
         for key in keys {
             guard leaves[key] != nil else { throw OverrideError.unknownKey(key: key, valid: leaves.keys.sorted()) }
             guard seen.insert(key).inserted else { throw OverrideError.repeatedKey(key) }

@@ -14,7 +14,7 @@ struct OverridesTests {
 
     private var grid: Experiment {
         small {
-            Setting(\.optimizer.learningRate, 1e-4)
+            Fix(\.optimizer.learningRate, 1e-4)
             Axis(\.lora.rank, [8, 16])
             Tie(\.lora.alpha, to: \.lora.rank) { r in Double(2 * r) }
         }
@@ -97,7 +97,7 @@ struct OverridesTests {
             "lora.rank=8 lora.dropout=0.05 lora.targets=[\"q_proj\",\"k_proj\"]",
         ])
         #expect(cells[3].config.lora.dropout == 0.05 && cells[3].config.lora.targets == [.q, .k])
-        #expect(Swift.Set(try cells.map { try $0.identity(inputHashes: [:]).id }).count == 8)
+        #expect(Set(try cells.map { try $0.identity(inputHashes: [:]).id }).count == 8)
         // A repeated axis value would run the same cell twice.
         #expect(throws: ExperimentError.self) { try grid.cells(overrides: Overrides(axes: ["lora.dropout=0,0"])) }
     }
