@@ -16,7 +16,10 @@ struct ShowCommand: ParsableCommand {
             throw ValidationError(matches.isEmpty ? "no cell \(cell) in \(store.runs)/lineage.sqlite" : "\(cell) matches \(matches.count) cells")
         }
         print("cell \(found.id) — \(try lineage.cellStatus(id: found.id).rawValue)")
-        print("config: \(found.config)")
+        print("config:")
+        for line in ConfigTree.lines(try JSONValue.parse(found.config, what: "the configuration of cell \(found.id)"), indent: "  ") {
+            print(line)
+        }
         for run in try lineage.runs(cell: found.id) {
             print("")
             print("run \(run.id): \(run.status.rawValue)\(run.exitReason.map { " (\($0))" } ?? "")")
