@@ -58,12 +58,13 @@ public final class GridRunner: @unchecked Sendable {
         for cell in cells {
             let identity = try cell.identity(inputHashes: hashes.hashes)
             let canonical = try cell.canonicalJSON()
+            // Paths as the project keeps them (relative to its root), so run.json and the store survive a move.
             var inputs = [CellManifest.Input(role: "base-model", name: cell.config.model.name,
-                                             path: hashes.paths[cell.config.model.name] ?? cell.config.model.name,
+                                             path: hashes.paths[cell.config.model.name].map(store.paths.relative) ?? cell.config.model.name,
                                              sha256: hashes.hashes[cell.config.model.name] ?? "")]
             // Every file the cell reads: training data, question sets, perplexity texts.
             for d in cell.inputs.dropFirst() {
-                inputs.append(CellManifest.Input(role: "dataset", name: d, path: hashes.paths[d] ?? d, sha256: hashes.hashes[d] ?? ""))
+                inputs.append(CellManifest.Input(role: "dataset", name: d, path: hashes.paths[d].map(store.paths.relative) ?? d, sha256: hashes.hashes[d] ?? ""))
             }
             let entry = CellManifest.Entry(experiment: experiment.name, cell: identity.id, digest: identity.digest, config: cell.config,
                                            canonicalConfig: canonical, axes: cell.axisValues, evaluation: evaluation, inputs: inputs,

@@ -29,8 +29,8 @@ struct ShowCommand: ParsableCommand {
                   + (run.parentRun.map { ", continues/repeats \($0)" } ?? ""))
             let metrics = try lineage.finalMetrics(run: run.id)
             if !metrics.isEmpty { print("  metrics: " + metrics.keys.sorted().map { "\($0) \(metrics[$0]!)" }.joined(separator: ", ")) }
-            for a in try lineage.artifacts(run: run.id) { print("  \(a.kind.rawValue) \(a.path) sha256 \(a.sha256.prefix(16))…") }
-            for i in try lineage.inputs(run: run.id) { print("  input \(i.role.rawValue) \(i.path) sha256 \(i.sha256.prefix(16))…") }
+            for a in try lineage.artifacts(run: run.id) { print("  \(a.kind.rawValue) \(lineage.paths.kept(a.path)) sha256 \(a.sha256.prefix(16))…") }
+            for i in try lineage.inputs(run: run.id) { print("  input \(i.role.rawValue) \(lineage.paths.kept(i.path)) sha256 \(i.sha256.prefix(16))…") }
         }
     }
 }
