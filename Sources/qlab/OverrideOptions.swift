@@ -37,6 +37,13 @@ struct OverrideOptions: ParsableArguments {
 }
 
 extension OverrideOptions {
+    /// Why `overrides` do not apply, saying where recorded ones come from and how to drop them.
+    func explain(_ error: OverrideError, experiment: String, runs: String) -> String {
+        guard fixed.isEmpty, axes.isEmpty, !declared else { return error.description }
+        return "\(error) (in the overrides recorded in \(OverrideRecord(runs: runs, experiment: experiment).path); "
+            + "pass --declared for the spec as written, or give --set/--axis again)"
+    }
+
     /// Records `overrides` when they came from this command line, once they planned without error.
     func recordGiven(_ overrides: Overrides, experiment: String, runs: String) throws {
         guard !fixed.isEmpty || !axes.isEmpty else { return }

@@ -41,7 +41,7 @@ struct PlanCommand: ParsableCommand {
         } catch let error as ExperimentError {
             throw PlanError(experiment: name, reason: error.description)
         } catch let error as OverrideError {
-            throw PlanError(experiment: name, reason: error.description)
+            throw PlanError(experiment: name, reason: overrideOptions.explain(error, experiment: name, runs: store.runs))
         }
         try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs)
         let stale = try runner.staleCells(current: cells)

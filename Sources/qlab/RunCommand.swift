@@ -58,7 +58,12 @@ struct RunCommand: ParsableCommand {
         }
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
-        let cells = try runner.plan(only: filters)
+        let cells: [PlannedCell]
+        do {
+            cells = try runner.plan(only: filters)
+        } catch let error as OverrideError {
+            throw PlanError(experiment: name, reason: overrideOptions.explain(error, experiment: name, runs: store.runs))
+        }
         try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs)
         guard !cells.isEmpty else { throw ValidationError("no cell of \(name) matches \(only.joined(separator: " "))") }
         let say: (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -67,4 +67,20 @@ struct PlanOverridesTests {
         // A failed plan records nothing.
         #expect(!FileManager.default.fileExists(atPath: runs + "/smoke/overrides.json"))
     }
+
+    @Test func recordedOverridesThatNoLongerApplySayWhereTheyComeFrom() throws {
+        let runs = runsFolder()
+        defer { try? FileManager.default.removeItem(atPath: runs) }
+        try FileManager.default.createDirectory(atPath: runs + "/smoke", withIntermediateDirectories: true)
+        try #"{"fixed": ["optimizer.lr=1e-4"], "axes": []}"#.write(toFile: runs + "/smoke/overrides.json", atomically: true, encoding: .utf8)
+        for command in ["plan", "run"] {
+            let result = try CLI.run([command, "smoke", "--runs", runs])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("no setting optimizer.lr"), "\(result.stderr)")
+            #expect(result.stderr.contains("recorded in \(runs)/smoke/overrides.json; pass --declared"), "\(result.stderr)")
+        }
+        let declared = try CLI.run(["plan", "smoke", "--runs", runs, "--declared"])
+        #expect(declared.status == 0, "\(declared.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: runs + "/smoke/overrides.json"))
+    }
 }
