@@ -18,10 +18,10 @@ extension Experiments {
         Model.smolLM2_135M
         Dataset.tasks(.english)
         QLoRA.paperDefaults.scaled(steps: 40, batchSize: 2, sourceLength: 32, targetLength: 8)
-        Set(\.checkpointEvery, 5)
-        Set(\.evalEvery, 20)
-        Set(\.gradientCheckpointing, false)
-        Set(\.threads, 1)
+        Fix(\.checkpointEvery, 5)
+        Fix(\.evalEvery, 20)
+        Fix(\.gradientCheckpointing, false)
+        Fix(\.threads, 1)
         Axis(\.optimizer.learningRate, [2e-4, 1e-3])
         Seeds(1)
         Evaluate {

@@ -24,7 +24,7 @@ import ExperimentSpec
 ///    ```
 ///
 /// 2. Add `myQuestion` to `all` below. `qlab plan my-question` then lists its cells; a misspelt setting in
-///    an `Axis` or `Set` does not compile, and a contradiction (a setting both fixed and varied) fails the plan.
+///    an `Axis` or `Fix` does not compile, and a contradiction (a setting both fixed and varied) fails the plan.
 public enum Experiments {
     /// Every registered experiment, in the order `qlab plan` lists them.
     public static let all: [Experiment] = [

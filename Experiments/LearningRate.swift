@@ -12,7 +12,7 @@ extension Experiments {
         Model.smolLM2_135M
         Dataset.chatterbot(.english)
         QLoRA.paperDefaults.scaled(steps: 200, batchSize: 8, sourceLength: 128, targetLength: 64)
-        Set(\.evalEvery, 50)
+        Fix(\.evalEvery, 50)
         Axis(\.optimizer.learningRate, Table9.learningRates)
         Seeds(3)
         Evaluate {

@@ -26,7 +26,7 @@ extension Experiments {
         Model.smolLM2_135M
         Dataset.chatterbot(.english)
         QLoRA.paperDefaults.scaled(steps: 100, batchSize: 8, sourceLength: 64, targetLength: 64)
-        Set(\.evalEvery, 25)
+        Fix(\.evalEvery, 25)
         Axis(\.model.quantization, [QuantizationKind.nf4, .fp4, .int4, .none])
         Axis(\.model.doubleQuant, [false, true])
         Skip("float32 weights have no block constants to quantize") { cell in

@@ -21,9 +21,9 @@ extension Experiments {
         Model.smolLM2_135M
         Dataset.tasks(.english)
         QLoRA.paperDefaults.scaled(steps: 40, batchSize: 4, sourceLength: 64, targetLength: 16)
-        Set(\.checkpointEvery, 10)
-        Set(\.evalEvery, 20)
-        Set(\.gradientCheckpointing, false)  // 135M parameters: activations fit easily, and recomputing them costs a third
+        Fix(\.checkpointEvery, 10)
+        Fix(\.evalEvery, 20)
+        Fix(\.gradientCheckpointing, false)  // 135M parameters: activations fit easily, and recomputing them costs a third
         Axis(\.optimizer.learningRate, [2e-4, 1e-3])
         Axis(\.lora.rank, [8, 16])
         Seeds(1)

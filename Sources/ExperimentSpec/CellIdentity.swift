@@ -14,7 +14,7 @@ public struct CellIdentity: Sendable, Hashable, CustomStringConvertible {
     /// The identity of `canonicalConfig` reading `inputs`, whose hashes are looked up in `inputHashes`.
     public init(canonicalConfig: String, inputs: [String], inputHashes: [String: String]) {
         // Sorted and de-duplicated: the id depends on what is read, not on how often or in what order it is listed.
-        let names = Array(Swift.Set(inputs)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let names = Array(Set(inputs)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var text = CellIdentity.layoutVersion + "\n" + canonicalConfig + "\n"
         var unhashed: [String] = []
         for name in names {

@@ -41,19 +41,28 @@ public struct Experiment: Sendable {
         return config
     }
 
-    /// Every cell, in grid order (first axis slowest), skipped cells left out.
-    public func cells() throws -> [Cell] {
-        let base = try baseConfiguration()
+    /// Every cell, in grid order (first axis slowest, then the `--axis` overrides), skipped cells left out.
+    ///
+    /// `overrides` fix settings after the spec's own (a `--set` wins over a fixed setting) and add axes; a key
+    /// the spec varies or derives is an error, since the override would be lost or would replace part of the grid.
+    public func cells(overrides: Overrides = .none) throws -> [Cell] {
+        var base = try baseConfiguration()
         let rows = try Product(parts.grid).rows()
         try checkConflicts(rows)
+        let declared = rows.flatMap { row in row.map { (path: AxisName.of($0.keyPath), by: "axis \($0.axis)") } }
+            + parts.ties.map { (path: $0.target, by: "Tie(\($0.target))") }
+        let resolved = try ResolvedOverrides(overrides, base: base, declared: declared)
+        base = try ResolvedOverrides.apply(resolved.fixed, to: base)
         var cells: [Cell] = []
         var seen: [String: String] = [:]
-        for row in rows {
+        for (row, overrideRow) in rows.flatMap({ row in resolved.rows.map { (row, $0) } }) {
             var config = base
             for assignment in row { assignment.apply(&config) }
+            config = try ResolvedOverrides.apply(overrideRow, to: config)
             for tie in parts.ties { tie.apply(&config) }
             let cell = Cell(experiment: name, config: config,
-                            axisValues: row.map { Cell.AxisValue(name: $0.axis, value: $0.value) })
+                            axisValues: row.map { Cell.AxisValue(name: $0.axis, value: $0.value) }
+                                + overrideRow.map { Cell.AxisValue(name: $0.key, value: SettingValue.label($0.value)) })
             if parts.skips.contains(where: { $0.predicate(cell) }) { continue }
             if let problem = config.validationProblems().first {
                 throw ExperimentError.invalidConfiguration(cell: cell.label, reason: problem)
@@ -67,17 +76,19 @@ public struct Experiment: Sendable {
         return cells
     }
 
-    /// The axis names in declaration order (a union may vary different axes in different cells).
-    public func axisNames() throws -> [String] {
+    /// The axis names in declaration order (a union may vary different axes in different cells), then the
+    /// keys of the `--axis` overrides.
+    public func axisNames(overrides: Overrides = .none) throws -> [String] {
         var names: [String] = []
         for row in try Product(parts.grid).rows() {
             for a in row where !names.contains(a.axis) { names.append(a.axis) }
         }
+        for (key, _) in overrides.variedSettings where !names.contains(key) { names.append(key) }
         return names
     }
 
     private func validateDeclarations() throws {
-        let allowed = Swift.Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
         guard !name.isEmpty, name.allSatisfy(allowed.contains), name.first != "-" else {
             throw ExperimentError.invalidName(name)
         }

@@ -30,7 +30,7 @@ public struct ExperimentParts: Sendable {
     public init() {}
 }
 
-/// A fixed setting (a preset, `Set`, the model or the data) as a step applied to the configuration.
+/// A fixed setting (a preset, `Fix`, the model or the data) as a step applied to the configuration.
 public struct FixedSetting: Sendable {
     /// What the step sets, for error messages.
     public let label: String

@@ -101,5 +101,5 @@ public enum Table9 {
     public static let rows: [Row] = ModelSize.allCases.flatMap { size in DatasetColumn.allCases.map { row(size, $0) } }
 
     /// The distinct learning rates of the table, ascending: 1e-4 (33B, 65B) and 2e-4 (7B, 13B).
-    public static var learningRates: [Double] { Array(Swift.Set(rows.map(\.learningRate))).sorted() }
+    public static var learningRates: [Double] { Array(Set(rows.map(\.learningRate))).sorted() }
 }

@@ -39,7 +39,7 @@ extension TrainingConfig {
             require(!p.at.isEmpty, "Perplexity \(p.name) is measured at no moment (at: [.base, .trained])")
         }
         let names = evaluation.perplexity.map(\.name)
-        require(Swift.Set(names).count == names.count, "two Perplexity evaluations share a name: \(names)")
+        require(Set(names).count == names.count, "two Perplexity evaluations share a name: \(names)")
         return problems
     }
 }

@@ -15,7 +15,7 @@ extension LineageStore {
         let artifacts = try cellDirectory.readArtifacts().map { entry in
             let url = URL(fileURLWithPath: entry.path, relativeTo: cellDirectory.url).standardizedFileURL
             let bytes = try entry.bytes ?? Self.fileSize(url)
-            return ArtifactRecord(path: url.path, kind: entry.kind, sha256: entry.sha256.lowercased(), bytes: bytes, run: runFile.id)
+            return ArtifactRecord(path: paths.relative(url.path), kind: entry.kind, sha256: entry.sha256.lowercased(), bytes: bytes, run: runFile.id)
         }
         guard runFile.formatVersion <= RunFile.currentFormatVersion else {
             throw LineageError.malformedFile(
@@ -27,10 +27,10 @@ extension LineageStore {
             exitReason: runFile.exitReason, gitCommit: runFile.gitCommit, gitDirty: runFile.gitDirty,
             hostname: runFile.hostname, pid: runFile.pid, blasCore: runFile.blasCore, threads: runFile.threads,
             seed: runFile.seed, parentRun: runFile.parentRun, executor: runFile.executor,
-            logPath: runFile.log.map { URL(fileURLWithPath: $0, relativeTo: cellDirectory.url).standardizedFileURL.path })
+            logPath: runFile.log.map { paths.relative(URL(fileURLWithPath: $0, relativeTo: cellDirectory.url).standardizedFileURL.path) })
         var points = steps.flatMap(\.metricPoints)
         points += final.sorted { $0.key < $1.key }.map { MetricPoint(step: nil, name: $0.key, value: $0.value) }
-        let inputs = runFile.inputs.map { InputRecord(run: runFile.id, role: $0.role, path: $0.path, sha256: $0.sha256.lowercased()) }
+        let inputs = runFile.inputs.map { InputRecord(run: runFile.id, role: $0.role, path: paths.kept($0.path), sha256: $0.sha256.lowercased()) }
 
         try perform("ingest \(cellDirectory.url.path)") {
             try pool.write { db in

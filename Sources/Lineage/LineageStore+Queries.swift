@@ -188,7 +188,8 @@ extension LineageStore {
     }
 
     /// Where the artifacts with this path, or this SHA-256 (or a prefix of at least 8 hex digits), came from;
-    /// newest first. A relative path is resolved against `base` (the working directory by default).
+    /// newest first. A relative path is resolved against `base` (the working directory by default); the path is
+    /// looked up both as kept (relative to the project root) and absolute, as rows written before kept it.
     public func lineage(of pathOrHash: String, relativeTo base: URL? = nil) throws -> [ArtifactLineage] {
         let hex = pathOrHash.lowercased()
         let isHash = hex.count >= 8 && hex.count <= 64 && hex.allSatisfy(\.isHexDigit)
@@ -199,9 +200,9 @@ extension LineageStore {
             try pool.read { db in
                 let artifacts = try ArtifactRecord.fetchAll(db, sql: """
                     SELECT artifacts.* FROM artifacts JOIN runs ON runs.id = artifacts.run
-                    WHERE artifacts.path IN (?, ?) OR (? AND artifacts.sha256 >= ? AND artifacts.sha256 < ?)
+                    WHERE artifacts.path IN (?, ?, ?) OR (? AND artifacts.sha256 >= ? AND artifacts.sha256 < ?)
                     ORDER BY runs.started DESC, artifacts.id DESC
-                    """, arguments: [pathOrHash, absolute, isHash, hex, hex + "g"])
+                    """, arguments: [pathOrHash, absolute, paths.relative(absolute), isHash, hex, hex + "g"])
                 return try artifacts.map { artifact in
                     guard let run = try RunRecord.fetchOne(db, key: artifact.run) else { throw LineageError.unknownRun(id: artifact.run) }
                     guard let cell = try CellRecord.fetchOne(db, key: run.cell) else { throw LineageError.unknownCell(id: run.cell) }

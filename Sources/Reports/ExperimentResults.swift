@@ -47,7 +47,7 @@ public struct ExperimentResults: Sendable {
             }
             cells.append(CellResult(
                 cell: row.cell, status: row.status, axisValues: row.axisValues.mapValues(\.plainText), run: run,
-                metrics: row.metrics, series: series, inputs: try run.map { try store.inputs(run: $0.id) } ?? [],
+                metrics: row.metrics, series: series, inputs: try run.map { try Self.inputs(of: $0, in: store) } ?? [],
                 config: try store.cell(id: row.cell)?.config ?? "{}"))
         }
         guard cells.contains(where: { $0.run != nil }) else { throw ReportError.nothingToReport(experiment: subject.name) }
@@ -64,6 +64,15 @@ public struct ExperimentResults: Sendable {
     }
 
     /// Sorts cells by the position of their values on each axis, first axis slowest, as the spec's grid runs.
+    /// A run's inputs with their paths relative to the project root, also for rows written with absolute paths.
+    static func inputs(of run: RunRecord, in store: LineageStore) throws -> [InputRecord] {
+        try store.inputs(run: run.id).map { input in
+            var input = input
+            input.path = store.paths.kept(input.path)
+            return input
+        }
+    }
+
     static func gridOrder(_ cells: [CellResult], axes: [String], subject: ReportSubject) -> [CellResult] {
         // The order each axis's values first appear in recording order stands for the spec's value order.
         var firstSeen: [String: [String]] = [:]

@@ -40,6 +40,11 @@ public struct ReportDocument: Sendable {
         for c in results.cells { counts[c.status.rawValue, default: 0] += 1 }
         md += "\(results.cells.count) cell\(results.cells.count == 1 ? "" : "s"): " + counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
         md += results.configurationAxes.isEmpty ? ".\n\n" : "; axes " + results.axes.map { "`\($0)`" }.joined(separator: ", ") + ".\n\n"
+        if let overrides = subject.overrides {
+            md += "Planned with command-line overrides: `\(overrides)` (each `--set` holds in every cell they planned; "
+                + "each `--axis` is an axis above). The tables list every cell of the experiment in the store, "
+                + "including any planned without these overrides.\n\n"
+        }
 
         md += "### All cells\n\n"
         let cellTable = CellTable(results)

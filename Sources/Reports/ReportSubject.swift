@@ -11,17 +11,21 @@ public struct ReportSubject: Sendable, Equatable {
     public var axes: [String]
     /// The final metrics the spec's evaluations produce, in the order it declares them.
     public var evaluationMetrics: [String]
+    /// The command-line overrides the experiment was last planned with (`--set K=V --axis K=A,B`), if any.
+    public var overrides: String?
 
     /// A subject from its parts.
-    public init(name: String, prose: ExperimentProse = ExperimentProse(), axes: [String] = [], evaluationMetrics: [String] = ["eval_loss", "eval_perplexity"]) {
+    public init(name: String, prose: ExperimentProse = ExperimentProse(), axes: [String] = [], evaluationMetrics: [String] = ["eval_loss", "eval_perplexity"],
+                overrides: String? = nil) {
         self.name = name
         self.prose = prose
         self.axes = axes
         self.evaluationMetrics = evaluationMetrics
+        self.overrides = overrides
     }
 
-    /// The subject of a declared experiment.
-    public init(_ experiment: Experiment) throws {
+    /// The subject of a declared experiment, planned with `overrides`.
+    public init(_ experiment: Experiment, overrides: Overrides = .none) throws {
         let evaluation = experiment.parts.evaluation ?? EvaluationSettings()
         var metrics: [String] = []
         // The names the runner records: text perplexity, held-out loss and perplexity, then one accuracy per exact-answer task and per multiple-choice set.
@@ -30,6 +34,7 @@ public struct ReportSubject: Sendable, Equatable {
         if evaluation.heldOutLoss != nil { metrics += ["eval_loss", "eval_perplexity"] }
         metrics += evaluation.exactAnswers.map { "exact_\($0.task.rawValue)" }
         metrics += evaluation.multipleChoice.map { "choice_" + (($0.dataset as NSString).lastPathComponent as NSString).deletingPathExtension }
-        self.init(name: experiment.name, prose: experiment.prose, axes: try experiment.axisNames(), evaluationMetrics: metrics)
+        self.init(name: experiment.name, prose: experiment.prose, axes: try experiment.axisNames(overrides: overrides),
+                  evaluationMetrics: metrics, overrides: overrides.isEmpty ? nil : overrides.arguments)
     }
 }

@@ -26,7 +26,7 @@ struct TimeTable {
             let total = values.compactMap { $0 }.reduce(0, +)
             return [String(c.cell.prefix(12)), results.label(of: c)] + values.map { $0.map(Self.format) ?? "–" } + [Self.format(total)]
         }
-        markdown = MarkdownTable(header: header, rows: rows, rightAligned: Swift.Set(2..<header.count)).markdown
+        markdown = MarkdownTable(header: header, rows: rows, rightAligned: Set(2..<header.count)).markdown
     }
 
     static func format(_ seconds: Double) -> String {

@@ -103,9 +103,7 @@ public struct CellWorker: Sendable {
 
     private func trainAndEvaluate(config: TrainingConfig, directory: String, say: @escaping @Sendable (String) -> Void) throws -> [String: Double] {
         let location = try ModelLocation.resolve(config.model.name)
-        let quantization: WeightQuantization? = config.model.quantization == .none ? nil
-            : WeightQuantization(type: QuantizationType(rawValue: config.model.quantization.rawValue)!,
-                                 blocksize: config.model.blocksize, doubleQuant: config.model.doubleQuant)
+        let quantization = config.model.weightQuantization
         let started = Date()
         let loaded = try ModelLoader.load(location, quantization: quantization)
         guard let tokenizer = loaded.tokenizer else { throw RunnerError.cellFailed(cell: entry.cell, reason: "\(location.path) has no tokenizer") }
@@ -120,7 +118,7 @@ public struct CellWorker: Sendable {
         // Full fine-tuning trains the weights themselves: no adapter.
         let adapter = config.fullFineTune ? nil : LoRAAdapter.initialized(config: loaded.model.config, rank: config.lora.rank, alpha: config.lora.alpha,
                                               dropout: config.lora.dropout, useRSLoRA: config.lora.useRSLoRA,
-                                              targets: config.lora.targets.map { Projection(rawValue: $0.rawValue)! }, seed: config.seed)
+                                              targets: config.lora.targets.map(\.projection), seed: config.seed)
         let trainer = try Trainer(config: config, model: loaded.model, initialAdapter: adapter, batches: source,
                                   directory: directory, baseModelName: config.model.name)
         let evaluation = entry.evaluation

@@ -26,12 +26,15 @@ public final class GridRunner: @unchecked Sendable {
     public let store: LineageStore
     /// Inputs the last plan could not hash, with the reason (their content cannot reach the ids).
     public private(set) var unhashedInputs: [String: String] = [:]
+    /// Settings changed from the command line, applied to every plan of the experiment.
+    public let overrides: Overrides
     /// Variables set for the worker processes on top of this process's environment (e.g. `QLAB_BLAS_CORE`).
     public var workerEnvironment: [String: String] = [:]
 
-    /// A runner for `experiment` with its store at `runsRoot/lineage.sqlite`.
-    public init(experiment: Experiment, runsRoot: String) throws {
+    /// A runner for `experiment` with `overrides` and its store at `runsRoot/lineage.sqlite`.
+    public init(experiment: Experiment, runsRoot: String, overrides: Overrides = .none) throws {
         self.experiment = experiment
+        self.overrides = overrides
         self.runsRoot = runsRoot
         try FileManager.default.createDirectory(atPath: runsRoot, withIntermediateDirectories: true)
         store = try LineageStore(path: runsRoot + "/lineage.sqlite")
@@ -40,8 +43,8 @@ public final class GridRunner: @unchecked Sendable {
     /// Every cell with its status (after ingesting whatever cell directories already hold, and marking runs
     /// whose process is gone as interrupted). `only` keeps cells whose axes have the given values.
     public func plan(only: [(axis: String, value: String)] = [], requireInputs: Bool = true) throws -> [PlannedCell] {
-        let cells = try experiment.cells()
-        let axes = try experiment.axisNames()
+        let cells = try experiment.cells(overrides: overrides)
+        let axes = try experiment.axisNames(overrides: overrides)
         for (axis, _) in only where !axes.contains(axis) { throw RunnerError.badFilter("\(axis)=…; axes are \(axes.joined(separator: ", "))") }
         let hashes = InputHashes(cells: cells)
         unhashedInputs = hashes.unhashed
@@ -55,12 +58,13 @@ public final class GridRunner: @unchecked Sendable {
         for cell in cells {
             let identity = try cell.identity(inputHashes: hashes.hashes)
             let canonical = try cell.canonicalJSON()
+            // Paths as the project keeps them (relative to its root), so run.json and the store survive a move.
             var inputs = [CellManifest.Input(role: "base-model", name: cell.config.model.name,
-                                             path: hashes.paths[cell.config.model.name] ?? cell.config.model.name,
+                                             path: hashes.paths[cell.config.model.name].map(store.paths.relative) ?? cell.config.model.name,
                                              sha256: hashes.hashes[cell.config.model.name] ?? "")]
             // Every file the cell reads: training data, question sets, perplexity texts.
             for d in cell.inputs.dropFirst() {
-                inputs.append(CellManifest.Input(role: "dataset", name: d, path: hashes.paths[d] ?? d, sha256: hashes.hashes[d] ?? ""))
+                inputs.append(CellManifest.Input(role: "dataset", name: d, path: hashes.paths[d].map(store.paths.relative) ?? d, sha256: hashes.hashes[d] ?? ""))
             }
             let entry = CellManifest.Entry(experiment: experiment.name, cell: identity.id, digest: identity.digest, config: cell.config,
                                            canonicalConfig: canonical, axes: cell.axisValues, evaluation: evaluation, inputs: inputs,

@@ -84,7 +84,7 @@ extension GridRunner {
     public func activeSlurmArrays(commands: SlurmCommands = SlurmCommands()) throws -> [SlurmArray] {
         let arrays = try slurmArrays()
         guard !arrays.isEmpty else { return [] }
-        let queued = Swift.Set(try commands.queue().map(\.job))
+        let queued = Set(try commands.queue().map(\.job))
         return arrays.filter { queued.contains($0.job) }
     }
 
@@ -154,7 +154,7 @@ extension GridRunner {
     public func waitForSlurm(_ arrays: [SlurmArray], options: SlurmOptions = SlurmOptions(),
                              commands: SlurmCommands = SlurmCommands(), say: (String) -> Void) throws -> Outcome {
         var outcome = Outcome()
-        var settled = Swift.Set<String>()
+        var settled = Set<String>()
         var lastLine = "", lastSaid = Date.distantPast
         let started = Date()
         var failedPolls = 0
@@ -177,7 +177,7 @@ extension GridRunner {
                 usleep(UInt32(min(options.pollInterval, 30) * 1_000_000))
                 continue
             }
-            let activeJobs = Swift.Set(queue.map(\.job))
+            let activeJobs = Set(queue.map(\.job))
             var counts: [String: Int] = [:]
             for array in arrays {
                 let accounting = activeJobs.contains(array.job) ? nil : commands.accounting(job: array.job)

@@ -28,12 +28,12 @@ let ranks = arguments[5].split(separator: ",").compactMap { Int($0) }
 let experiment = Experiment("tiny-coordinated") {
     Model.path(model, parameters: 435_000)
     QLoRA.paperDefaults.scaled(steps: steps, batchSize: 4, sourceLength: 12, targetLength: 6)
-    Set(\.lora.dropout, 0.1)
-    Set(\.optimizer.learningRate, 1e-3)
-    Set(\.checkpointEvery, 3)
-    Set(\.evalEvery, 4)
-    Set(\.gradientCheckpointing, false)
-    Set(\.data.datasets, [data])
+    Fix(\.lora.dropout, 0.1)
+    Fix(\.optimizer.learningRate, 1e-3)
+    Fix(\.checkpointEvery, 3)
+    Fix(\.evalEvery, 4)
+    Fix(\.gradientCheckpointing, false)
+    Fix(\.data.datasets, [data])
     Axis(\.lora.rank, ranks)
     Evaluate { HeldOutLoss(maxExamples: 8) }
 }

@@ -38,7 +38,7 @@ public enum BLASSelfCheck {
         let saved = BLAS.threads
         defer { BLAS.threads = saved }
         var worst = 0.0, worstCase = "none"
-        let counts = Array(Swift.Set([1, max(1, threads)])).sorted()
+        let counts = Array(Set([1, max(1, threads)])).sorted()
         var rng = SeededGenerator(seed: 0x51_4c_41_42)
         for t in counts {
             BLAS.threads = t

@@ -74,8 +74,7 @@ struct EvalCommand: ParsableCommand {
         let doubleQuant = self.doubleQuant ?? trained?.model.doubleQuant ?? false
         let blocksize = self.blocksize ?? trained?.model.blocksize ?? 64
         let location = try ModelLocation.resolve(model)
-        let quantization: WeightQuantization? = dtype == .none ? nil
-            : WeightQuantization(type: QuantizationType(rawValue: dtype.rawValue)!, blocksize: blocksize, doubleQuant: doubleQuant)
+        let quantization = dtype.weightQuantization(blocksize: blocksize, doubleQuant: doubleQuant)
         let started = Date()
         let loaded = try ModelLoader.load(location, quantization: quantization)
         guard let tokenizer = loaded.tokenizer else {

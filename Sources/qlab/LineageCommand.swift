@@ -17,11 +17,11 @@ struct LineageCommand: ParsableCommand {
         let found = try lineage.lineage(of: artifact, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         guard !found.isEmpty else { throw ValidationError("no artifact \(artifact) in \(store.runs)/lineage.sqlite") }
         for l in found {
-            print("\(l.artifact.kind.rawValue) \(l.artifact.path) (sha256 \(l.artifact.sha256))")
+            print("\(l.artifact.kind.rawValue) \(lineage.paths.kept(l.artifact.path)) (sha256 \(l.artifact.sha256))")
             print("  made by run \(l.run.id) (\(l.run.status.rawValue)) of cell \(l.cell.id) in \(l.experiments.joined(separator: ", "))")
             print("  code \(l.run.gitCommit ?? "unknown")\(l.run.gitDirty == true ? " with uncommitted changes" : ""), "
                   + "\(l.run.threads ?? 0) BLAS thread(s) \(l.run.blasCore ?? "?"), seed \(l.run.seed.map(String.init) ?? "?") on \(l.run.hostname ?? "?")")
-            for i in l.inputs { print("  \(i.role.rawValue): \(i.path) sha256 \(i.sha256)") }
+            for i in l.inputs { print("  \(i.role.rawValue): \(lineage.paths.kept(i.path)) sha256 \(i.sha256)") }
             print("  config: \(l.cell.config)")
             for p in l.parents { print("  parent run \(p.id) (\(p.status.rawValue)), started \(p.started)") }
         }

@@ -24,6 +24,7 @@ struct PlanCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup(title: "Overrides") var overrideOptions: OverrideOptions
 
     func run() throws {
         guard let name else {
@@ -31,14 +32,18 @@ struct PlanCommand: ParsableCommand {
             return
         }
         let experiment = try experimentNamed(name)
+        let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
         let runner: GridRunner
         let cells: [PlannedCell]
         do {
-            runner = try GridRunner(experiment: experiment, runsRoot: store.runs)
+            runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
             cells = try runner.plan(requireInputs: false)
         } catch let error as ExperimentError {
             throw PlanError(experiment: name, reason: error.description)
+        } catch let error as OverrideError {
+            throw PlanError(experiment: name, reason: overrideOptions.explain(error, experiment: name, runs: store.runs))
         }
+        try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs)
         let stale = try runner.staleCells(current: cells)
         let notes = runner.unhashedInputs.keys.sorted().map { "input \($0): not hashed (\(runner.unhashedInputs[$0]!)); ids cannot see its content" }
 
@@ -57,13 +62,15 @@ struct PlanCommand: ParsableCommand {
                 lines.append(CanonicalJSON.write(.object(["id": .string(id), "status": .string("stale"), "config": .null, "axes": .array([])])))
             }
             print("[\n" + lines.joined(separator: ",\n") + "\n]")
-            if !notes.isEmpty { FileHandle.standardError.write(Data((notes.joined(separator: "\n") + "\n").utf8)) }
+            let messages = (overrideNote.map { [$0] } ?? []) + notes
+            if !messages.isEmpty { FileHandle.standardError.write(Data((messages.joined(separator: "\n") + "\n").utf8)) }
             return
         }
 
-        let axes = try experiment.axisNames()
+        let axes = try experiment.axisNames(overrides: overrides)
         print("\(experiment.name): \(cells.count) cell\(cells.count == 1 ? "" : "s")")
         if let description = experiment.prose.description { print(description) }
+        if let overrideNote { print(overrideNote) }
         print("")
         var table = cells.map { c in [c.entry.cell, c.status.rawValue] + axes.map { a in c.entry.axes.first { $0.name == a }?.value ?? "-" } }
         table += stale.map { [$0, "stale"] + axes.map { _ in "" } }

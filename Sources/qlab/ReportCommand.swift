@@ -57,7 +57,11 @@ struct ReportCommand: ParsableCommand {
 
     /// The spec's prose and axis order when the experiment is declared; the store alone otherwise.
     private func subject(_ name: String) throws -> ReportSubject {
-        if let experiment = Experiments.named(name) { return try ReportSubject(experiment) }
+        if let experiment = Experiments.named(name) {
+            // The grid last planned: the overrides recorded by `qlab plan`/`run --set/--axis`, if any.
+            let overrides = try OverrideRecord(runs: store.runs, experiment: name).read() ?? .none
+            return try ReportSubject(experiment, overrides: overrides)
+        }
         FileHandle.standardError.write(Data("note: \(name) is not declared in Experiments/; reporting from the store without its prose\n".utf8))
         return ReportSubject(name: name)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExperimentSpec
 import Foundation
 import Lineage
 import Runner
@@ -22,7 +23,9 @@ struct RerunCommand: ParsableCommand {
         }
         let experiments = try lineage.experiments().filter { e in (try? lineage.cells(experiment: e.name))?.contains { $0.cell == found.id } == true }
         guard let name = experiments.first?.name else { throw ValidationError("cell \(found.id) belongs to no recorded experiment") }
-        let runner = try GridRunner(experiment: try experimentNamed(name), runsRoot: store.runs)
+        let experiment = try experimentNamed(name)
+        let runner = try GridRunner(experiment: experiment, runsRoot: store.runs,
+                                    overrides: try Self.overrides(of: found, experiment: experiment, runs: store.runs))
         // As in `qlab run`: a stop signal reaches the worker, which checkpoints, instead of orphaning it.
         StopSignal.install()
         let verdict: GridRunner.Reproduction
@@ -58,5 +61,12 @@ struct RerunCommand: ParsableCommand {
                   + (verdict.differingMetrics.isEmpty ? "" : "metrics differ: \(verdict.differingMetrics.joined(separator: ", "))"))
             throw ExitCode(1)
         }
+    }
+
+    /// The recorded overrides when the cell belongs to the grid they plan (a cell of `--set`/`--axis`), none otherwise.
+    static func overrides(of cell: CellRecord, experiment: Experiment, runs: String) throws -> Overrides {
+        guard let recorded = try OverrideRecord(runs: runs, experiment: experiment.name).read(), !recorded.isEmpty,
+              let config = try? JSONDecoder().decode(TrainingConfig.self, from: Data(cell.config.utf8)) else { return .none }
+        return (try? experiment.cells(overrides: recorded))?.contains { $0.config == config } == true ? recorded : .none
     }
 }

@@ -46,6 +46,7 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Only cells with these axis values (AXIS=VALUE, repeatable).") var only: [String] = []
     @Flag(help: "Run finished cells again (as reruns linked to their last run).") var force = false
     @OptionGroup var store: StoreOptions
+    @OptionGroup(title: "Overrides") var overrideOptions: OverrideOptions
     @OptionGroup(title: "Slurm") var slurm: SlurmArguments
 
     func run() throws {
@@ -55,12 +56,20 @@ struct RunCommand: ParsableCommand {
             guard parts.count == 2 else { throw ValidationError("--only \(text): expected AXIS=VALUE") }
             return (parts[0], parts[1])
         }
-        let runner = try GridRunner(experiment: experiment, runsRoot: store.runs)
-        let cells = try runner.plan(only: filters)
+        let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
+        let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
+        let cells: [PlannedCell]
+        do {
+            cells = try runner.plan(only: filters)
+        } catch let error as OverrideError {
+            throw PlanError(experiment: name, reason: overrideOptions.explain(error, experiment: name, runs: store.runs))
+        }
+        try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs)
         guard !cells.isEmpty else { throw ValidationError("no cell of \(name) matches \(only.joined(separator: " "))") }
         let say: (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         // Caught so that the workers are stopped with a checkpoint and ingested rather than orphaned.
         StopSignal.install()
+        if let overrideNote { say(overrideNote) }
         let outcome: GridRunner.Outcome
         switch slurm.executor {
         case .local:

@@ -16,7 +16,10 @@ struct ShowCommand: ParsableCommand {
             throw ValidationError(matches.isEmpty ? "no cell \(cell) in \(store.runs)/lineage.sqlite" : "\(cell) matches \(matches.count) cells")
         }
         print("cell \(found.id) — \(try lineage.cellStatus(id: found.id).rawValue)")
-        print("config: \(found.config)")
+        print("config:")
+        for line in ConfigTree.lines(try JSONValue.parse(found.config, what: "the configuration of cell \(found.id)"), indent: "  ") {
+            print(line)
+        }
         for run in try lineage.runs(cell: found.id) {
             print("")
             print("run \(run.id): \(run.status.rawValue)\(run.exitReason.map { " (\($0))" } ?? "")")
@@ -26,8 +29,8 @@ struct ShowCommand: ParsableCommand {
                   + (run.parentRun.map { ", continues/repeats \($0)" } ?? ""))
             let metrics = try lineage.finalMetrics(run: run.id)
             if !metrics.isEmpty { print("  metrics: " + metrics.keys.sorted().map { "\($0) \(metrics[$0]!)" }.joined(separator: ", ")) }
-            for a in try lineage.artifacts(run: run.id) { print("  \(a.kind.rawValue) \(a.path) sha256 \(a.sha256.prefix(16))…") }
-            for i in try lineage.inputs(run: run.id) { print("  input \(i.role.rawValue) \(i.path) sha256 \(i.sha256.prefix(16))…") }
+            for a in try lineage.artifacts(run: run.id) { print("  \(a.kind.rawValue) \(lineage.paths.kept(a.path)) sha256 \(a.sha256.prefix(16))…") }
+            for i in try lineage.inputs(run: run.id) { print("  input \(i.role.rawValue) \(lineage.paths.kept(i.path)) sha256 \(i.sha256.prefix(16))…") }
         }
     }
 }

@@ -27,7 +27,9 @@ struct TournamentCommand: ParsableCommand {
         guard let spec = experiment.parts.evaluation?.tournament else {
             throw ValidationError("\(name) declares no tournament (add Tournament(judge: .reference) to its Evaluate block)")
         }
-        let runner = try GridRunner(experiment: experiment, runsRoot: store.runs)
+        // Between the cells of the grid last planned: with the overrides recorded by --set/--axis, if any.
+        let overrides = try OverrideRecord(runs: store.runs, experiment: name).read() ?? .none
+        let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
         let result = try runner.tournament(spec, judge: judge, orderings: orderings, seed: seed) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }

@@ -156,8 +156,7 @@ struct TrainCommand: ParsableCommand {
         BLAS.threads = c.threads
         if !quiet { FileHandle.standardError.write(Data("\(BLASKernel.current.summary), \(c.threads) thread(s)\n".utf8)) }
         let location = try ModelLocation.resolve(c.model.name)
-        let quantization: WeightQuantization? = c.model.quantization == .none ? nil
-            : WeightQuantization(type: .init(rawValue: c.model.quantization.rawValue)!, blocksize: c.model.blocksize, doubleQuant: c.model.doubleQuant)
+        let quantization = c.model.weightQuantization
         let started = Date()
         let loaded = try ModelLoader.load(location, quantization: quantization)
         let modelConfig = loaded.model.config
@@ -168,10 +167,10 @@ struct TrainCommand: ParsableCommand {
             let loadedAdapter = try LoRAAdapter.load(directory: initAdapter, config: modelConfig)
             adapter = loadedAdapter
             c.lora = LoRASettings(rank: loadedAdapter.rank, alpha: loadedAdapter.alpha, dropout: loadedAdapter.dropout,
-                                  targets: loadedAdapter.targets.map { LoRATarget(rawValue: $0.rawValue)! }, useRSLoRA: loadedAdapter.useRSLoRA)
+                                  targets: loadedAdapter.targets.map(LoRATarget.init), useRSLoRA: loadedAdapter.useRSLoRA)
         } else {
             adapter = LoRAAdapter.initialized(config: modelConfig, rank: c.lora.rank, alpha: c.lora.alpha, dropout: c.lora.dropout,
-                                              useRSLoRA: c.lora.useRSLoRA, targets: c.lora.targets.map { Projection(rawValue: $0.rawValue)! },
+                                              useRSLoRA: c.lora.useRSLoRA, targets: c.lora.targets.map(\.projection),
                                               seed: c.seed)
         }
         let data = batches == nil ? try dataRun(config: c, tokenizer: loaded.tokenizer) : nil

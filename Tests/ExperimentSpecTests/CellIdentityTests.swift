@@ -31,7 +31,7 @@ struct CellIdentityTests {
         let first = try ids(hashes), second = try ids(hashes)
         #expect(first == second)
         #expect(first.allSatisfy { $0.count == 12 && $0.allSatisfy(\.isHexDigit) })
-        #expect(Swift.Set(first).count == first.count)
+        #expect(Set(first).count == first.count)
         // Two independent expansions give equal cells, not only equal ids.
         #expect(try experiment.cells() == experiment.cells())
     }

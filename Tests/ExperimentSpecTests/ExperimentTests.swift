@@ -26,7 +26,7 @@ struct ExperimentTests {
     }
 
     @Test func noAxesIsOneCell() throws {
-        let cells = try small { Set(\.steps, 7) }.cells()
+        let cells = try small { Fix(\.steps, 7) }.cells()
         #expect(cells.count == 1 && cells[0].axisValues.isEmpty && cells[0].config.steps == 7)
     }
 
@@ -114,8 +114,8 @@ struct ExperimentTests {
     @Test func fixedSettingsApplyInOrderAndAxesOverridePresets() throws {
         let cells = try small {
             QLoRA.paperDefaults
-            Set(\.optimizer.learningRate, 1e-4)
-            Set(\.lora.dropout, 0.0)
+            Fix(\.optimizer.learningRate, 1e-4)
+            Fix(\.lora.dropout, 0.0)
             Axis(\.lora.rank, [8])
         }.cells()
         #expect(cells[0].config.optimizer.learningRate == 1e-4 && cells[0].config.lora.dropout == 0)
@@ -123,8 +123,8 @@ struct ExperimentTests {
     }
 
     @Test func contradictionsAreErrors() {
-        #expect(throws: ExperimentError.settingIsAlsoAnAxis(setting: "Set(lora.rank)", axis: "lora.rank")) {
-            try small { Set(\.lora.rank, 8); Axis(\.lora.rank, [16, 32]) }.cells()
+        #expect(throws: ExperimentError.settingIsAlsoAnAxis(setting: "Fix(lora.rank)", axis: "lora.rank")) {
+            try small { Fix(\.lora.rank, 8); Axis(\.lora.rank, [16, 32]) }.cells()
         }
         #expect(throws: ExperimentError.settingIsAlsoAnAxis(setting: "Tie(lora.rank)", axis: "lora.rank")) {
             try small { Axis(\.lora.rank, [16, 32]); Tie(\.lora.rank) { _ in 4 } }.cells()
@@ -149,7 +149,7 @@ struct ExperimentTests {
 
     @Test func invalidConfigurationsFailAtExpansion() {
         #expect(throws: ExperimentError.invalidConfiguration(cell: "batchSize=6", reason: "batchSize 6 is not a multiple of gradientAccumulation 4")) {
-            try small { Set(\.gradientAccumulation, 4); Axis(\.batchSize, [8, 6]) }.cells()
+            try small { Fix(\.gradientAccumulation, 4); Axis(\.batchSize, [8, 6]) }.cells()
         }
     }
 
@@ -158,7 +158,7 @@ struct ExperimentTests {
         let cells = try Experiment("control-flow") {
             Model.path("/models/x", parameters: 1_000_000)
             for language in Dataset.Language.allCases { Dataset.chatterbot(language) }
-            if quick { Set(\.steps, 5) } else { Set(\.steps, 500) }
+            if quick { Fix(\.steps, 5) } else { Fix(\.steps, 500) }
             Union {
                 for rank in [8, 16] { Axis(\.lora.rank, [rank]) }
             }
@@ -183,7 +183,7 @@ struct ExperimentTests {
     }
 
     @Test func evaluateReplacesTheDefaultEvaluation() throws {
-        let plain = try small { Set(\.steps, 1) }.cells()[0].config.evaluation
+        let plain = try small { Fix(\.steps, 1) }.cells()[0].config.evaluation
         #expect(plain == EvaluationSettings() && plain.heldOutLoss != nil && plain.tournament == nil)
         let full = try small {
             Evaluate {

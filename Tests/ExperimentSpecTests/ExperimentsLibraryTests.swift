@@ -1,12 +1,34 @@
+import Foundation
 import Testing
 import ExperimentSpec
 import Experiments
 
 struct ExperimentsLibraryTests {
+    /// The names of the experiments declared in the Swift files of `Experiments/` (outside comments).
+    static func declaredNames() throws -> [String] {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Experiments")
+        let pattern = try Regex(#"Experiment\("([^"]+)"\)"#)
+        var names: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                for match in line.matches(of: pattern) { names.append(String(match.output[1].substring!)) }
+            }
+        }
+        return names
+    }
+
+    /// A new file in Experiments/ is one step of two: forgetting the line in `Experiments.all` fails here.
+    @Test func everyDeclaredExperimentIsRegistered() throws {
+        let declared = try Self.declaredNames()
+        #expect(declared.contains("smoke") && declared.contains("appendix-b"), "the scan finds the shipped experiments")
+        #expect(Set(declared) == Set(Experiments.all.map(\.name)), "declared \(declared.sorted()), registered \(Experiments.all.map(\.name).sorted())")
+    }
+
     @Test func everyExperimentExpandsUnderAUniqueName() throws {
         let names = Experiments.all.map(\.name)
-        #expect(names == ["smoke", "appendix-b", "quantization-types", "learning-rate", "cluster-check"])
-        #expect(Swift.Set(names).count == names.count)
+        #expect(Set(names).count == names.count)
         for experiment in Experiments.all {
             let cells = try experiment.cells()
             #expect(!cells.isEmpty, "\(experiment.name)")
@@ -21,7 +43,7 @@ struct ExperimentsLibraryTests {
     @Test func clusterCheckIsTwoShortCheckpointedOneThreadCells() throws {
         let cells = try Experiments.clusterCheck.cells()
         #expect(cells.count == 2)
-        #expect(Swift.Set(cells.map(\.config.optimizer.learningRate)).count == 2)
+        #expect(Set(cells.map(\.config.optimizer.learningRate)).count == 2)
         for cell in cells {
             #expect(cell.config.threads == 1)
             #expect(cell.config.checkpointEvery > 0 && cell.config.checkpointEvery * 4 <= cell.config.steps)
@@ -45,7 +67,7 @@ struct ExperimentsLibraryTests {
     @Test func smokeFitsTenMinutesOnTwoCores() throws {
         let cells = try Experiments.smoke.cells()
         #expect(cells.count == 4)
-        #expect(Swift.Set(cells.map(\.config.optimizer.learningRate)).count == 2 && Swift.Set(cells.map(\.config.lora.rank)).count == 2)
+        #expect(Set(cells.map(\.config.optimizer.learningRate)).count == 2 && Set(cells.map(\.config.lora.rank)).count == 2)
         #expect(cells.allSatisfy { $0.config.model.name == "smollm2-135m" && $0.config.data.datasets == ["tasks-en"] })
         // Trained tokens at most steps × batch × (source + target); at 600 tokens/s, training must leave most of
         // the 10 minutes to loading, evaluation and reporting.
@@ -56,9 +78,9 @@ struct ExperimentsLibraryTests {
     @Test func appendixBIsTheA1Grid() throws {
         let cells = try Experiments.appendixB.cells()
         #expect(cells.count == 3 * 6 * 5 * 2)
-        #expect(Swift.Set(cells.map(\.config.lora.rank)) == Swift.Set(AppendixA1.ranks))
-        #expect(Swift.Set(cells.map(\.config.lora.dropout)) == Swift.Set(AppendixA1.dropouts))
-        #expect(Swift.Set(cells.map(\.config.lora.targets)).count == 5)
+        #expect(Set(cells.map(\.config.lora.rank)) == Set(AppendixA1.ranks))
+        #expect(Set(cells.map(\.config.lora.dropout)) == Set(AppendixA1.dropouts))
+        #expect(Set(cells.map(\.config.lora.targets)).count == 5)
         #expect(cells.allSatisfy { $0.config.lora.alpha == 16 && $0.config.optimizer.maxGradNorm == 0.3 })
     }
 
@@ -82,14 +104,14 @@ struct ExperimentsLibraryTests {
     @Test func learningRateIsTable9TimesThreeSeeds() throws {
         let cells = try Experiments.learningRate.cells()
         #expect(cells.count == 6)
-        #expect(Swift.Set(cells.map(\.config.optimizer.learningRate)) == [1e-4, 2e-4])
-        #expect(Swift.Set(cells.map(\.config.seed)) == [0, 1, 2])
+        #expect(Set(cells.map(\.config.optimizer.learningRate)) == [1e-4, 2e-4])
+        #expect(Set(cells.map(\.config.seed)) == [0, 1, 2])
         #expect(cells.allSatisfy { $0.config.evaluation.tournament?.judge == .reference })
     }
 
     @Test func idsAreDistinctAcrossTheLibrary() throws {
         let hashes = ["smollm2-135m": "00", "tasks-en": "11", "chatterbot-en": "22"]
         let ids = try Experiments.all.flatMap { try $0.cells() }.map { try $0.identity(inputHashes: hashes).id }
-        #expect(Swift.Set(ids).count == ids.count)
+        #expect(Set(ids).count == ids.count)
     }
 }

@@ -65,7 +65,7 @@ struct PresetTests {
     @Test func appendixA1GridHasEveryCombination() throws {
         #expect(AppendixA1.dropouts == [0, 0.05, 0.1])
         #expect(AppendixA1.ranks == [8, 16, 32, 64, 128, 256])
-        #expect(AppendixA1.layerSets.count == 5 && Swift.Set(AppendixA1.layerSets).count == 5)
+        #expect(AppendixA1.layerSets.count == 5 && Set(AppendixA1.layerSets).count == 5)
         let rows = try AppendixA1.grid(learningRates: [1e-4, 2e-4]).rows()
         #expect(rows.count == 3 * 6 * 5 * 2)
         #expect(rows[0].map(\.axis) == ["lora.dropout", "lora.rank", "lora.layers", "optimizer.learningRate"])

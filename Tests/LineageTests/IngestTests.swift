@@ -54,7 +54,9 @@ import Testing
             let run = try #require(try store.run(id: "run-1"))
             #expect(run.executor == "slurm")
             #expect(run.hostname == "node-7")
-            #expect(run.logPath == cell.file("log.txt").path)
+            // Kept relative to the project root (the runs folder's parent), found again through it.
+            #expect(run.logPath == store.paths.relative(cell.file("log.txt").path) && run.logPath == "runs/smoke/c0ffee/log.txt")
+            #expect(store.paths.absolute(run.logPath!) == cell.file("log.txt").path)
             #expect(try store.cell(id: "c0ffee")?.config == config(2e-4, seed: 1))
             #expect(try store.cells(experiment: "smoke").first?.axisValues == #"{"lr":0.0002,"seed":1}"#)
             #expect(try store.cellStatus(id: "c0ffee") == .done)
@@ -62,7 +64,9 @@ import Testing
             #expect(try store.metricSeries(run: "run-1").first { $0.name == "eval_loss" }?.steps == [4])
             let adapter = try #require(try store.artifacts(run: "run-1").first { $0.kind == .adapter })
             #expect(adapter.bytes == 300)
-            #expect(adapter.path == cell.file("adapter/adapter_model.safetensors").path)
+            #expect(adapter.path == store.paths.relative(cell.file("adapter/adapter_model.safetensors").path))
+            #expect(!adapter.path.hasPrefix("/"))
+            #expect(try store.lineage(of: cell.file("adapter/adapter_model.safetensors").path).first?.run.id == "run-1", "an absolute path finds it")
             #expect(try store.inputs(run: "run-1").first?.sha256 == String(repeating: "a", count: 64))
             #expect(try store.lineage(of: String(repeating: "d", count: 16)).first?.run.id == "run-1")
 
@@ -150,5 +154,40 @@ import Testing
             #expect(try store.parentChain(of: "run-2").map(\.id) == ["run-1"])
             #expect(try store.cellStatus(id: "c0ffee") == .done)
         }
+    }
+}
+
+extension IngestTests {
+    /// Paths inside the project are kept relative to its root, so a moved checkout still finds its files;
+    /// paths outside stay absolute, and rows written with absolute paths before still read.
+    @Test func aMovedCheckoutKeepsItsLineage() throws {
+        try withTemporaryDirectory { root in
+            let checkout = root.appendingPathComponent("checkout"), moved = root.appendingPathComponent("elsewhere/checkout")
+            let cell = try writeCell(in: checkout)
+            do {
+                let store = try LineageStore(path: checkout.appendingPathComponent("runs/lineage.sqlite").path)
+                try store.ingest(directory: cell.url)
+            }
+            try FileManager.default.createDirectory(at: moved.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.moveItem(at: checkout, to: moved)
+            let store = try LineageStore(path: moved.appendingPathComponent("runs/lineage.sqlite").path)
+            #expect(store.paths.root.path == moved.path)
+            let adapter = try #require(try store.artifacts(run: "run-1").first { $0.kind == .adapter })
+            #expect(adapter.path == "runs/smoke/c0ffee/adapter/adapter_model.safetensors")
+            #expect(FileManager.default.fileExists(atPath: store.paths.absolute(adapter.path)))
+            #expect(try store.lineage(of: moved.appendingPathComponent(adapter.path).path).first?.run.id == "run-1")
+            #expect(try store.inputs(run: "run-1").first?.path == "/models/smollm2", "outside the project: absolute")
+        }
+    }
+
+    @Test func keptPathsAreRelativeInsideTheRootOnly() {
+        let paths = ProjectPaths(root: URL(fileURLWithPath: "/srv/lab"))
+        #expect(paths.relative("/srv/lab/runs/smoke/c0ffee/cell.log") == "runs/smoke/c0ffee/cell.log")
+        #expect(paths.relative("/srv/laboratory/data.jsonl") == "/srv/laboratory/data.jsonl", "a sibling with a common prefix is outside")
+        #expect(paths.kept("/srv/lab/data/tasks-en.jsonl") == "data/tasks-en.jsonl", "an old absolute row reads relative")
+        #expect(paths.kept("/models/smollm2") == "/models/smollm2")
+        #expect(paths.kept("data/tasks-en.jsonl") == "data/tasks-en.jsonl")
+        #expect(paths.absolute("data/tasks-en.jsonl") == "/srv/lab/data/tasks-en.jsonl" && paths.absolute("/models/m") == "/models/m")
+        #expect(ProjectPaths(storePath: "/srv/lab/runs/lineage.sqlite") == paths)
     }
 }

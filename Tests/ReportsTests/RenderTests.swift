@@ -76,3 +76,18 @@ import Testing
         }
     }
 }
+
+extension RenderTests {
+    /// A grid planned with `--set`/`--axis` says so in its report; one planned as declared says nothing of it.
+    @Test func theReportNamesCommandLineOverrides() throws {
+        let fixture = try TestStore()
+        defer { fixture.cleanUp() }
+        var subject = TestStore.subject
+        subject.overrides = "--set model.quantization=fp4 --axis lora.dropout=0,0.05"
+        let results = try ExperimentResults.load(from: fixture.store, subject: subject)
+        let document = try ReportDocument(results: results, options: ReportOptions(), command: "qlab report grid")
+        #expect(document.markdown.contains("Planned with command-line overrides: `--set model.quantization=fp4 --axis lora.dropout=0,0.05`"))
+        let plain = try ReportDocument(results: try fixture.results(), options: ReportOptions(), command: "qlab report grid")
+        #expect(!plain.markdown.contains("overrides"))
+    }
+}

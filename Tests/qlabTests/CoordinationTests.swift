@@ -63,12 +63,12 @@ struct CoordinationTests {
             #expect(history.count == 1 && history.first?.status == .succeeded, "\(cell): \(history.map(\.status))")
         }
         let reportA = Self.report(root + "/a.txt"), reportB = Self.report(root + "/b.txt")
-        let ranByA = Swift.Set(reportA.filter { $0.kind == "succeeded" }.map(\.cell))
-        let ranByB = Swift.Set(reportB.filter { $0.kind == "succeeded" }.map(\.cell))
-        #expect(ranByA.union(ranByB) == Swift.Set(statuses.keys))
+        let ranByA = Set(reportA.filter { $0.kind == "succeeded" }.map(\.cell))
+        let ranByB = Set(reportB.filter { $0.kind == "succeeded" }.map(\.cell))
+        #expect(ranByA.union(ranByB) == Set(statuses.keys))
         // Each coordinator accounts for every cell: ran it, found it done, or left it to the other.
         for report in [reportA, reportB] {
-            #expect(Swift.Set(report.map(\.cell)) == Swift.Set(statuses.keys), "\(report)")
+            #expect(Set(report.map(\.cell)) == Set(statuses.keys), "\(report)")
             #expect(report.allSatisfy { ["succeeded", "skipped", "elsewhere"].contains($0.kind) }, "\(report)")
         }
     }

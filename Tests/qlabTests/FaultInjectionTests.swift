@@ -93,7 +93,7 @@ struct FaultInjectionTests {
         let runs = root + "/faulty"
         var schedule = Schedule(state: 14)
         var coordinator: Process? = nil
-        var workersSeen = Swift.Set<Incarnation>()
+        var workersSeen = Set<Incarnation>()
         var kills = (coordinator: 0, worker: 0)
         var round = 0
         // Twenty kills that hit a live process; a round whose target ended on its own before its moment came

@@ -27,11 +27,11 @@ struct GridRunnerTests {
             Description("Two datasets × two ranks on the tiny reference model.")
             Model.path(CLI.fixture("qlora-reference/tiny-llama/base"), parameters: 435_000)
             QLoRA.paperDefaults.scaled(steps: steps, batchSize: 4, sourceLength: 12, targetLength: 6)
-            Set(\.lora.dropout, 0.1)
-            Set(\.optimizer.learningRate, 1e-3)
-            Set(\.checkpointEvery, 4)
-            Set(\.evalEvery, 4)
-            Set(\.gradientCheckpointing, false)
+            Fix(\.lora.dropout, 0.1)
+            Fix(\.optimizer.learningRate, 1e-3)
+            Fix(\.checkpointEvery, 4)
+            Fix(\.evalEvery, 4)
+            Fix(\.gradientCheckpointing, false)
             Axis(\.data.datasets, over: ["a", "b"]) { $0 == "a" ? [dataA] : [dataB] }
             Axis(\.lora.rank, [4, 8])
             Evaluate {
@@ -64,7 +64,7 @@ struct GridRunnerTests {
         let first = try GridRunner(experiment: f.experiment, runsRoot: f.root + "/runs").plan()
         let second = try GridRunner(experiment: f.experiment, runsRoot: f.root + "/runs").plan()
         #expect(first.map(\.entry.cell) == second.map(\.entry.cell))
-        #expect(Swift.Set(first.map(\.entry.cell)).count == 4)
+        #expect(Set(first.map(\.entry.cell)).count == 4)
         // Change dataset b: exactly the two cells that read it get new ids.
         try Self.dataset(f.dataB, salt: 3)
         let third = try GridRunner(experiment: f.experiment, runsRoot: f.root + "/runs").plan()
@@ -116,7 +116,7 @@ struct GridRunnerTests {
         let stored = try runner.store.judgments(tournament: "tiny-grid")
         #expect(stored.count == 36 && stored.filter { $0.presentationOrder == .ab }.count == 18)
         let ratings = try runner.store.ratings(tournament: "tiny-grid").filter { $0.method == "elo" }
-        #expect(Swift.Set(ratings.map(\.cell)) == Swift.Set(result.contestants))
+        #expect(Set(ratings.map(\.cell)) == Set(result.contestants))
         let mean: Double = ratings.map(\.rating).reduce(0, +) / Double(ratings.count)
         #expect(abs(mean - 1000) < 1e-6, "Elo updates conserve the mean rating")
     }
@@ -126,11 +126,11 @@ struct GridRunnerTests {
         let blowUp = Experiment("tiny-blow-up") {
             Model.path(CLI.fixture("qlora-reference/tiny-llama/base"), parameters: 435_000)
             QLoRA.paperDefaults.scaled(steps: 8, batchSize: 4, sourceLength: 12, targetLength: 6)
-            Set(\.optimizer.learningRate, 1e6)
-            Set(\.optimizer.maxGradNorm, 0)
-            Set(\.checkpointEvery, 2)
-            Set(\.gradientCheckpointing, false)
-            Set(\.data.datasets, [f.dataA])
+            Fix(\.optimizer.learningRate, 1e6)
+            Fix(\.optimizer.maxGradNorm, 0)
+            Fix(\.checkpointEvery, 2)
+            Fix(\.gradientCheckpointing, false)
+            Fix(\.data.datasets, [f.dataA])
         }
         let runner = try GridRunner(experiment: blowUp, runsRoot: f.root + "/runs")
         let outcome = try runner.run(try runner.plan(), jobs: 1, cores: 2, force: false, executable: CLI.executable.path, say: Self.quiet)

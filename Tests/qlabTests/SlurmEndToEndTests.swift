@@ -23,11 +23,11 @@ struct SlurmEndToEndTests {
             Model.path(model, parameters: 135_000_000)
             Dataset.file(data)
             QLoRA.paperDefaults.scaled(steps: 40, batchSize: 2, sourceLength: 24, targetLength: 8)
-            Set(\.lora.rank, 8)
-            Set(\.checkpointEvery, 5)
-            Set(\.evalEvery, 20)
-            Set(\.gradientCheckpointing, false)
-            Set(\.threads, 1)
+            Fix(\.lora.rank, 8)
+            Fix(\.checkpointEvery, 5)
+            Fix(\.evalEvery, 20)
+            Fix(\.gradientCheckpointing, false)
+            Fix(\.threads, 1)
             Axis(\.optimizer.learningRate, [2e-4, 1e-3])
             Evaluate { HeldOutLoss(maxExamples: 8) }
         }
@@ -129,7 +129,7 @@ struct SlurmEndToEndTests {
             #expect(b.executor.hasPrefix("slurm job "))
             let ma = try local.store.finalMetrics(run: a.id), mb = try slurm.store.finalMetrics(run: b.id)
             #expect(!ma.isEmpty && ma["eval_loss"] != nil)
-            for name in Swift.Set(ma.keys).union(mb.keys) where !GridRunner.isTimingMetric(name) {
+            for name in Set(ma.keys).union(mb.keys) where !GridRunner.isTimingMetric(name) {
                 #expect(ma[name]?.bitPattern == mb[name]?.bitPattern, "\(cell) \(name): local \(ma[name] ?? .nan), slurm \(mb[name] ?? .nan)")
             }
             let la = try local.store.metricSeries(run: a.id).first { $0.name == "loss" }

@@ -1,0 +1,85 @@
+import ArgumentParser
+import ExperimentSpec
+import Foundation
+
+/// `--set`, `--axis` and `--declared` of `qlab plan` and `qlab run`, and the record of the last overrides.
+///
+/// The overrides a grid was planned with are recorded in `runs/NAME/overrides.json`, so that a later `plan`,
+/// `run` or `report` without flags works on the same grid; `--declared` returns to the spec as written.
+struct OverrideOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Fix a setting in every cell (repeatable).", valueName: "KEY=VALUE"))
+    var fixed: [String] = []
+    @Option(name: .customLong("axis"), help: ArgumentHelp("Vary a setting over values (repeatable; a list setting takes [a,b],[c]).",
+                                                          valueName: "KEY=V1,V2"))
+    var axes: [String] = []
+    @Flag(help: "The experiment as declared, without the overrides recorded by an earlier --set or --axis.")
+    var declared = false
+
+    func validate() throws {
+        if declared, !fixed.isEmpty || !axes.isEmpty { throw ValidationError("--declared cannot be combined with --set or --axis") }
+    }
+
+    /// The overrides to plan with, and a line saying where they come from (nil without overrides). Records
+    /// given overrides, and forgets recorded ones with `--declared`.
+    func resolve(experiment: String, runs: String) throws -> (overrides: Overrides, note: String?) {
+        let record = OverrideRecord(runs: runs, experiment: experiment)
+        if declared {
+            try record.remove()
+            return (.none, nil)
+        }
+        if !fixed.isEmpty || !axes.isEmpty {
+            let overrides = try Overrides(fixed: fixed, axes: axes)
+            return (overrides, "overrides: \(overrides.arguments) (recorded in \(record.path))")
+        }
+        guard let recorded = try record.read(), !recorded.isEmpty else { return (.none, nil) }
+        return (recorded, "overrides: \(recorded.arguments) (recorded in \(record.path) by an earlier --set/--axis; --declared for the spec as written)")
+    }
+}
+
+extension OverrideOptions {
+    /// Why `overrides` do not apply, saying where recorded ones come from and how to drop them.
+    func explain(_ error: OverrideError, experiment: String, runs: String) -> String {
+        guard fixed.isEmpty, axes.isEmpty, !declared else { return error.description }
+        return "\(error) (in the overrides recorded in \(OverrideRecord(runs: runs, experiment: experiment).path); "
+            + "pass --declared for the spec as written, or give --set/--axis again)"
+    }
+
+    /// Records `overrides` when they came from this command line, once they planned without error.
+    func recordGiven(_ overrides: Overrides, experiment: String, runs: String) throws {
+        guard !fixed.isEmpty || !axes.isEmpty else { return }
+        try OverrideRecord(runs: runs, experiment: experiment).write(overrides)
+    }
+}
+
+/// `runs/NAME/overrides.json`: the overrides an experiment was last planned with.
+struct OverrideRecord {
+    let path: String
+
+    /// The record of `experiment` under `runs`.
+    init(runs: String, experiment: String) {
+        path = runs + "/" + experiment + "/overrides.json"
+    }
+
+    /// The recorded overrides, or nil when none are.
+    func read() throws -> Overrides? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do {
+            return try JSONDecoder().decode(Overrides.self, from: data)
+        } catch {
+            throw ValidationError("\(path) does not hold overrides (\(error)); remove it or pass --declared")
+        }
+    }
+
+    /// Records `overrides` (atomically: a reader never sees half a file).
+    func write(_ overrides: Overrides) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(overrides).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Forgets the recorded overrides.
+    func remove() throws {
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+    }
+}

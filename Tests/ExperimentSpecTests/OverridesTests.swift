@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import ExperimentSpec
+
+/// `--set` and `--axis` from the command line: checked like the spec's settings, part of every cell's configuration.
+struct OverridesTests {
+    private func small(@ExperimentBuilder _ body: () -> [any ExperimentComponent]) -> Experiment {
+        Experiment("test") {
+            Model.smolLM2_135M
+            Dataset.tasks(.english)
+            body()
+        }
+    }
+
+    private var grid: Experiment {
+        small {
+            Fix(\.optimizer.learningRate, 1e-4)
+            Axis(\.lora.rank, [8, 16])
+            Tie(\.lora.alpha, to: \.lora.rank) { r in Double(2 * r) }
+        }
+    }
+
+    @Test func textThatIsNotKeyEqualsValueIsRejected() {
+        #expect(throws: OverrideError.syntax(option: "--set", text: "lora.rank")) { try Overrides(fixed: ["lora.rank"]) }
+        #expect(throws: OverrideError.syntax(option: "--axis", text: "=4,8")) { try Overrides(axes: ["=4,8"]) }
+        #expect(throws: OverrideError.emptyValue(option: "--set", text: "lora.rank=", key: "lora.rank")) { try Overrides(fixed: ["lora.rank="]) }
+        #expect(throws: OverrideError.emptyValue(option: "--axis", text: "lora.dropout=0,,0.1", key: "lora.dropout")) {
+            try Overrides(axes: ["lora.dropout=0,,0.1"])
+        }
+    }
+
+    @Test func anUnknownKeyListsTheValidOnes() throws {
+        let error = #expect(throws: OverrideError.self) { try grid.cells(overrides: Overrides(fixed: ["optimizer.lr=1e-3"])) }
+        guard case .unknownKey(let key, let valid)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(key == "optimizer.lr")
+        for expected in ["optimizer.learningRate", "lora.rank", "model.quantization", "lora.targets", "seed", "data.datasets"] {
+            #expect(valid.contains(expected), "\(expected)")
+        }
+        // Lists of evaluations have no one-line spelling, and an object is not a setting of its own.
+        #expect(!valid.contains { $0.hasPrefix("evaluation.perplexity") } && !valid.contains("lora"))
+        #expect(valid == valid.sorted())
+        #expect(error!.description.contains("optimizer.learningRate"))
+    }
+
+    @Test func aValueOfTheWrongTypeNamesTheKeyAndTheType() throws {
+        #expect(throws: OverrideError.wrongType(key: "steps", value: "big", expected: "an integer")) {
+            try grid.cells(overrides: Overrides(axes: ["steps=10,big"]))
+        }
+        #expect(throws: OverrideError.wrongType(key: "steps", value: "1.5", expected: "an integer")) {
+            try grid.cells(overrides: Overrides(fixed: ["steps=1.5"]))
+        }
+        #expect(throws: OverrideError.wrongType(key: "optimizer.beta2", value: "high", expected: "a number")) {
+            try grid.cells(overrides: Overrides(fixed: ["optimizer.beta2=high"]))
+        }
+        #expect(throws: OverrideError.wrongType(key: "fullFineTune", value: "yes", expected: "true or false")) {
+            try grid.cells(overrides: Overrides(fixed: ["fullFineTune=yes"]))
+        }
+        // Enumerations are checked by decoding: the message names the type whose cases the value missed.
+        let error = #expect(throws: OverrideError.self) { try grid.cells(overrides: Overrides(fixed: ["model.quantization=nf5"])) }
+        guard case .wrongType(let key, let value, let expected)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(key == "model.quantization" && value == "nf5" && expected.contains("QuantizationKind"), "\(expected)")
+    }
+
+    @Test func keysTheSpecVariesOrDerivesAreRefused() throws {
+        #expect(throws: OverrideError.declaredInSpec(key: "lora.rank", by: "axis lora.rank")) {
+            try grid.cells(overrides: Overrides(fixed: ["lora.rank=4"]))
+        }
+        #expect(throws: OverrideError.declaredInSpec(key: "lora.alpha", by: "Tie(lora.alpha)")) {
+            try grid.cells(overrides: Overrides(axes: ["lora.alpha=8,32"]))
+        }
+        #expect(throws: OverrideError.repeatedKey("steps")) { try grid.cells(overrides: Overrides(fixed: ["steps=5"], axes: ["steps=6,7"])) }
+    }
+
+    @Test func overridesChangeTheConfigurationsAndSoTheIds() throws {
+        let plain = try grid.cells()
+        let fixed = try grid.cells(overrides: Overrides(fixed: ["optimizer.learningRate=3e-4", "model.quantization=fp4",
+                                                               "lora.targets=[q_proj,v_proj]"]))
+        #expect(fixed.count == plain.count)
+        for (p, f) in zip(plain, fixed) {
+            // A --set wins over the spec's fixed setting; the axis and the tie still apply.
+            #expect(f.config.optimizer.learningRate == 3e-4 && p.config.optimizer.learningRate == 1e-4)
+            #expect(f.config.model.quantization == .fp4 && f.config.lora.targets == [.q, .v])
+            #expect(f.config.lora.rank == p.config.lora.rank && f.config.lora.alpha == Double(2 * f.config.lora.rank))
+            #expect(f.axisValues == p.axisValues)
+            #expect(try f.identity(inputHashes: [:]).id != p.identity(inputHashes: [:]).id)
+        }
+    }
+
+    @Test func anOverrideAxisVariesFastestAndTiesSeeIt() throws {
+        let cells = try grid.cells(overrides: Overrides(axes: ["lora.dropout=0,0.05", "lora.targets=[q_proj],[q_proj,k_proj]"]))
+        #expect(try grid.axisNames(overrides: Overrides(axes: ["lora.dropout=0,0.05"])) == ["lora.rank", "lora.dropout"])
+        #expect(cells.count == 8)
+        #expect(cells.prefix(4).map(\.label) == [
+            "lora.rank=8 lora.dropout=0 lora.targets=[\"q_proj\"]",
+            "lora.rank=8 lora.dropout=0 lora.targets=[\"q_proj\",\"k_proj\"]",
+            "lora.rank=8 lora.dropout=0.05 lora.targets=[\"q_proj\"]",
+            "lora.rank=8 lora.dropout=0.05 lora.targets=[\"q_proj\",\"k_proj\"]",
+        ])
+        #expect(cells[3].config.lora.dropout == 0.05 && cells[3].config.lora.targets == [.q, .k])
+        #expect(Set(try cells.map { try $0.identity(inputHashes: [:]).id }).count == 8)
+        // A repeated axis value would run the same cell twice.
+        #expect(throws: ExperimentError.self) { try grid.cells(overrides: Overrides(axes: ["lora.dropout=0,0"])) }
+    }
+
+    @Test func recordedOverridesDecodeAndAreCheckedAgain() throws {
+        let overrides = try Overrides(fixed: ["steps=5"], axes: ["lora.dropout=0,0.05"])
+        #expect(overrides.arguments == "--set steps=5 --axis lora.dropout=0,0.05")
+        let decoded = try JSONDecoder().decode(Overrides.self, from: JSONEncoder().encode(overrides))
+        #expect(decoded == overrides)
+        #expect(throws: OverrideError.syntax(option: "--set", text: "steps")) {
+            try JSONDecoder().decode(Overrides.self, from: Data(#"{"fixed": ["steps"], "axes": []}"#.utf8))
+        }
+    }
+}
