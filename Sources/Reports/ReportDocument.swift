@@ -117,8 +117,8 @@ public struct ReportDocument: Sendable {
             add(throughput)
             add(memory)
             if let timing {
-                md += "Where each cell's time went, in seconds of its latest run (training includes the held-out "
-                md += "evaluations made during it):\n\n" + timing.markdown + "\n"
+                md += "Where each cell's time went, in seconds of its latest run (the held-out loss includes its "
+                md += "evaluations during training):\n\n" + timing.markdown + "\n"
             }
         }
 

@@ -128,8 +128,14 @@ public struct CellWorker: Sendable {
         if evaluation.heldOutLoss != nil, !heldOutExamples.contains(where: { $0.trained.dropFirst().contains(true) }) {
             throw PerplexityError.noEvalExamples(dataset: config.data.datasets.joined(separator: ", "))
         }
+        let heldOutMemo = HeldOutMemo()
         if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
-            trainer.evaluation = { t in try t.evaluate(heldOut).loss }
+            trainer.evaluation = { t in
+                let start = Date()
+                let (loss, tokens) = try t.evaluate(heldOut)
+                heldOutMemo.record(tokens: tokens, seconds: Date().timeIntervalSince(start))
+                return loss
+            }
         }
         trainer.stopRequested = { StopSignal.pending != nil }
         // Seconds per part of the cell, so that a user sees where its time goes (timing metrics: a rerun may differ).
@@ -153,7 +159,10 @@ public struct CellWorker: Sendable {
         let total = config.steps
         let summary = try timed("train") { try trainer.run { r in
             var line = String(format: "step %d/%d loss %.4f lr %.2e grad_norm %.3f %.0f tok/s", r.step, total, r.loss, r.lr, r.gradNorm, r.tokensPerSecond)
-            if let e = r.evalLoss { line += String(format: " eval_loss %.4f", e) }
+            if let e = r.evalLoss {
+                line += String(format: " eval_loss %.4f", e)
+                if r.step == total { heldOutMemo.finalLoss = e }
+            }
             say(line)
         } }
         if summary.status == .stopped {
@@ -173,7 +182,10 @@ public struct CellWorker: Sendable {
         ]
         metrics.merge(baseMetrics) { a, _ in a }
         if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
-            let (loss, tokens) = try timed("eval_loss") { try trainer.evaluate(heldOut) }
+            // The trainer evaluates after its last step on the same weights: that value, when this process trained
+            // the last step, is the final one (a cell resumed from its final checkpoint measures it afresh).
+            let (loss, tokens) = try heldOutMemo.finalLoss.map { ($0, heldOutMemo.tokens) }
+                ?? timed("eval_loss") { try trainer.evaluate(heldOut) }
             metrics["eval_loss"] = loss
             metrics["eval_perplexity"] = exp(loss)
             metrics["eval_tokens"] = Double(tokens)
@@ -224,6 +236,11 @@ public struct CellWorker: Sendable {
             try AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: directory + "/" + TournamentAnswer.fileName)
             say("tournament answers: \(answers.count) prompts")
         }
+        // Held-out evaluations made during training count as evaluation time, not training time.
+        if heldOutMemo.seconds > 0 {
+            seconds["seconds_train", default: 0] -= heldOutMemo.seconds
+            seconds["seconds_eval_loss", default: 0] += heldOutMemo.seconds
+        }
         metrics.merge(seconds) { a, _ in a }
         say("seconds: " + seconds.keys.sorted().map { "\($0.dropFirst("seconds_".count)) \(String(format: "%.1f", seconds[$0]!))" }.joined(separator: ", "))
         return metrics
@@ -259,6 +276,19 @@ public struct CellWorker: Sendable {
 /// A cell that stopped on a signal, with its checkpoint written.
 struct CellStopped: Error {
     var reason: String
+}
+
+/// What the trainer's held-out evaluations measured: the loss after the last step and the time they took.
+final class HeldOutMemo: @unchecked Sendable {
+    // Written by the trainer's evaluation callback and read after `run` returns, on the same thread.
+    var finalLoss: Double?
+    var tokens = 0
+    var seconds = 0.0
+
+    func record(tokens: Int, seconds: Double) {
+        self.tokens = tokens
+        self.seconds += seconds
+    }
 }
 
 /// A cell whose training diverged, with its last good checkpoint kept.
