@@ -15,8 +15,8 @@ do for [format in "svg png"] {
     set cblabel 'win rate of the row'
     set xrange [-0.5:3.5]
     set yrange [3.5:-0.5]
-    set xtics ("learningRate=0.001 rank=16" 0, "learningRate=0.0002 rank=16" 1, "learningRate=0.0002 rank=8" 2, "learningRate=0.001 rank=8" 3) scale 0
-    set ytics ("learningRate=0.001 rank=16" 0, "learningRate=0.0002 rank=16" 1, "learningRate=0.0002 rank=8" 2, "learningRate=0.001 rank=8" 3) scale 0
+    set xtics ("learningRate=0.001 rank=16" 0, "learningRate=0.0002 rank=8" 1, "learningRate=0.0002 rank=16" 2, "learningRate=0.001 rank=8" 3) scale 0
+    set ytics ("learningRate=0.001 rank=16" 0, "learningRate=0.0002 rank=8" 1, "learningRate=0.0002 rank=16" 2, "learningRate=0.001 rank=8" 3) scale 0
     set cbrange [0.0:1.0]
     set palette defined (0 '#f7fcf0', 0.5 '#7bccc4', 1 '#0868ac')
     set style textbox opaque fillcolor rgb 'white' noborder margins 2, 1
