@@ -88,11 +88,18 @@ struct PlanOverridesTests {
     @Test func rerunFindsACellOfTheOverriddenGrid() throws {
         let runs = runsFolder()
         defer { try? FileManager.default.removeItem(atPath: runs) }
-        let planned = try CLI.run(["plan", "smoke", "--json", "--runs", runs, "--axis", "lora.dropout=0,0.05"])
+        // smoke reads the generated tasks: prepare them here (the other sources are not needed), so the test does
+        // not depend on a `qlab data prepare` run in the checkout.
+        let data = runs + "-data"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let prepared = try CLI.run(["data", "prepare", "--output", data, "--downloads", runs + "/none", "--fortunes", runs + "/none"])
+        #expect(FileManager.default.fileExists(atPath: data + "/tasks-en/eval.jsonl"), "\(prepared.stderr)")
+        let environment = ["QLAB_DATA": data]
+        let planned = try CLI.run(["plan", "smoke", "--json", "--runs", runs, "--axis", "lora.dropout=0,0.05"], environment: environment)
         #expect(planned.status == 0, "\(planned.stderr)")
         let objects = try JSONSerialization.jsonObject(with: Data(planned.stdout.utf8)) as! [[String: Any]]
         let overridden = try #require(objects.first { ($0["axes"] as! [[String: String]]).contains { $0["name"] == "lora.dropout" && $0["value"] == "0.05" } })
-        let rerun = try CLI.run(["rerun", overridden["id"] as! String, "--runs", runs])
+        let rerun = try CLI.run(["rerun", overridden["id"] as! String, "--runs", runs], environment: environment)
         // Found (it has no run yet to repeat), rather than unknown to the spec as declared.
         #expect(rerun.status != 0)
         #expect(rerun.stderr.contains("no successful run to repeat"), "\(rerun.stderr)")
