@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
         .target(
             name: "Runner",
-            dependencies: ["Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation", "Lineage", "CProcessControl"],
+            dependencies: ["Support", "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation", "Lineage", "CProcessControl"],
             swiftSettings: checked
         ),
         // Coordinates a small grid from a separate process, so the tests can run two at once, signal or kill one.

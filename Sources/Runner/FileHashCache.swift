@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensors
 
 #if canImport(Glibc)
@@ -27,9 +28,9 @@ final class FileHashCache: @unchecked Sendable {
         entries = FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode([String: Entry].self, from: $0) } ?? [:]
     }
 
-    /// The cache beside the BLAS verdicts (`~/.cache/qlora-lab` unless `QLAB_CACHE_DIR` says otherwise).
+    /// The cache in the machine's qlab cache folder (`CacheDirectory`).
     static func standard() -> FileHashCache {
-        FileHashCache(directory: BLASVerdictCache.defaultDirectory(environment: ProcessInfo.processInfo.environment))
+        FileHashCache(directory: CacheDirectory.path())
     }
 
     /// The identity of the file at `path` now, or nil when it cannot be stat'ed.

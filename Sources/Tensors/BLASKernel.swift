@@ -48,8 +48,6 @@ public struct BLASKernel: Sendable, Equatable {
         public static let failed = "QLAB_BLAS_FAILED"
         /// Re-executions so far (a guard against a loop).
         public static let executions = "QLAB_BLAS_EXECUTIONS"
-        /// Where the per-machine verdicts are cached (default `$XDG_CACHE_HOME/qlora-lab` or `~/.cache/qlora-lab`).
-        public static let cacheDirectory = "QLAB_CACHE_DIR"
     }
 
     /// Why selection stopped.
@@ -69,7 +67,7 @@ public struct BLASKernel: Sendable, Equatable {
         var failed = (nonEmpty(Variable.failed) ?? "").split(separator: ",").map(String.init)
         let features = CPUFeatures.current
         let loaded = BLAS.coreName
-        let cache = BLASVerdictCache(directory: BLASVerdictCache.defaultDirectory(environment: environment))
+        let cache = BLASVerdictCache.standard(environment: environment)
         while true {
             let inputs = BLASKernelChoice.Inputs(
                 features: features, loaded: loaded, environmentCore: nonEmpty("OPENBLAS_CORETYPE"),

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Self-check verdicts per machine and kernel, in a small JSON file, so that a kernel is checked once per machine
 /// rather than at every start.
@@ -13,12 +14,9 @@ public struct BLASVerdictCache: Sendable {
 
     public var path: String { directory + "/blas-kernels.json" }
 
-    /// `$QLAB_CACHE_DIR`, `$XDG_CACHE_HOME/qlora-lab` or `~/.cache/qlora-lab`.
-    public static func defaultDirectory(environment: [String: String]) -> String {
-        if let custom = environment[BLASKernel.Variable.cacheDirectory], !custom.isEmpty { return custom }
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/qlora-lab" }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.cache/qlora-lab"
+    /// The cache in the machine's qlab cache folder (`CacheDirectory`).
+    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> BLASVerdictCache {
+        BLASVerdictCache(directory: CacheDirectory.path(environment: environment))
     }
 
     /// The cache key of `core` on this machine.

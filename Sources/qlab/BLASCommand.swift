@@ -25,10 +25,9 @@ struct BLASCommand: ParsableCommand {
 
     func run() throws {
         var kernel = BLASKernel.current
+        let cache = BLASVerdictCache.standard()
         if recheck {
             let result = BLASSelfCheck.run()
-            let environment = ProcessInfo.processInfo.environment
-            let cache = BLASVerdictCache(directory: BLASVerdictCache.defaultDirectory(environment: environment))
             cache.record(result, key: cache.key(core: kernel.core, features: .current))
             kernel.check = result
         }
@@ -37,7 +36,6 @@ struct BLASCommand: ParsableCommand {
             return
         }
         let f = CPUFeatures.current
-        let cache = BLASVerdictCache(directory: BLASVerdictCache.defaultDirectory(environment: ProcessInfo.processInfo.environment))
         if json {
             var object: [String: Any] = [
                 "cpu": f.model, "vendor": f.vendor, "family": f.family, "model": f.modelNumber, "features": f.names,
