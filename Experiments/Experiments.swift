@@ -31,6 +31,8 @@ public enum Experiments {
         smoke,
         appendixB,
         quantizationTypes,
+        loraLayers,
+        qloraVersusLoRA,
         learningRate,
         clusterCheck,
     ]
