@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release
 TEST_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: setup build data demo test test-slurm bench clean
+.PHONY: setup build data demo reports test test-slurm bench clean
 
 setup:
 	./scripts/setup
@@ -20,6 +20,14 @@ demo: data
 	$(SWIFT) run $(RELEASE_FLAGS) qlab run smoke
 	$(SWIFT) run $(RELEASE_FLAGS) qlab plan smoke
 	$(SWIFT) run $(RELEASE_FLAGS) qlab report smoke
+
+# The research reports: each experiment runs what is not done yet (done cells are skipped, a killed one resumes),
+# then its page in reports/NAME/ is regenerated from the store; reports/README.md sums them up.
+RESEARCH = quantization-types lora-layers learning-rate qlora-vs-lora multi-turn
+reports: data
+	@for e in smoke $(RESEARCH); do \
+	  $(SWIFT) run $(RELEASE_FLAGS) qlab run $$e && $(SWIFT) run $(RELEASE_FLAGS) qlab report $$e || exit 1; \
+	done
 
 # The tests run under the BLAS kernel qlab itself would choose (OpenBLAS alone may fall back to its slowest on a
 # CPU it does not know); a set OPENBLAS_CORETYPE is left as it is.

@@ -34,6 +34,7 @@ public enum Experiments {
         loraLayers,
         qloraVersusLoRA,
         learningRate,
+        multiTurn,
         clusterCheck,
     ]
 

@@ -14,6 +14,7 @@ struct ResolvedOverrides {
     /// Checks `overrides` against `base`; `declared` maps the settings the spec varies or derives to who does it.
     init(_ overrides: Overrides, base: TrainingConfig, declared: [(path: String, by: String)]) throws {
         let leaves = SettingValue.leaves(of: try JSONTreeEncoder().encode(base))
+            .merging(TrainingConfig.settingsWrittenWhenChanged) { written, _ in written }
         let keys = overrides.fixedSettings.map(\.key) + overrides.variedSettings.map(\.key)
         var seen: Set<String> = []
         for key in keys {

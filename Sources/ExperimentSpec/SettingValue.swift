@@ -88,8 +88,9 @@ enum SettingValue {
     }
 
     private static func replacing(_ tree: CanonicalJSON.Value, at path: ArraySlice<String>, with value: CanonicalJSON.Value) -> CanonicalJSON.Value {
-        guard let first = path.first, case .object(var members) = tree, let member = members[first] else { return value }
-        members[first] = replacing(member, at: path.dropFirst(), with: value)
+        guard let first = path.first, case .object(var members) = tree else { return value }
+        // A setting written only when it is not its default is absent from the tree: it is added.
+        members[first] = replacing(members[first] ?? .object([:]), at: path.dropFirst(), with: value)
         return .object(members)
     }
 }

@@ -36,6 +36,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
 
     /// The defaults above.
     public init() {}
+
+    /// Settings added after configurations were first stored, written into the canonical JSON only when they
+    /// differ from their default (so that older cells keep their ids), with that default.
+    static let settingsWrittenWhenChanged: [String: CanonicalJSON.Value] = [
+        "data.assistantTurns": .string(AssistantTurns.all.rawValue),
+    ]
 }
 
 /// The base model and the storage of its frozen weights.
@@ -194,11 +200,14 @@ public struct DataSettings: Codable, Sendable, Equatable, Hashable {
     public var seed: UInt64 = 42
     /// Skip malformed lines (and count them) instead of failing.
     public var skipBadLines: Bool = false
+    /// Which assistant turns of a conversation carry the loss: every one (Firefly, QLoRA's OASST1 runs) or
+    /// only the last one the example keeps.
+    public var assistantTurns: AssistantTurns = .all
 
     /// QLoRA's defaults for the "All" rows of Table 9: source 384, target 128.
     public init(datasets: [String] = [], format: DataFormat = .auto, sourceMaxLength: Int = 384, targetMaxLength: Int = 128,
                 trainOnSource: Bool = false, groupByLength: Bool = true, evalSize: Double = 0.1, seed: UInt64 = 42,
-                skipBadLines: Bool = false) {
+                skipBadLines: Bool = false, assistantTurns: AssistantTurns = .all) {
         self.datasets = datasets
         self.format = format
         self.sourceMaxLength = sourceMaxLength
@@ -208,7 +217,52 @@ public struct DataSettings: Codable, Sendable, Equatable, Hashable {
         self.evalSize = evalSize
         self.seed = seed
         self.skipBadLines = skipBadLines
+        self.assistantTurns = assistantTurns
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case datasets, format, sourceMaxLength, targetMaxLength, trainOnSource, groupByLength, evalSize, seed, skipBadLines
+        case assistantTurns
+    }
+
+    /// Reads settings written by this or an earlier version (which had no `assistantTurns`: every turn).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        datasets = try c.decode([String].self, forKey: .datasets)
+        format = try c.decode(DataFormat.self, forKey: .format)
+        sourceMaxLength = try c.decode(Int.self, forKey: .sourceMaxLength)
+        targetMaxLength = try c.decode(Int.self, forKey: .targetMaxLength)
+        trainOnSource = try c.decode(Bool.self, forKey: .trainOnSource)
+        groupByLength = try c.decode(Bool.self, forKey: .groupByLength)
+        evalSize = try c.decode(Double.self, forKey: .evalSize)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        skipBadLines = try c.decode(Bool.self, forKey: .skipBadLines)
+        assistantTurns = try c.decodeIfPresent(AssistantTurns.self, forKey: .assistantTurns) ?? .all
+    }
+
+    /// Writes `assistantTurns` only when it is not the default, so that every configuration written before the
+    /// setting existed keeps its canonical JSON, and so its cell id.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(datasets, forKey: .datasets)
+        try c.encode(format, forKey: .format)
+        try c.encode(sourceMaxLength, forKey: .sourceMaxLength)
+        try c.encode(targetMaxLength, forKey: .targetMaxLength)
+        try c.encode(trainOnSource, forKey: .trainOnSource)
+        try c.encode(groupByLength, forKey: .groupByLength)
+        try c.encode(evalSize, forKey: .evalSize)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(skipBadLines, forKey: .skipBadLines)
+        if assistantTurns != .all { try c.encode(assistantTurns, forKey: .assistantTurns) }
+    }
+}
+
+/// Which assistant turns of a multi-turn conversation carry the loss.
+public enum AssistantTurns: String, Codable, Sendable, CaseIterable {
+    /// Every assistant turn the example keeps.
+    case all
+    /// Only the last assistant turn the example keeps (after the cut at the length limit); earlier ones are context.
+    case last
 }
 
 /// Dataset record formats.

@@ -17,9 +17,9 @@ public struct ReportOptions: Sendable, Equatable {
     /// The gnuplot program: a path, or a name looked up on the PATH.
     public var gnuplot: String
 
-    /// The defaults: colour by the first axis, no smoothing, rank by held-out loss, 8 curves a chart, top 5.
+    /// The defaults: colour by the first axis, no smoothing, rank by held-out loss, 8 curves a chart, top 10.
     public init(colorAxis: String? = nil, smoothing: Int = 0, metric: String? = nil, maxCurvesPerChart: Int = 8,
-                topCount: Int = 5, tournaments: [String] = [], runsFolder: String? = nil, gnuplot: String = "gnuplot") {
+                topCount: Int = 10, tournaments: [String] = [], runsFolder: String? = nil, gnuplot: String = "gnuplot") {
         self.colorAxis = colorAxis
         self.smoothing = smoothing
         self.metric = metric

@@ -16,9 +16,12 @@ public struct Collator: Sendable {
     public let targetMaxLength: Int
     /// Put the loss on the source too.
     public let trainOnSource: Bool
+    /// Which assistant turns of a conversation (or trained segments of Guanaco text) carry the loss.
+    public let assistantTurns: AssistantTurns
 
     /// A collator with explicit limits.
-    public init(tokenizer: any Tokenizer, sourceMaxLength: Int, targetMaxLength: Int, trainOnSource: Bool = false) throws(DataError) {
+    public init(tokenizer: any Tokenizer, sourceMaxLength: Int, targetMaxLength: Int, trainOnSource: Bool = false,
+                assistantTurns: AssistantTurns = .all) throws(DataError) {
         guard sourceMaxLength >= 1, targetMaxLength >= 1 else {
             throw .invalidSetting("source and target limits must be at least 1 (got \(sourceMaxLength) and \(targetMaxLength))")
         }
@@ -26,12 +29,14 @@ public struct Collator: Sendable {
         self.sourceMaxLength = sourceMaxLength
         self.targetMaxLength = targetMaxLength
         self.trainOnSource = trainOnSource
+        self.assistantTurns = assistantTurns
     }
 
     /// A collator with the limits of `settings`.
     public init(tokenizer: any Tokenizer, settings: DataSettings) throws(DataError) {
         try self.init(tokenizer: tokenizer, sourceMaxLength: settings.sourceMaxLength,
-                      targetMaxLength: settings.targetMaxLength, trainOnSource: settings.trainOnSource)
+                      targetMaxLength: settings.targetMaxLength, trainOnSource: settings.trainOnSource,
+                      assistantTurns: settings.assistantTurns)
     }
 
     /// The longest example: source limit plus target limit (also the packed length of plain text).
@@ -61,14 +66,20 @@ public struct Collator: Sendable {
         case .pair(let source, let target):
             return encodePair(source: source, target: target, length: record.characterLength, report: &report)
         case .segments(let segments):
-            var ids: [Int] = [], trained: [Bool] = []
+            var ids: [Int] = [], trained: [Bool] = [], turns: [Range<Int>] = []
             if let bos = tokenizer.bosID { ids.append(bos); trained.append(trainOnSource) }
             for segment in segments {
                 let piece = tokenizer.encode(segment.text)
+                if segment.trained { turns.append(ids.count..<ids.count + piece.count) }
                 ids += piece
                 trained += Array(repeating: segment.trained || trainOnSource, count: piece.count)
             }
-            if let eos = tokenizer.eosID { ids.append(eos); trained.append((segments.last?.trained ?? false) || trainOnSource) }
+            if let eos = tokenizer.eosID {
+                ids.append(eos)
+                trained.append((segments.last?.trained ?? false) || trainOnSource)
+                if segments.last?.trained ?? false, let last = turns.popLast() { turns.append(last.lowerBound..<last.upperBound + 1) }
+            }
+            keepOnlyTheLastTurn(of: turns, in: &trained)
             return truncated(ids, trained, length: record.characterLength, report: &report)
         case .chat(let messages):
             let (ids, trained, stopped) = try encodeChat(messages, path: path, line: record.line, limit: maxLength)
@@ -140,10 +151,11 @@ public struct Collator: Sendable {
     {
         let template = tokenizer.chatTemplate ?? ChatTemplate.chatML
         let endOfTurn = tokenizer.eosID.map { tokenizer.decode([$0]) }
-        var ids: [Int] = [], trained: [Bool] = []
-        func add(_ segment: DataSegment) {
+        var ids: [Int] = [], trained: [Bool] = [], turns: [Range<Int>] = []
+        func add(_ segment: DataSegment, turn: Bool = false) {
             guard !segment.text.isEmpty else { return }
             let piece = tokenizer.encode(segment.text)
+            if turn { turns.append(ids.count..<ids.count + piece.count) }
             ids += piece
             trained += Array(repeating: segment.trained, count: piece.count)
         }
@@ -173,14 +185,30 @@ public struct Collator: Sendable {
             }
             let tail = try rest(answer, after: trainedPart)
             add(DataSegment(before, trained: trainOnSource))
-            add(DataSegment(trainedPart, trained: true))
+            add(DataSegment(trainedPart, trained: true), turn: true)
             add(DataSegment(tail, trained: trainOnSource))
             done = full
-            if ids.count >= limit && i + 1 < messages.count { return (ids, trained, true) }
+            if ids.count >= limit && i + 1 < messages.count {
+                keepOnlyTheLastTurn(of: turns, in: &trained, limit: limit)
+                return (ids, trained, true)
+            }
         }
         let whole = template.render(messages, addGenerationPrompt: false)
         add(DataSegment(try rest(whole, after: done), trained: trainOnSource))
+        keepOnlyTheLastTurn(of: turns, in: &trained, limit: limit)
         return (ids, trained, false)
+    }
+
+    /// With `assistantTurns == .last`, unlabels every turn in `turns` (token ranges) but the last one that starts
+    /// within the first `limit` tokens, the ones an example cut at `limit` keeps: those turns become context
+    /// (labelled only under `trainOnSource`). Every example that keeps an answer keeps one to learn from.
+    private func keepOnlyTheLastTurn(of turns: [Range<Int>], in trained: inout [Bool], limit: Int? = nil) {
+        guard assistantTurns == .last else { return }
+        let limit = limit ?? maxLength
+        guard let kept = turns.lastIndex(where: { $0.lowerBound < limit }) else { return }
+        for (i, turn) in turns.enumerated() where i != kept {
+            for position in turn { trained[position] = trainOnSource }
+        }
     }
 
     /// `examples` right-padded into one batch, to `length` when given (throws if one is longer), else to the

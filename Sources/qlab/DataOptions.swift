@@ -16,6 +16,8 @@ struct DataOptions: ParsableArguments {
     var evalSize: Double?
     @Option(help: "Seed of the data order and of the evaluation split.") var dataSeed: UInt64?
     @Flag(help: "Skip malformed lines (and count them) instead of failing.") var skipBadLines = false
+    @Option(help: "Assistant turns of a conversation that carry the loss: all, or only the last one kept.")
+    var assistantTurns: AssistantTurns?
 
     /// `base` with `--data` as its only dataset and the flags given applied over it.
     func apply(to base: DataSettings) throws -> DataSettings {
@@ -29,6 +31,7 @@ struct DataOptions: ParsableArguments {
         if let evalSize { s.evalSize = evalSize }
         if let dataSeed { s.seed = dataSeed }
         if skipBadLines { s.skipBadLines = true }
+        if let assistantTurns { s.assistantTurns = assistantTurns }
         guard s.sourceMaxLength >= 1, s.targetMaxLength >= 1 else {
             throw ValidationError("--source-max-length and --target-max-length must be at least 1")
         }
@@ -38,3 +41,4 @@ struct DataOptions: ParsableArguments {
 }
 
 extension DataFormat: ExpressibleByArgument {}
+extension AssistantTurns: ExpressibleByArgument {}

@@ -25,7 +25,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("color-by"), help: "The axis colouring the loss curves (default: the first).") var colorBy: String?
     @Option(help: "Smooth the training loss curves with a moving average over this many steps.") var smooth: Int = 0
     @Option(help: "The final metric that ranks the cells (default: eval_loss).") var metric: String?
-    @Option(help: "How many configurations the top table lists.") var top: Int = 5
+    @Option(help: "How many configurations the top table lists.") var top: Int = 10
     @Option(parsing: .upToNextOption, help: "Tournament ids to chart (default: the one named after the experiment).") var tournament: [String] = []
     @Option(help: "More curves than this on one chart split it by another axis.") var maxCurves: Int = 8
     @OptionGroup var store: StoreOptions

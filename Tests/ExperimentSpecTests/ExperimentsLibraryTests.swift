@@ -101,17 +101,42 @@ struct ExperimentsLibraryTests {
         }
     }
 
-    @Test func learningRateIsTable9TimesThreeSeeds() throws {
+    @Test func learningRateIsTable9PlusOneTimesSchedulesAndThreeSeeds() throws {
         let cells = try Experiments.learningRate.cells()
-        #expect(cells.count == 6)
-        #expect(Set(cells.map(\.config.optimizer.learningRate)) == [1e-4, 2e-4])
+        #expect(cells.count == 15)
+        #expect(Set(cells.map(\.config.optimizer.learningRate)) == Set(Table9.learningRates + [5e-4]))
         #expect(Set(cells.map(\.config.seed)) == [0, 1, 2])
-        #expect(cells.allSatisfy { $0.config.evaluation.tournament?.judge == .reference })
+        #expect(!cells.contains { $0.config.optimizer.learningRate == 1e-4 && $0.config.schedule.kind == .cosine })
+        #expect(cells.allSatisfy { $0.config.lora.rank == 64 && !$0.config.data.groupByLength })
     }
 
-    @Test func idsAreDistinctAcrossTheLibrary() throws {
-        let hashes = ["smollm2-135m": "00", "tasks-en": "11", "chatterbot-en": "22"]
-        let ids = try Experiments.all.flatMap { try $0.cells() }.map { try $0.identity(inputHashes: hashes).id }
-        #expect(Set(ids).count == ids.count)
+    @Test func idsAreDistinctWithinEachExperimentAndSharedOnlyByEqualConfigurations() throws {
+        let hashes = ["smollm2-135m": "00", "tasks-en": "11", "chatterbot-en": "22", "chitchat": "33"]
+        var configs: [String: String] = [:]
+        for experiment in Experiments.all {
+            let cells = try experiment.cells()
+            let ids = try cells.map { try $0.identity(inputHashes: hashes).id }
+            #expect(Set(ids).count == ids.count, "\(experiment.name)")
+            for (cell, id) in zip(cells, ids) {
+                let json = try cell.canonicalJSON()
+                if let seen = configs[id] { #expect(seen == json, "\(id) of \(experiment.name)") }
+                configs[id] = json
+            }
+        }
+    }
+
+    /// The research grids' Notes say which cells they share; a spec that drifts from the other would train twice.
+    @Test func researchGridsShareTheCellsTheirNotesSay() throws {
+        let hashes = ["smollm2-135m": "00", "chatterbot-en": "22"]
+        func ids(_ e: Experiment) throws -> Set<String> { Set(try e.cells().map { try $0.identity(inputHashes: hashes).id }) }
+        let quantization = try ids(Experiments.quantizationTypes), layers = try ids(Experiments.loraLayers)
+        let rates = try ids(Experiments.learningRate), bases = try ids(Experiments.qloraVersusLoRA)
+        #expect(bases.isSubset(of: quantization) && bases.count == 6)
+        #expect(rates.intersection(quantization).count == 3)
+        #expect(rates.intersection(layers).count == 3)
+        #expect(layers.count == 12 && quantization.count == 21)
+        let turns = try Experiments.multiTurn.cells()
+        #expect(turns.map(\.config.data.assistantTurns) == [.all, .all, .all, .last, .last, .last])
+        #expect(turns.allSatisfy { $0.config.evaluation.heldOutLoss?.turns == .all })
     }
 }

@@ -112,3 +112,62 @@ struct OverridesTests {
         }
     }
 }
+
+/// `data.assistantTurns`, a setting added after cells were first stored: written only when changed, settable.
+struct AssistantTurnsSettingTests {
+    private func dataKeys(_ config: TrainingConfig) throws -> [String] {
+        guard case .object(let root) = try JSONTreeEncoder().encode(config), case .object(let data)? = root["data"] else {
+            Issue.record("no data object")
+            return []
+        }
+        return data.keys.sorted()
+    }
+
+    @Test func theDefaultIsNotWrittenSoOlderCellsKeepTheirIds() throws {
+        var config = TrainingConfig()
+        #expect(try !dataKeys(config).contains("assistantTurns"))
+        #expect(try dataKeys(config).count == 9)
+        let before = try CellIdentity(canonicalConfig: CanonicalJSON.write(JSONTreeEncoder().encode(config)), inputs: [], inputHashes: [:])
+        config.data.assistantTurns = .last
+        #expect(try dataKeys(config).contains("assistantTurns"))
+        let after = try CellIdentity(canonicalConfig: CanonicalJSON.write(JSONTreeEncoder().encode(config)), inputs: [], inputHashes: [:])
+        #expect(before.id != after.id)
+        // Both read back; a configuration stored without the key means every turn.
+        let json = try JSONEncoder().encode(config)
+        #expect(try JSONDecoder().decode(TrainingConfig.self, from: json).data.assistantTurns == .last)
+        let old = try JSONEncoder().encode(TrainingConfig())
+        #expect(!String(decoding: old, as: UTF8.self).contains("assistantTurns"))
+        #expect(try JSONDecoder().decode(TrainingConfig.self, from: old).data.assistantTurns == .all)
+    }
+
+    @Test func itCanBeSetAndVariedFromTheCommandLine() throws {
+        let experiment = Experiment("turns") {
+            Model.smolLM2_135M
+            Dataset("chitchat")
+        }
+        let set = try experiment.cells(overrides: Overrides(fixed: ["data.assistantTurns=last"]))
+        #expect(set.map(\.config.data.assistantTurns) == [.last])
+        let varied = try experiment.cells(overrides: Overrides(axes: ["data.assistantTurns=all,last"]))
+        #expect(varied.map(\.config.data.assistantTurns) == [.all, .last])
+        // The rest of the configuration is untouched by the added key.
+        #expect(varied[0].config == set[0].config.with { $0.data.assistantTurns = .all })
+        #expect(throws: OverrideError.self) { try experiment.cells(overrides: Overrides(fixed: ["data.assistantTurns=first"])) }
+    }
+
+    @Test func heldOutTurnsAreWrittenOnlyWhenSet() throws {
+        let plain = try CanonicalJSON.write(JSONTreeEncoder().encode(HeldOutLoss()))
+        #expect(!plain.contains("turns"))
+        let fixed = try CanonicalJSON.write(JSONTreeEncoder().encode(HeldOutLoss(turns: .all)))
+        #expect(fixed.contains("\"turns\":\"all\""))
+        #expect(try JSONDecoder().decode(HeldOutLoss.self, from: Data(fixed.utf8)).turns == .all)
+        #expect(try JSONDecoder().decode(HeldOutLoss.self, from: Data(plain.utf8)).turns == nil)
+    }
+}
+
+private extension TrainingConfig {
+    func with(_ change: (inout TrainingConfig) -> Void) -> TrainingConfig {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}

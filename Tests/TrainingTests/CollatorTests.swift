@@ -176,3 +176,71 @@ struct CollatorTests {
         #expect(throws: DataError.self) { try Collator(tokenizer: Self.bytes, sourceMaxLength: 0, targetMaxLength: 4) }
     }
 }
+
+/// `assistantTurns: .last`: only the last assistant turn the example keeps carries the loss.
+struct LastAssistantTurnTests {
+    static let chatBytes = CollatorTests.chatBytes
+    static func ids(_ s: String) -> [Int] { s.utf8.map(Int.init) }
+
+    private func labelledRuns(_ example: DataExample) -> [String] {
+        var runs: [[Int]] = []
+        for (i, t) in example.trained.enumerated() where t {
+            if i > 0 && example.trained[i - 1] { runs[runs.count - 1].append(example.ids[i]) } else { runs.append([example.ids[i]]) }
+        }
+        return runs.map { Self.chatBytes.decode($0) }
+    }
+
+    private let messages = [
+        ChatMessage(role: "user", content: "1+1?"), ChatMessage(role: "assistant", content: "2"),
+        ChatMessage(role: "user", content: "2+2?"), ChatMessage(role: "assistant", content: "4"),
+        ChatMessage(role: "user", content: "3+3?"), ChatMessage(role: "assistant", content: "six"),
+    ]
+
+    @Test func onlyTheLastAnswerIsLabelledAndTheTokensAreTheSame() throws {
+        var report = DataReport(path: "c", format: "messages")
+        let record = DataRecord(line: 1, content: .chat(messages))
+        let all = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: 200, targetMaxLength: 200).encode(record, path: "c", report: &report)
+        let last = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: 200, targetMaxLength: 200, assistantTurns: .last)
+            .encode(record, path: "c", report: &report)
+        #expect(labelledRuns(all) == ["2<|im_end|>", "4<|im_end|>", "six<|im_end|>"])
+        #expect(labelledRuns(last) == ["six<|im_end|>"])
+        #expect(last.ids == all.ids)
+        // Under trainOnSource the earlier answers are context like the prompts: labelled with everything else.
+        let everything = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: 200, targetMaxLength: 200, trainOnSource: true,
+                                      assistantTurns: .last).encode(record, path: "c", report: &report)
+        #expect(everything.trained.allSatisfy { $0 })
+    }
+
+    @Test func aCutConversationKeepsTheLastAnswerThatStartsBeforeTheCut() throws {
+        var report = DataReport(path: "c", format: "messages")
+        let record = DataRecord(line: 1, content: .chat(messages))
+        let full = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: 200, targetMaxLength: 200).encode(record, path: "c", report: &report)
+        // Where the second answer ("4") starts: a cut just after it keeps "4" and loses "six".
+        let text = Self.chatBytes.decode(full.ids)
+        let secondAnswer = try #require(text.range(of: "assistant\n4"))
+        let start = Self.chatBytes.encode(String(text[..<secondAnswer.upperBound])).count - 1
+        for limit in [start + 1, start + 2] {
+            let cut = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: limit - 1, targetMaxLength: 1, assistantTurns: .last)
+                .encode(record, path: "c", report: &report)
+            #expect(cut.ids == Array(full.ids.prefix(limit)))
+            let kept = labelledRuns(cut)
+            #expect(kept.count == 1 && kept[0].hasPrefix("4"), "limit \(limit): \(kept)")
+        }
+        // A cut before the first answer starts leaves nothing labelled, as with every turn.
+        let none = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: 4, targetMaxLength: 1, assistantTurns: .last)
+            .encode(record, path: "c", report: &report)
+        #expect(!none.trained.contains(true))
+    }
+
+    @Test func guanacoTextKeepsOnlyItsLastTrainedSegment() throws {
+        let bytes = CollatorTests.bytes
+        let segments = [DataSegment("### Human: a", trained: false), DataSegment(" ### Assistant: b", trained: true),
+                        DataSegment(" ### Human: c", trained: false), DataSegment(" ### Assistant: d", trained: true)]
+        var report = DataReport(path: "g", format: "guanaco")
+        let record = DataRecord(line: 1, content: .segments(segments))
+        let last = try Collator(tokenizer: bytes, sourceMaxLength: 100, targetMaxLength: 100, assistantTurns: .last)
+            .encode(record, path: "g", report: &report)
+        let labelled = zip(last.ids, last.trained).filter(\.1).map(\.0)
+        #expect(labelled == Self.ids(" ### Assistant: d") + [258])
+    }
+}
