@@ -61,7 +61,9 @@ public struct CellWorker: Sendable {
         }
         let config = entry.config
         let version = CodeVersion.current()
-        BLAS.threads = threads
+        // Changing OpenBLAS's thread count while another thread of this process is inside BLAS corrupts its
+        // buffers: a worker in a process that already runs that many threads leaves the setting alone.
+        if BLAS.threads != threads { BLAS.threads = threads }
         var run = RunFile(
             id: UUID().uuidString.lowercased(), experiment: entry.experiment, cell: entry.cell,
             axisValues: Dictionary(entry.axes.map { ($0.name, Lineage.JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }),

@@ -318,6 +318,8 @@ public final class Trainer: @unchecked Sendable {
         }
         try? fm.removeItem(atPath: final)
         try fm.moveItem(atPath: temporary, toPath: final)
+        // The rename lives in checkpoints/: flushed, so that a crash cannot lose a checkpoint a later run resumes from.
+        try AtomicFile.syncDirectory(checkpointsPath, for: final)
         let old = try fm.contentsOfDirectory(atPath: checkpointsPath).filter { $0.hasPrefix("step-") }.sorted().dropLast(keepCheckpoints)
         for o in old { try? fm.removeItem(atPath: checkpointsPath + "/" + o) }
     }
