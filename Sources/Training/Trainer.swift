@@ -337,7 +337,12 @@ public final class Trainer: @unchecked Sendable {
     /// returns that step and the loss the log kept for it.
     func resumeIfPossible() throws -> (step: Int, lastLoss: Double?)? {
         guard let (step, path) = Self.latestCheckpoint(in: directory) else { return nil }
-        let state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/trainer_state.json")))
+        let state: TrainerState
+        do {
+            state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/trainer_state.json")))
+        } catch {
+            throw TrainingError.checkpointMismatch(path: path + "/trainer_state.json", reason: "not a trainer state (\(error))")
+        }
         guard state.parameterCount == values.count, state.seed == config.seed, (state.fullFineTune ?? false) == config.fullFineTune else {
             throw TrainingError.checkpointMismatch(path: path, reason: "it was written by a run with another configuration")
         }

@@ -115,6 +115,34 @@ struct TrainerFailureTests {
         #expect(Trainer.latestCheckpoint(in: dir)?.step == 2)
     }
 
+    /// What a resumed run reads from a checkpoint is checked with thrown errors that name the file: a state file
+    /// cut short, and a trainer_state.json that is not one.
+    @Test func aDamagedCheckpointIsAnErrorNamingItsFile() throws {
+        let config = TrainerTests.referenceConfig(steps: 4, checkpointEvery: 2)
+        let dir = try TrainingPaths.temporaryDirectory().path
+        _ = try Self.trainer(config, directory: dir).run(stopAfter: 2)
+        let checkpoint = try #require(Trainer.latestCheckpoint(in: dir))
+        #expect(checkpoint.step == 2)
+        let state = checkpoint.path + "/state.safetensors"
+        let whole = try Data(contentsOf: URL(fileURLWithPath: state))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: state))
+        do {
+            _ = try Self.trainer(config, directory: dir).run()
+            Issue.record("a truncated checkpoint was resumed from")
+        } catch {
+            #expect("\(error)".hasPrefix(state + ": "), "\(error)")
+        }
+        try whole.write(to: URL(fileURLWithPath: state))
+        let trainerState = checkpoint.path + "/trainer_state.json"
+        try Data("{\"step\": \"two\"}".utf8).write(to: URL(fileURLWithPath: trainerState))
+        do {
+            _ = try Self.trainer(config, directory: dir).run()
+            Issue.record("a checkpoint with a malformed trainer_state.json was resumed from")
+        } catch {
+            #expect("\(error)".hasPrefix(trainerState + ": cannot resume from this checkpoint"), "\(error)")
+        }
+    }
+
     /// Paged optimizer state bigger than the disk's free space: an error naming the file when it is made,
     /// where a sparse file used to take its blocks only when the kernel wrote the pages back, and a full disk
     /// then killed the process with SIGBUS in the middle of an update. Mounting needs root.
