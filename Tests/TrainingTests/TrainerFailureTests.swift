@@ -92,6 +92,11 @@ struct TrainerFailureTests {
         }
         #expect(Trainer.latestCheckpoint(in: dir)?.step == 5)
         #expect(FileManager.default.fileExists(atPath: dir + "/adapter/adapter_model.safetensors"))
+        // The summary says how the run ended, how far it got and where its work is.
+        let failed = try JSONDecoder().decode(TrainingSummary.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json")))
+        #expect(failed.status == .failed && failed.steps == 5, "\(failed)")
+        #expect(failed.reason.contains("no batch for step 6"), "\(failed.reason)")
+        #expect(failed.adapterDirectory == dir + "/adapter")
         let resumed = try Self.trainer(config, directory: dir).run()
         #expect(resumed.status == .completed && resumed.resumedFrom == 5)
         #expect(try TrainerTests.bytes(straight + "/adapter/adapter_model.safetensors") == TrainerTests.bytes(dir + "/adapter/adapter_model.safetensors"))
