@@ -70,14 +70,15 @@ let package = Package(
             ],
             swiftSettings: checked
         ),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: []),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Llama", "Quantization", "Tensors", "ExperimentSpec"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Llama", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Llama"]),
-        .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Lineage"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec"]),
+        .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Lineage", "Support", "Tensors"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec", "Support"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]

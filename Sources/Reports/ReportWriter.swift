@@ -34,9 +34,17 @@ public struct ReportWriter: Sendable {
                 // On failure the error names the script in the staging folder, which is kept for debugging.
                 let warning = try gnuplot.render(script: script)
                 if !warning.isEmpty { warnings.append((directory.appendingPathComponent("\(ReportDocument.chartFolder)/\(figure.chart.name).gp").path, warning)) }
+                // gnuplot wrote the pictures with no flush of its own: make them as durable as the rest.
+                for format in ["svg", "png"] {
+                    let picture = charts.appendingPathComponent("\(figure.chart.name).\(format)").path
+                    if fm.fileExists(atPath: picture) { try durably(picture) { try AtomicFile.flush(picture) } }
+                }
             }
+            try durably(charts.path) { try AtomicFile.syncDirectory(charts.path, for: charts.path) }
             try AtomicFile.write(document.markdown, to: staging.appendingPathComponent("README.md"))
             try swap(staging, into: directory)
+            // The swap is a rename in the parent folder, lost with it in a crash unless that folder is flushed.
+            try durably(directory.path) { try AtomicFile.syncDirectory(parent.path, for: directory.path) }
         } catch let error as ReportError {
             if case .gnuplotFailed = error {
                 // Keep the staging directory: the failing script and its data are what the user needs to debug.
@@ -46,6 +54,15 @@ public struct ReportWriter: Sendable {
             throw error
         }
         return warnings
+    }
+
+    /// Runs a flush, failing like the report's other file operations.
+    private func durably(_ path: String, _ flush: () throws -> Void) throws {
+        do {
+            try flush()
+        } catch let error as FileError {
+            throw ReportError.fileAccess(path: path, message: error.isOutOfSpace ? "no space left on device" : error.message)
+        }
     }
 
     private func swap(_ staging: URL, into directory: URL) throws {

@@ -61,7 +61,9 @@ public struct CellWorker: Sendable {
         }
         let config = entry.config
         let version = CodeVersion.current()
-        BLAS.threads = threads
+        // Changing OpenBLAS's thread count while another thread of this process is inside BLAS corrupts its
+        // buffers: a worker in a process that already runs that many threads leaves the setting alone.
+        if BLAS.threads != threads { BLAS.threads = threads }
         var run = RunFile(
             id: UUID().uuidString.lowercased(), experiment: entry.experiment, cell: entry.cell,
             axisValues: Dictionary(entry.axes.map { ($0.name, Lineage.JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }),
@@ -112,9 +114,7 @@ public struct CellWorker: Sendable {
         let bundle = try DataBundle.load(config.data, tokenizer: tokenizer, catalog: catalog)
         let source = try bundle.batchSource(for: config)
         say("data: \(bundle.train.count) training and \(bundle.eval.count) held-out examples")
-        for report in bundle.reports where report.invalidUTF8Lines > 0 {
-            say("warning: \(report.path): \(report.invalidUTF8Lines) line(s) are not valid UTF-8; their bad bytes were read as U+FFFD")
-        }
+        for warning in bundle.warnings { say("warning: " + warning) }
         // Full fine-tuning trains the weights themselves: no adapter.
         let adapter = config.fullFineTune ? nil : LoRAAdapter.initialized(config: loaded.model.config, rank: config.lora.rank, alpha: config.lora.alpha,
                                               dropout: config.lora.dropout, useRSLoRA: config.lora.useRSLoRA,

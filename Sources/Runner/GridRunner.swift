@@ -276,32 +276,45 @@ public final class GridRunner: @unchecked Sendable {
             running = still
             if interactive || Date().timeIntervalSince(lastReport) > 10 {
                 lastReport = Date()
-                var estimates: [(total: Double, left: Double)] = []
+                var progress: [CellProgress] = []
                 let steps = running.map { r -> String in
                     let e = todo[r.index]
                     let done = Self.lineCount(runsRoot + "/" + e.directory + "/steps.jsonl")
-                    // A running cell's own pace, so the estimate moves while the first cells are still going.
-                    if done > 0 {
-                        let elapsed = Date().timeIntervalSince(r.started)
-                        let total = elapsed * Double(max(e.config.steps, done)) / Double(done)
-                        estimates.append((total, total - elapsed))
-                    }
+                    progress.append(CellProgress(elapsed: Date().timeIntervalSince(r.started), stepsDone: done, steps: e.config.steps))
                     return "\(e.cell) \(done)/\(e.config.steps)"
                 }
                 let doneCount = outcome.succeeded.count, failedCount = outcome.failed.count + outcome.interrupted.count
-                var eta = ""
-                let samples = finishedSeconds.isEmpty ? estimates.map(\.total) : finishedSeconds
-                if !samples.isEmpty, estimates.count == running.count {
-                    let perCell = samples.reduce(0, +) / Double(samples.count)
-                    let remaining = (estimates.map(\.left).reduce(0, +) + Double(waiting.count) * perCell) / Double(jobs)
-                    eta = ", ETA \(Self.duration(remaining))"
-                }
+                let remaining = Self.remainingSeconds(running: progress, finishedSeconds: finishedSeconds, waiting: waiting.count, jobs: jobs)
+                let eta = remaining.map { ", ETA \(Self.duration($0))" } ?? ""
                 let line = "cells \(doneCount)/\(todo.count) done, \(running.count) running [\(steps.joined(separator: ", "))], \(failedCount) failed, \(Self.duration(Date().timeIntervalSince(started))) elapsed\(eta)"
                 if interactive { FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) } else { say(line) }
             }
         }
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         return outcome
+    }
+
+    /// How far a running cell has got: seconds since it started, steps logged, steps in all.
+    struct CellProgress: Sendable {
+        var elapsed: Double
+        var stepsDone: Int
+        var steps: Int
+    }
+
+    /// The progress line's estimate of the seconds left, or nil until every running cell has logged a step.
+    ///
+    /// Each running cell is projected from its own pace (its elapsed time per logged step), so the estimate
+    /// moves as its steps are logged instead of standing still until a cell ends; a waiting cell is counted at
+    /// the mean duration of the finished cells, or, before any has finished, at the running cells' projections.
+    static func remainingSeconds(running: [CellProgress], finishedSeconds: [Double], waiting: Int, jobs: Int) -> Double? {
+        let started = running.filter { $0.stepsDone > 0 }
+        guard started.count == running.count else { return nil }
+        let totals = started.map { $0.elapsed * Double(max($0.steps, $0.stepsDone)) / Double($0.stepsDone) }
+        let samples = finishedSeconds.isEmpty ? totals : finishedSeconds
+        guard !samples.isEmpty else { return nil }
+        let perCell = samples.reduce(0, +) / Double(samples.count)
+        let left = zip(totals, started).map { $0 - $1.elapsed }.reduce(0, +)
+        return (left + Double(waiting) * perCell) / Double(max(jobs, 1))
     }
 
     /// Marks a run that its directory still shows `running` as interrupted, its process being known to be

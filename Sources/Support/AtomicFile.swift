@@ -40,6 +40,7 @@ public enum AtomicFile {
             guard fsync(fd) == 0 else { throw FileError(path: path, action: "fsync failed", code: errno) }
             close(fd)
             open = false
+            try observer?.see(.flushedTemporary(temporary, for: path))
             guard rename(temporary, path) == 0 else {
                 throw FileError(path: path, action: "cannot rename into place", code: errno)
             }
@@ -48,7 +49,18 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
+        try observer?.see(.renamed(temporary, to: path))
         try syncDirectory(directory.isEmpty ? "/" : directory, for: path)
+    }
+
+    /// Flushes to disk a whole file that another program wrote (a chart gnuplot drew), so that it is as durable
+    /// as the files written here before a rename publishes it.
+    public static func flush(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, action: "cannot open it to flush it", code: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw FileError(path: path, action: "fsync failed", code: errno) }
+        try observer?.see(.flushedFile(path))
     }
 
     /// Flushes a directory's entries (a rename or a new file in it) to disk.
@@ -60,6 +72,7 @@ public enum AtomicFile {
         if fsync(fd) != 0, errno != EINVAL {
             throw FileError(path: path, action: "flushing its directory failed", code: errno)
         }
+        try observer?.see(.flushedDirectory(directory))
     }
 
     /// Writes every byte of `buffer` to `fd`, retrying short writes.
@@ -78,4 +91,34 @@ public enum AtomicFile {
             offset += n
         }
     }
+}
+
+extension AtomicFile {
+    /// One durable step of a write, as `observer` is told of it once the step is done.
+    public enum Step: Sendable, Equatable {
+        /// The new content is complete in `temporary` and flushed to disk; the target `path` is untouched.
+        case flushedTemporary(String, for: String)
+        /// The temporary file took the target's name: readers now see the new content.
+        case renamed(String, to: String)
+        /// The directory's entries (a rename in it) were flushed to disk.
+        case flushedDirectory(String)
+        /// A file written by another program was flushed to disk in place.
+        case flushedFile(String)
+    }
+
+    /// Sees the steps of writes: a test's window on which files were made durable and how.
+    public struct Observer: Sendable {
+        /// Called after each step; a throw makes the step fail, to show what a failure there leaves behind.
+        public let see: @Sendable (Step) throws -> Void
+
+        /// An observer calling `see`.
+        public init(_ see: @escaping @Sendable (Step) throws -> Void) {
+            self.see = see
+        }
+    }
+
+    // A struct, not the bare closure: a task-local holding an optional closure crashes Swift 6.3's runtime on
+    // Linux when a value is bound.
+    /// Told of every step of the writes made in the current task; nil, and then free, outside tests.
+    @TaskLocal public static var observer: Observer? = nil
 }

@@ -20,6 +20,20 @@ public struct ReplayBatches: BatchSource {
         path = file.path
     }
 
+    /// Checks that every token id and label indexes the vocabulary of a model with `vocabularySize` tokens (a
+    /// label may also be -100, no loss); the error names the file and the step.
+    public func checkIDs(vocabularySize: Int) throws(DataError) {
+        for (step, b) in batches.enumerated() {
+            if let bad = b.inputIDs.first(where: { $0 < 0 || $0 >= vocabularySize }) {
+                throw .invalidBatch(path: path, step: step + 1, reason: "token id \(bad) is outside the model's vocabulary (0..<\(vocabularySize))")
+            }
+            if let bad = b.labels.first(where: { $0 != -100 && ($0 < 0 || $0 >= vocabularySize) }) {
+                throw .invalidBatch(path: path, step: step + 1,
+                                    reason: "label \(bad) is outside the model's vocabulary (0..<\(vocabularySize), or -100 for none)")
+            }
+        }
+    }
+
     public func batch(step: Int, micro: Int) throws -> Batch {
         guard micro == 0 else { throw DataError.invalidSetting("\(path): a batch file holds one micro-batch per step; use gradient accumulation 1") }
         guard step < batches.count else {

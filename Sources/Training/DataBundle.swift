@@ -87,6 +87,14 @@ public struct DataBundle: Sendable {
         return batches
     }
 
+    /// What a person should hear about the data before training on it, one sentence a file: lines whose bad
+    /// bytes were read as U+FFFD are kept, so training goes on, but not silently.
+    public var warnings: [String] {
+        reports.filter { $0.invalidUTF8Lines > 0 }.map {
+            "\($0.path): \($0.invalidUTF8Lines) line(s) are not valid UTF-8; their bad bytes were read as U+FFFD"
+        }
+    }
+
     /// The counts of all files together, for the run's record.
     public var totals: DataReport {
         var total = DataReport(path: reports.map(\.path).joined(separator: ", "), format: Set(reports.map(\.format)).sorted().joined(separator: ","))

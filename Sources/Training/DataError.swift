@@ -12,6 +12,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case archive(path: String, reason: String)
     /// A source file of `qlab data prepare` that does not hold what it should.
     case source(path: String, line: Int?, reason: String)
+    /// A batch of a pre-tokenized batch file (`step` counted from 1) that the model cannot take.
+    case invalidBatch(path: String, step: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidSetting(let reason): "invalid data setting: \(reason)"
         case .archive(let path, let reason): "\(path): not a readable zip archive: \(reason)"
         case .source(let path, let line, let reason): line.map { "\(path):\($0): \(reason)" } ?? "\(path): \(reason)"
+        case .invalidBatch(let path, let step, let reason): "\(path): step \(step): \(reason)"
         }
     }
 }

@@ -36,6 +36,8 @@ public enum TrainingStatus: String, Codable, Sendable {
     case diverged
     /// A stop was requested (a signal: cancelled or pre-empted); a checkpoint holds the last step.
     case stopped
+    /// An error ended the run after a step; a checkpoint and the weights of that step were kept when they could be.
+    case failed
 }
 
 /// The end of a run, as `summary.json` records it.

@@ -196,7 +196,8 @@ public final class Trainer: @unchecked Sendable {
             }
         } catch {
             try? log.synchronize()
-            throw saveAfterFailure(error, step: step, resumed: resumed ?? 0)
+            throw saveAfterFailure(error, step: step, resumed: resumed ?? 0, lastLoss: lastLoss,
+                                   tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9))
         }
         var adapterDirectory: String? = nil, modelDirectory: String? = nil
         if status == .diverged {
@@ -249,17 +250,28 @@ public final class Trainer: @unchecked Sendable {
 
     /// After an error in the middle of a run: a checkpoint and the weights of the last completed step, so
     /// that neither the work done nor the way back is lost. Returns the error to throw.
-    func saveAfterFailure(_ error: any Error, step: Int, resumed: Int) -> any Error {
+    /// The summary says `failed`, with the error, what was kept and how far the run got.
+    func saveAfterFailure(_ error: any Error, step: Int, resumed: Int, lastLoss: Double? = nil, tokensPerSecond: Double = 0) -> any Error {
         guard step > resumed else { return error }
+        let stopped: TrainingError
+        var written: (adapter: String?, model: String?) = (nil, nil)
         do {
             if Self.latestCheckpoint(in: directory)?.step != step { try writeCheckpoint(step: step) }
-            let written = try writeWeights()
-            return TrainingError.stoppedByError(step: step, of: config.steps, checkpoint: checkpointsPath + String(format: "/step-%06d", step),
-                                                weights: written.adapter ?? written.model ?? directory, cause: "\(error)")
+            written = try writeWeights()
+            stopped = TrainingError.stoppedByError(step: step, of: config.steps, checkpoint: checkpointsPath + String(format: "/step-%06d", step),
+                                                   weights: written.adapter ?? written.model ?? directory, cause: "\(error)")
         } catch let saving {
-            return TrainingError.stoppedByError(step: step, of: config.steps, checkpoint: nil, weights: nil,
-                                                cause: "\(error); saving step \(step) failed too: \(saving)")
+            stopped = TrainingError.stoppedByError(step: step, of: config.steps, checkpoint: nil, weights: nil,
+                                                   cause: "\(error); saving step \(step) failed too: \(saving)")
         }
+        let summary = TrainingSummary(status: .failed, reason: "\(stopped)", steps: step, finalLoss: lastLoss, tokensPerSecond: tokensPerSecond,
+                                      peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed > 0 ? resumed : nil,
+                                      adapterDirectory: written.adapter, modelDirectory: written.model)
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // The error itself is what matters; a summary that cannot be written (a full disk) must not replace it.
+        if let data = try? pretty.encode(summary) { try? AtomicFile.write(Array(data), to: directory + "/summary.json") }
+        return stopped
     }
 
     /// What makes a step's numbers a divergence, in words; nil when they are sound.
@@ -318,6 +330,8 @@ public final class Trainer: @unchecked Sendable {
         }
         try? fm.removeItem(atPath: final)
         try fm.moveItem(atPath: temporary, toPath: final)
+        // The rename lives in checkpoints/: flushed, so that a crash cannot lose a checkpoint a later run resumes from.
+        try AtomicFile.syncDirectory(checkpointsPath, for: final)
         let old = try fm.contentsOfDirectory(atPath: checkpointsPath).filter { $0.hasPrefix("step-") }.sorted().dropLast(keepCheckpoints)
         for o in old { try? fm.removeItem(atPath: checkpointsPath + "/" + o) }
     }
@@ -335,7 +349,12 @@ public final class Trainer: @unchecked Sendable {
     /// returns that step and the loss the log kept for it.
     func resumeIfPossible() throws -> (step: Int, lastLoss: Double?)? {
         guard let (step, path) = Self.latestCheckpoint(in: directory) else { return nil }
-        let state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/trainer_state.json")))
+        let state: TrainerState
+        do {
+            state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/trainer_state.json")))
+        } catch {
+            throw TrainingError.checkpointMismatch(path: path + "/trainer_state.json", reason: "not a trainer state (\(error))")
+        }
         guard state.parameterCount == values.count, state.seed == config.seed, (state.fullFineTune ?? false) == config.fullFineTune else {
             throw TrainingError.checkpointMismatch(path: path, reason: "it was written by a run with another configuration")
         }

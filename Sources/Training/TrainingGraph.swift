@@ -103,7 +103,7 @@ public final class TrainingGraph: @unchecked Sendable {
     public func accumulateGradients(tokens: [Int], attentionMask: [Int], labels: [Int], normalizer: Int,
                                     dropoutKey: UInt64) throws -> (lossSum: Double, labelTokens: Int) {
         try forward(tokens: tokens, attentionMask: attentionMask, training: true, dropoutKey: dropoutKey)
-        let targets = CrossEntropyHead.targets(labels: labels, batch: batch, sequence: sequence)
+        let targets = try checkedTargets(labels)
         let c = model.config
         let loss = withWeights(model.outputWeights, \FullParameters.outputLayer) { w, g in
             head.lossAndGradient(h: hFinal.pointer, rows: n, weights: w, targets: targets,
@@ -154,7 +154,7 @@ public final class TrainingGraph: @unchecked Sendable {
     /// The summed token loss and label-token count of one micro-batch, without gradients or dropout.
     public func evaluate(tokens: [Int], attentionMask: [Int], labels: [Int]) throws -> (lossSum: Double, labelTokens: Int) {
         try forward(tokens: tokens, attentionMask: attentionMask, training: false, dropoutKey: 0)
-        let targets = CrossEntropyHead.targets(labels: labels, batch: batch, sequence: sequence)
+        let targets = try checkedTargets(labels)
         let loss = withWeights(model.outputWeights, \FullParameters.outputLayer) { w, _ in
             head.lossAndGradient(h: hFinal.pointer, rows: n, weights: w, targets: targets,
                                  normalizer: 1, dH: dh.pointer, computeGradient: false)
@@ -170,6 +170,17 @@ public final class TrainingGraph: @unchecked Sendable {
         self.batch = batch
         self.sequence = sequence
         n = batch * sequence
+    }
+
+    /// The positions that carry a loss, once every label is known to index a row of the output layer: the loss
+    /// reads and writes the logit of each label through unchecked pointers.
+    private func checkedTargets(_ labels: [Int]) throws -> [(row: Int, target: Int)] {
+        guard labels.count == n else { throw ForwardError(message: "a micro-batch must hold \(batch) × \(sequence) labels, not \(labels.count)") }
+        let vocab = model.config.vocabSize
+        if let bad = labels.first(where: { $0 != -100 && ($0 < 0 || $0 >= vocab) }) {
+            throw ForwardError(message: "label \(bad) is outside the vocabulary (0..<\(vocab), or -100 for none)")
+        }
+        return CrossEntropyHead.targets(labels: labels, batch: batch, sequence: sequence)
     }
 
     private func forward(tokens: [Int], attentionMask: [Int], training: Bool, dropoutKey: UInt64) throws {

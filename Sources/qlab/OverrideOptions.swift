@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExperimentSpec
 import Foundation
+import Tensors
 
 /// `--set`, `--axis` and `--declared` of `qlab plan` and `qlab run`, and the record of the last overrides.
 ///
@@ -70,12 +71,12 @@ struct OverrideRecord {
         }
     }
 
-    /// Records `overrides` (atomically: a reader never sees half a file).
+    /// Records `overrides` (atomically and durably: a reader never sees half a file, a crash loses neither).
     func write(_ overrides: Overrides) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(overrides).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(Array(try encoder.encode(overrides)), to: path)
     }
 
     /// Forgets the recorded overrides.

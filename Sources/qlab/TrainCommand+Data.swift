@@ -23,6 +23,7 @@ extension TrainCommand {
         guard let tokenizer else { throw ValidationError("\(c.model.name) has no tokenizer (tokenizer.json or GGUF vocabulary) to encode --data with") }
         let bundle = try DataBundle.load(c.data, tokenizer: tokenizer, catalog: try DatasetCatalog.locate())
         let loader = try bundle.batchSource(for: c)
+        for warning in bundle.warnings { FileHandle.standardError.write(Data("qlab: warning: \(warning)\n".utf8)) }
         let examples = bundle.heldOutExamples(minTokens: evalTokens, seed: c.data.seed)
         let scored = examples.contains { $0.trained.dropFirst().contains(true) }
         if c.evalEvery > 0, !scored {

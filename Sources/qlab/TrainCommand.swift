@@ -182,6 +182,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("give --batches FILE (pre-tokenized batches) or --data NAME|FILE.jsonl")
             }
             let replay = try ReplayBatches(file: try BatchFile(path: batches))
+            try replay.checkIDs(vocabularySize: loaded.model.config.vocabSize)
             if c.gradientAccumulation != 1 { throw ValidationError("--batches replays one micro-batch per step: use --gradient-accumulation 1") }
             c.batchSize = replay.maximumShape.batch
             source = replay

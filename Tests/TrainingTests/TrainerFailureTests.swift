@@ -22,12 +22,28 @@ struct TrainerFailureTests {
         var maximumShape: (batch: Int, sequence: Int) { inner.maximumShape }
     }
 
-    static func trainer(_ config: TrainingConfig, directory: String, failingFrom: Int? = nil) throws -> Trainer {
+    /// The reference batches with one label of step `step` (0-based) replaced by `label`, as a damaged batch
+    /// file would hold it.
+    struct RelabelledBatches: BatchSource {
+        let inner: ReplayBatches
+        let step: Int
+        let label: Int
+        func batch(step: Int, micro: Int) throws -> Batch {
+            var batch = try inner.batch(step: step, micro: micro)
+            if step == self.step, let i = batch.labels.lastIndex(where: { $0 != -100 }) { batch.labels[i] = label }
+            return batch
+        }
+        var maximumShape: (batch: Int, sequence: Int) { inner.maximumShape }
+    }
+
+    static func trainer(_ config: TrainingConfig, directory: String, failingFrom: Int? = nil,
+                        relabel: (step: Int, label: Int)? = nil) throws -> Trainer {
         let checkpoint = try HuggingFaceCheckpoint(directory: TrainingPaths.tinyLlama)
         let model = try checkpoint.model { _, w in try FrozenLinear(weight: w, quantization: .qlora) }
         let initial = try LoRAAdapter.load(directory: TrainingPaths.run + "/adapter_init", config: model.config)
         let replay = try ReplayBatches(file: try BatchFile(path: TrainingPaths.batches))
-        let batches: any BatchSource = failingFrom.map { FailingBatches(inner: replay, failingFrom: $0) } ?? replay
+        var batches: any BatchSource = failingFrom.map { FailingBatches(inner: replay, failingFrom: $0) } ?? replay
+        if let relabel { batches = RelabelledBatches(inner: replay, step: relabel.step, label: relabel.label) }
         return try Trainer(config: config, model: model, initialAdapter: initial, batches: batches,
                            directory: directory, baseModelName: TrainingPaths.tinyLlama)
     }
@@ -76,9 +92,60 @@ struct TrainerFailureTests {
         }
         #expect(Trainer.latestCheckpoint(in: dir)?.step == 5)
         #expect(FileManager.default.fileExists(atPath: dir + "/adapter/adapter_model.safetensors"))
+        // The summary says how the run ended, how far it got and where its work is.
+        let failed = try JSONDecoder().decode(TrainingSummary.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json")))
+        #expect(failed.status == .failed && failed.steps == 5, "\(failed)")
+        #expect(failed.reason.contains("no batch for step 6"), "\(failed.reason)")
+        #expect(failed.adapterDirectory == dir + "/adapter")
         let resumed = try Self.trainer(config, directory: dir).run()
         #expect(resumed.status == .completed && resumed.resumedFrom == 5)
         #expect(try TrainerTests.bytes(straight + "/adapter/adapter_model.safetensors") == TrainerTests.bytes(dir + "/adapter/adapter_model.safetensors"))
+    }
+
+    /// A label the output layer has no row for (a damaged batch file) is an error at the step that holds it;
+    /// the loss reads and writes that label's logit through unchecked pointers, so it used to read the next
+    /// row's logit (or past the buffer) and write a gradient there.
+    @Test(arguments: [259, 4096, -7])
+    func aLabelOutsideTheVocabularyStopsTheRunWithAnError(label: Int) throws {
+        let config = TrainerTests.referenceConfig(steps: 4, checkpointEvery: 0)
+        let dir = try TrainingPaths.temporaryDirectory().path
+        do {
+            let summary = try Self.trainer(config, directory: dir, relabel: (step: 2, label: label)).run()
+            Issue.record("a run with label \(label) ended \(summary.status)")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("label \(label) is outside the vocabulary (0..<259"), "\(text)")
+            #expect(text.contains("stopped after step 2 of 4"), "\(text)")
+        }
+        #expect(Trainer.latestCheckpoint(in: dir)?.step == 2)
+    }
+
+    /// What a resumed run reads from a checkpoint is checked with thrown errors that name the file: a state file
+    /// cut short, and a trainer_state.json that is not one.
+    @Test func aDamagedCheckpointIsAnErrorNamingItsFile() throws {
+        let config = TrainerTests.referenceConfig(steps: 4, checkpointEvery: 2)
+        let dir = try TrainingPaths.temporaryDirectory().path
+        _ = try Self.trainer(config, directory: dir).run(stopAfter: 2)
+        let checkpoint = try #require(Trainer.latestCheckpoint(in: dir))
+        #expect(checkpoint.step == 2)
+        let state = checkpoint.path + "/state.safetensors"
+        let whole = try Data(contentsOf: URL(fileURLWithPath: state))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: state))
+        do {
+            _ = try Self.trainer(config, directory: dir).run()
+            Issue.record("a truncated checkpoint was resumed from")
+        } catch {
+            #expect("\(error)".hasPrefix(state + ": "), "\(error)")
+        }
+        try whole.write(to: URL(fileURLWithPath: state))
+        let trainerState = checkpoint.path + "/trainer_state.json"
+        try Data("{\"step\": \"two\"}".utf8).write(to: URL(fileURLWithPath: trainerState))
+        do {
+            _ = try Self.trainer(config, directory: dir).run()
+            Issue.record("a checkpoint with a malformed trainer_state.json was resumed from")
+        } catch {
+            #expect("\(error)".hasPrefix(trainerState + ": cannot resume from this checkpoint"), "\(error)")
+        }
     }
 
     /// Paged optimizer state bigger than the disk's free space: an error naming the file when it is made,
