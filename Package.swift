@@ -51,7 +51,7 @@ let package = Package(
             dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
             swiftSettings: optimize
         ),
-        .target(name: "Evaluation", dependencies: ["Tensors", "Llama"], swiftSettings: optimize),
+        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "Llama"], swiftSettings: optimize),
         .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
