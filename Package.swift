@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -37,8 +38,9 @@ let package = Package(
         .systemLibrary(name: "CCPUID"),
         // prctl(PR_SET_PDEATHSIG), which Swift cannot call directly (it is variadic).
         .systemLibrary(name: "CProcessControl"),
-        // What every layer needs and nothing numeric: durable atomic files, file errors.
-        .target(name: "Support"),
+        // What every layer needs and nothing numeric: durable atomic files, file errors, running external
+        // programs, diagnostics.
+        .target(name: "Support", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "Tensors", dependencies: ["CBLAS", "CCPUID", "Support"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
@@ -49,7 +51,7 @@ let package = Package(
             dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
             swiftSettings: optimize
         ),
-        .target(name: "Evaluation", dependencies: ["Tensors", "Llama"], swiftSettings: optimize),
+        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "Llama"], swiftSettings: optimize),
         .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),

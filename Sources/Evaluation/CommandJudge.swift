@@ -1,4 +1,5 @@
 import Foundation
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -53,12 +54,16 @@ public struct CommandJudge: Judge {
 
     /// Runs the program once; every way it can go wrong is a `.failed` outcome naming what happened.
     public func judge(_ request: JudgeRequest) -> JudgeVerdict {
-        let process = JudgeProcess(executable: executable, arguments: arguments, timeout: timeout, outputLimit: outputLimit)
-        let result: JudgeProcess.Result
+        var program = ExternalProgram(executable, arguments)
+        program.input = Self.input(for: request)
+        program.timeout = timeout
+        program.outputLimit = outputLimit
+        program.errorLimit = 8 * 1024
+        let result: ExternalProgram.Result
         do {
-            result = try process.run(input: Self.input(for: request))
+            result = try program.run()
         } catch {
-            return JudgeVerdict(outcome: .failed(reason: error.reason), rawOutput: "")
+            return JudgeVerdict(outcome: .failed(reason: error.description), rawOutput: "")
         }
         var raw = String(decoding: result.stdout, as: UTF8.self)
         if result.stdoutBytes > result.stdout.count {

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -136,15 +137,8 @@ public enum JudgeSpec: Sendable, Hashable, CustomStringConvertible {
             guard access(program, X_OK) == 0 else { throw .programNotFound(program: program, reason: "not executable") }
             return program
         }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = directory + "/" + program
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-               access(candidate, X_OK) == 0 {
-                return candidate
-            }
-        }
+        let path = ProgramSearch.searchPath()
+        if let found = ProgramSearch.find(program, searchPath: path) { return found }
         throw .programNotFound(program: program, reason: "not found on PATH (\(path))")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Runs gnuplot on a script file in the script's directory, so that the script's relative data paths work.
 public struct Gnuplot: Sendable {
@@ -9,15 +10,13 @@ public struct Gnuplot: Sendable {
 
     /// Finds `program` (a path, or a name on the PATH); throws `gnuplotMissing` with install advice if absent.
     public init(program: String = "gnuplot") throws {
-        let fm = FileManager.default
         if program.contains("/") {
-            guard fm.isExecutableFile(atPath: program) else { throw ReportError.gnuplotMissing(searched: program) }
+            guard ProgramSearch.isExecutableFile(program) else { throw ReportError.gnuplotMissing(searched: program) }
             executable = program
             return
         }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        let directories = path.split(separator: ":").map(String.init)
-        guard let found = directories.map({ $0 + "/" + program }).first(where: fm.isExecutableFile(atPath:)) else {
+        let path = ProgramSearch.searchPath()
+        guard let found = ProgramSearch.find(program, searchPath: path) else {
             throw ReportError.gnuplotMissing(searched: "\(program) on PATH \(path)")
         }
         executable = found
@@ -27,33 +26,33 @@ public struct Gnuplot: Sendable {
     @discardableResult
     public func render(script: String) throws -> String {
         let url = URL(fileURLWithPath: script)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [url.lastPathComponent]
-        process.currentDirectoryURL = url.deletingLastPathComponent()
-        // gnuplot reads standard input after a script in some builds; an empty one keeps it from waiting.
-        process.standardInput = FileHandle.nullDevice
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
+        // stdin is empty: gnuplot reads standard input after a script in some builds; an empty one keeps it from
+        // waiting.
+        var program = ExternalProgram(executable, [url.lastPathComponent])
+        program.workingDirectory = url.deletingLastPathComponent().path
+        program.timeout = .milliseconds(Int64(timeout * 1000))
+        let result: ExternalProgram.Result
         do {
-            try process.run()
+            result = try program.run()
         } catch {
-            throw ReportError.gnuplotMissing(searched: "\(executable) (\(error))")
+            throw ReportError.gnuplotMissing(searched: "\(executable) (\(error.reason))")
         }
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        let message = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL {
+        // gnuplot writes its warnings and errors to stderr; stdout is normally empty, since the chart goes to a file.
+        let message = [result.output, result.errorOutput]
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
+            .joined(separator: "\n")
+        switch result.termination {
+        case .timedOut:
             throw ReportError.gnuplotTimedOut(script: script, seconds: timeout)
+        case .signaled(let signal):
+            throw ReportError.gnuplotFailed(script: script, status: 128 + signal, message: message)
+        case .statusLost:
+            throw ReportError.gnuplotFailed(script: script, status: -1, message: "its exit status could not be collected (is SIGCHLD ignored in this process?)\n" + message)
+        case .exited(let status) where status != 0:
+            throw ReportError.gnuplotFailed(script: script, status: status, message: message)
+        case .exited:
+            return message
         }
-        guard process.terminationStatus == 0 else {
-            throw ReportError.gnuplotFailed(script: script, status: process.terminationStatus, message: message)
-        }
-        return message
     }
 }

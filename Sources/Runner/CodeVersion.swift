@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The code a run was made with: the git commit of the working directory and whether it had changes.
 public struct CodeVersion: Sendable, Equatable {
@@ -15,17 +16,13 @@ public struct CodeVersion: Sendable, Equatable {
         return CodeVersion(commit: commit, dirty: !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 
+    /// What `git -C directory ARGUMENTS` printed, or nil when git is missing or fails (not a checkout).
     private static func git(_ arguments: [String], in directory: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard let git = ProgramSearch.find("git") else { return nil }
+        var program = ExternalProgram(git, ["-C", directory] + arguments)
+        // A git waiting on a lock or a slow file system must not hold up a cell's start indefinitely.
+        program.timeout = .seconds(60)
+        guard let result = try? program.run(), result.termination == .exited(0) else { return nil }
+        return result.output
     }
 }

@@ -46,8 +46,10 @@ final class FileHashCache: @unchecked Sendable {
         guard let id = Self.identity(path) else { return try compute() }
         if let e = entries[id.key], e.size == id.size, e.modifiedSeconds == id.seconds,
            e.modifiedNanoseconds == id.nanoseconds, e.inode == id.inode {
+            Diagnostics.debug("input hash of \(id.key) from the cache (same size, modification time and inode)")
             return e.sha256
         }
+        Diagnostics.debug("hashing \(id.key): \(entries[id.key] == nil ? "not in the cache" : "changed since it was cached")")
         let digest = try compute()
         // A file modified while it was read would be remembered under a hash of mixed content: check again.
         if let after = Self.identity(path), after.size == id.size, after.seconds == id.seconds, after.nanoseconds == id.nanoseconds {

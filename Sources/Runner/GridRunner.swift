@@ -1,5 +1,6 @@
 import ExperimentSpec
 import Foundation
+import Support
 import Lineage
 import Tensors
 
@@ -203,6 +204,7 @@ public final class GridRunner: @unchecked Sendable {
             }
             process.standardOutput = log
             process.standardError = log
+            Diagnostics.debug("starting a worker for cell \(entry.cell): \(executable) \((process.arguments ?? []).joined(separator: " ")), output to \(logPath)")
             try process.run()
             running.append((index, process, Date()))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The Slurm client commands (`sbatch`, `squeue`, `scancel`, `sacct`) run as subprocesses.
 public struct SlurmCommands: Sendable {
@@ -12,35 +13,45 @@ public struct SlurmCommands: Sendable {
         public var state: String
     }
 
-    /// The commands found on `PATH`.
-    public init() {}
+    /// The folders searched for the commands, `PATH`'s syntax.
+    public var searchPath: String
+    /// How long one command may take: a Slurm controller that does not answer must not hang qlab forever.
+    public var timeout: Duration
 
-    /// The full path of `tool` on `PATH`, or nil.
-    public static func locate(_ tool: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for folder in path.split(separator: ":") where !folder.isEmpty {
-            let candidate = String(folder) + "/" + tool
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+    /// The commands found on `searchPath` (this process's `PATH` by default).
+    public init(searchPath: String = ProgramSearch.searchPath(), timeout: Duration = .seconds(300)) {
+        self.searchPath = searchPath
+        self.timeout = timeout
     }
 
-    /// Runs `tool arguments` and returns its exit status and output.
+    /// The full path of `tool` on this process's `PATH`, or nil.
+    public static func locate(_ tool: String) -> String? {
+        SlurmCommands().find(tool)
+    }
+
+    /// The full path of `tool` on `searchPath`, or nil.
+    public func find(_ tool: String) -> String? {
+        ProgramSearch.find(tool, searchPath: searchPath)
+    }
+
+    /// Runs `tool arguments` and returns its exit status and output, read both at once.
     func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        guard let path = Self.locate(tool) else {
+        guard let path = find(tool) else {
             throw RunnerError.slurm("`\(tool)` is not on PATH: run this on a machine with the Slurm client commands (a login node), or use the local executor")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        var program = ExternalProgram(path, arguments)
+        program.timeout = timeout
+        let result = try program.run()
+        switch result.termination {
+        case .exited(let status):
+            return (status, result.output, result.errorOutput)
+        case .signaled(let signal):
+            throw RunnerError.slurm("`\(tool)` was killed by signal \(signal): \(result.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines))")
+        case .statusLost:
+            throw RunnerError.slurm("the exit status of `\(tool)` could not be collected (is SIGCHLD ignored in this process?)")
+        case .timedOut:
+            throw RunnerError.slurm("`\(tool) \(arguments.joined(separator: " "))` did not finish within \(timeout) and was killed; is the Slurm controller reachable?")
+        }
     }
 
     /// `sbatch --parsable ARGS SCRIPT`; returns the job id.
@@ -88,7 +99,7 @@ public struct SlurmCommands: Sendable {
     /// Final states of an array's tasks from `sacct` (task → "CANCELLED by 0", "TIMEOUT", ...), or nil when
     /// accounting is off or `sacct` is missing: the cell directories then tell what happened.
     public func accounting(job: String) -> [Int: String]? {
-        guard Self.locate("sacct") != nil, let r = try? run("sacct", ["--noheader", "--parsable2", "--allocations", "--jobs", job, "--format=JobID,State,ExitCode"]),
+        guard find("sacct") != nil, let r = try? run("sacct", ["--noheader", "--parsable2", "--allocations", "--jobs", job, "--format=JobID,State,ExitCode"]),
               r.status == 0 else { return nil }
         var states: [Int: String] = [:]
         for line in r.out.split(separator: "\n") {

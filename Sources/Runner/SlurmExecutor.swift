@@ -1,5 +1,6 @@
 import Foundation
 import Lineage
+import Support
 import Tensors
 
 #if canImport(Glibc)
@@ -120,7 +121,7 @@ extension GridRunner {
             return nil
         }
         // Before writing anything: without sbatch the manifest and script would only be litter.
-        guard SlurmCommands.locate("sbatch") != nil else {
+        guard commands.find("sbatch") != nil else {
             throw RunnerError.slurm("`sbatch` is not on PATH: run this on a machine with the Slurm client commands (a login node), or use the local executor")
         }
         let fm = FileManager.default
@@ -169,6 +170,8 @@ extension GridRunner {
             do {
                 queue = try commands.queue()
                 failedPolls = 0
+                Diagnostics.debug("Slurm poll: squeue lists \(queue.count) task(s) of this user; waiting for job(s) "
+                                  + arrays.map(\.job).joined(separator: ","))
             } catch {
                 // A controller restart makes squeue fail for a while; give up only if it stays down.
                 failedPolls += 1

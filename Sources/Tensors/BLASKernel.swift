@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 #if canImport(Glibc)
 import Glibc
@@ -77,6 +78,7 @@ public struct BLASKernel: Sendable, Equatable {
             case .use(let core, let source, let mustPass):
                 let key = cache.key(core: core, features: features)
                 var result = recheck ? nil : cache.verdict(key)
+                let fromCache = result != nil
                 if result == nil {
                     let fresh = BLASSelfCheck.run()
                     cache.record(fresh, key: key)
@@ -91,6 +93,10 @@ public struct BLASKernel: Sendable, Equatable {
                     warn("qlab: warning: BLAS kernel \(core) (\(source.explanation)) failed its numerical self-check (\(result.worstCase): error \(String(format: "%.3g", result.worstRatio))× the bound); results may be wrong")
                 }
                 let kernel = BLASKernel(core: core, source: source, check: result, failed: failed)
+                Diagnostics.info("BLAS kernel \(core) (\(source.explanation)); self-check "
+                                 + "\(result.map { $0.passed ? "passed" : "failed" } ?? "not run")"
+                                 + (recheck ? " (run again on request)" : fromCache ? " (verdict from the cache)" : " (run now)")
+                                 + (failed.isEmpty ? "" : "; rejected before it: \(failed.joined(separator: ", "))"))
                 lock.lock()
                 selected = kernel
                 lock.unlock()
@@ -118,6 +124,8 @@ public struct BLASKernel: Sendable, Equatable {
                 environment[Variable.failed] = failed.isEmpty ? nil : failed.joined(separator: ",")
                 environment[Variable.executions] = String(count + 1)
                 if override != nil { environment[Variable.override] = override }
+                Diagnostics.info("executing again with OPENBLAS_CORETYPE=\(core ?? "(unset)") (\(source.explanation)): "
+                                 + "OpenBLAS reads its kernel only when it loads")
                 try executeAgain(environment: environment)
             }
         }

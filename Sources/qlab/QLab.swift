@@ -31,12 +31,13 @@ struct QLab: ParsableCommand {
         ]
     )
 
-    /// Chooses and checks the BLAS kernel before anything else runs (OpenBLAS reads its kernel setting only when
-    /// it loads, so a better kernel means executing again), then parses the command line.
+    /// Reads `--verbose`, chooses and checks the BLAS kernel before anything else runs (OpenBLAS reads its kernel
+    /// setting only when it loads, so a better kernel means executing again), then parses the command line.
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let override: String?
         do {
+            try VerboseArgument.apply(verbose: VerboseArgument.extract(from: &arguments))
             override = try BLASCoreArgument.extract(from: &arguments)
             try BLASKernel.select(override: override) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
