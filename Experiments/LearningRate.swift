@@ -5,7 +5,7 @@ extension Experiments {
     public static let learningRate = Experiment("learning-rate") {
         Description("""
             Table 9's two learning rates — 2e-4 (7B, 13B) and 1e-4 (33B, 65B) — and 5e-4 beyond them with B.2's \
-            constant schedule, and 2e-4 and 5e-4 with cosine decay too, three seeds each, on SmolLM2-135M with B.2's r 64.
+            constant schedule, and 2e-4 with cosine decay too, three seeds each, on SmolLM2-135M with B.2's r 64.
             """)
         Question("Does the learning rate matter more than the rank, and is a constant schedule as good as cosine?")
         Hypothesis("""
@@ -14,10 +14,10 @@ extension Experiments {
             schedule ends at least as low as cosine.
             """)
         Notes("""
-            5 configurations × 3 seeds = 15 cells of 40 steps of 8 ChatterBot pairs, in a shuffled order (40 steps \
+            4 configurations × 3 seeds = 12 cells of 40 steps of 8 ChatterBot pairs, in a shuffled order (40 steps \
             are less than one length-grouped mega-batch, which would train from the longest pairs to the shortest). \
-            Cosine decays from the peak to 0 over the 40 steps with no warm-up; constant stays at the peak; 1e-4 \
-            is run with the constant schedule only, to save time. Six cells are shared (same configuration and \
+            Cosine decays from the peak to 0 over the 40 steps with no warm-up; constant stays at the peak; the \
+            schedules are compared at 2e-4 only, to save time. Six cells are shared (same configuration and \
             files, so the same cell ids, computed once): 2e-4 constant with `quantization-types`' NF4 + DQ cells, \
             5e-4 constant with `lora-layers`' all-layer r 64 cells; the base perplexity is measured in every cell \
             for that reason.
@@ -30,8 +30,8 @@ extension Experiments {
         Fix(\.checkpointEvery, 20)
         Axis(\.optimizer.learningRate, Table9.learningRates + [5e-4])
         Axis(\.schedule.kind, [ScheduleKind.constant, .cosine])
-        Skip("1e-4 runs with the constant schedule only") { cell in
-            cell.config.optimizer.learningRate == 1e-4 && cell.config.schedule.kind == .cosine
+        Skip("cosine is compared with constant at Table 9's 2e-4 only") { cell in
+            cell.config.optimizer.learningRate != 2e-4 && cell.config.schedule.kind == .cosine
         }
         Seeds(3)
         Evaluate {

@@ -20,7 +20,7 @@ struct BarChart {
         let longest = categories.map(\.count).max() ?? 0
         let height = stacked ? 520 : 480 + min(360, 7 * longest)
         let body = """
-            set title \(GnuplotText.quoted(title))
+            set title \(GnuplotText.title(title))
             set ylabel \(GnuplotText.quoted(yLabel))
             set xrange [-0.6:\(Double(categories.count) - 0.4)]
             set yrange [0:*]

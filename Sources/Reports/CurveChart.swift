@@ -59,7 +59,7 @@ struct CurveChart {
         let xRange = allSteps.min() == allSteps.max() ? allSteps.first.map { "set xrange [\($0 - 1):\($0 + 1)]" } ?? "" : "set xrange [*:*]"
         let keyRows = (curves.count + 1) / 2
         let body = """
-            set title \(GnuplotText.quoted(title))
+            set title \(GnuplotText.title(title))
             set xlabel 'optimizer step'
             \(xRange)
             set ylabel \(GnuplotText.quoted(yLabel))

@@ -15,7 +15,7 @@ struct EloChart {
         let labels = entries.enumerated().map { ($1.label, n - 1 - $0) }
         let tics = "(" + labels.map { "\(GnuplotText.quoted($0.0)) \($0.1)" }.joined(separator: ", ") + ")"
         let body = """
-            set title \(GnuplotText.quoted(title))
+            set title \(GnuplotText.title(title))
             set xlabel 'Elo rating (bars: interval)'
             set yrange [-0.6:\(Double(n) - 0.4)]
             set ytics \(tics) nomirror scale 0

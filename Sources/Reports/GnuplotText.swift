@@ -31,6 +31,21 @@ enum GnuplotText {
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
+    /// A chart title as a double-quoted string, broken between words into lines of at most `width` characters
+    /// (a title longer than the chart is cut off at its edges, not shrunk).
+    static func title(_ text: String, width: Int = 88) -> String {
+        var lines: [String] = [], line = ""
+        for word in text.replacingOccurrences(of: "\n", with: " ").split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return doubleQuoted(lines.joined(separator: "\n"))
+    }
+
     /// `set xtics ("a" 0, "b" 1, ...)`-style tic list for categorical positions; newlines in labels break lines.
     static func tics(_ labels: [String]) -> String {
         "(" + labels.enumerated().map { "\(doubleQuoted($1)) \($0)" }.joined(separator: ", ") + ")"

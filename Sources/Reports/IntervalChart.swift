@@ -31,7 +31,7 @@ struct IntervalChart {
         // The key sits under the plot in two columns; gnuplot does not reserve room for it above the x label.
         let keyRows = (series.count + 1) / 2
         let body = """
-            set title \(GnuplotText.quoted(title))
+            set title \(GnuplotText.title(title))
             set xlabel \(GnuplotText.quoted(xLabel))
             set ylabel \(GnuplotText.quoted(yLabel))
             set xrange [-0.5:\(Double(categories.count) - 0.5)]

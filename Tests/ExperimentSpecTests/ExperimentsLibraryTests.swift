@@ -103,10 +103,10 @@ struct ExperimentsLibraryTests {
 
     @Test func learningRateIsTable9PlusOneTimesSchedulesAndThreeSeeds() throws {
         let cells = try Experiments.learningRate.cells()
-        #expect(cells.count == 15)
+        #expect(cells.count == 12)
         #expect(Set(cells.map(\.config.optimizer.learningRate)) == Set(Table9.learningRates + [5e-4]))
         #expect(Set(cells.map(\.config.seed)) == [0, 1, 2])
-        #expect(!cells.contains { $0.config.optimizer.learningRate == 1e-4 && $0.config.schedule.kind == .cosine })
+        #expect(!cells.contains { $0.config.optimizer.learningRate != 2e-4 && $0.config.schedule.kind == .cosine })
         #expect(cells.allSatisfy { $0.config.lora.rank == 64 && !$0.config.data.groupByLength })
     }
 

@@ -134,3 +134,18 @@ import Testing
         #expect(blocks[1].rows.map { Double($0[1])! } == [1.25, 0.75])
     }
 }
+
+/// Long chart titles are broken between words instead of running off the picture.
+struct ChartTitleTests {
+    @Test func aLongTitleIsBrokenBetweenWordsIntoShortLines() {
+        let title = "Zero-shot perplexity of the base (perplexity_fortunes_base) of quantization-types by quantization (mean ± 95% interval over 3 seeds)"
+        let spelled = GnuplotText.title(title, width: 60)
+        #expect(spelled.hasPrefix("\"") && spelled.hasSuffix("\""))
+        let lines = spelled.dropFirst().dropLast().components(separatedBy: "\\n")
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0.count <= 60 })
+        #expect(lines.joined(separator: " ") == title)
+        // A short title stays on one line; quotes and backslashes are escaped for gnuplot.
+        #expect(GnuplotText.title("a \"b\" c\\d") == "\"a \\\"b\\\" c\\\\d\"")
+    }
+}
