@@ -20,7 +20,29 @@ extension Experiments {
             by α/r, 2 for r 8 and 0.25 for r 64. The rate is 5e-4, 2.5× Table 9's 2e-4, because 40 steps at 2e-4 \
             move the adapters too little for layer sets to separate (see `learning-rate`). The base perplexity is \
             measured too (it is the same in every cell): with it the evaluation is `quantization-types`' and \
-            `learning-rate`'s, so the all-layer r 64 cells are computed once for this experiment and `learning-rate`.
+            `learning-rate`'s, so the all-layer r 64 cells are computed once for this experiment and `learning-rate`. \
+            Measured: 28 min 42 s of wall time on 2 cores (two cells at a time, one BLAS thread each, SkylakeX \
+            kernel), with a build, the test suite and a rerun running beside it for much of that time.
+            """)
+        Conclusion("""
+            **Agrees with the paper on both counts, by wide margins.** Held-out loss after 40 steps (2,006 answer \
+            tokens, 3 seeds, mean ± 95% t-interval): all linear layers r 64 1.4328 ± 0.0048, all linear layers \
+            r 8 1.4350 ± 0.0127, attention projections r 64 1.9907 ± 0.0104, key+query r 64 2.6266 ± 0.0094.
+
+            - **The rank does not matter on all layers**: r 8 − r 64 = +0.0023 ± 0.0167, paired by seed (t = 0.6, \
+              not significant), with 2.4M against 19.5M trainable parameters.
+            - **Attention-only adapters fall short**: +0.558 ± 0.006 above all layers (paired, t = 406), and \
+              **key+query falls further**: +0.636 ± 0.003 above all attention projections. All layers at r 8 beat \
+              attention at r 64 with a third of its parameters, so it is where the adapters sit, not how many \
+              parameters they have.
+
+            How sure: the layer-set gaps are a hundred times their intervals and hold in every seed; "rank does \
+            not matter" is a null result whose interval (±0.017) rules out a rank effect larger than about 1% of \
+            the loss in this set-up. With α fixed at 16, r 8 scales its update eight times more than r 64, so \
+            this compares rank and scale together, as the paper's search did. \
+            The three seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled \
+            data order and held-out split (`data.seed` 42), so these intervals leave out data-order noise and \
+            understate the spread a new data order would bring.
             """)
         Model.smolLM2_135M
         Dataset.chatterbot(.english)

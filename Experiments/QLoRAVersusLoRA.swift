@@ -35,9 +35,12 @@ extension Experiments {
             differs in ways that favour the paper's result: their models have 7B–65B parameters, where 4-bit \
             rounding costs little, and they train for thousands of steps; here a 135M model whose weights were \
             already rounded to 4 bits once (Q4_1) loses 24% in perplexity to NF4, and 40 steps are all the \
-            adapters get. How sure: certain for this model, data and budget; it says nothing yet about larger \
+            adapters get. How sure: clear for this model, data order and budget; it says nothing yet about larger \
             models or longer training, which a longer grid (more steps, a float checkpoint through Model.path) \
-            would test.
+            would test. \
+            The three seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled \
+            data order and held-out split (`data.seed` 42), so these intervals leave out data-order noise and \
+            understate the spread a new data order would bring.
             """)
         Model.smolLM2_135M
         Dataset.chatterbot(.english)

@@ -52,7 +52,10 @@ extension Experiments {
             **The float32 base stays far ahead**: 1.9252 ± 0.0092, 0.167 nats below NF4 + DQ (paired, ± 0.002). \
             40 steps of adapters do not recover what 4-bit storage loses on this small, already 4-bit-rounded \
             model; see `qlora-vs-lora`. How sure: the Table 2 order and the harmlessness of double quantization are \
-            clear-cut here; the fine-tuned ranking of the 4-bit types is weak.
+            clear-cut here; the fine-tuned ranking of the 4-bit types is weak. \
+            The three seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled \
+            data order and held-out split (`data.seed` 42), so these intervals leave out data-order noise and \
+            understate the spread a new data order would bring.
             """)
         Model.smolLM2_135M
         Dataset.chatterbot(.english)
