@@ -32,6 +32,7 @@ enum GnuplotText {
     }
 
     /// A chart title as a double-quoted string, broken between words into lines of at most `width` characters
+    /// (88 fit a 960-pixel chart: about one character per 11 pixels)
     /// (a title longer than the chart is cut off at its edges, not shrunk).
     static func title(_ text: String, width: Int = 88) -> String {
         var lines: [String] = [], line = ""

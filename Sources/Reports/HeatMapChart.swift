@@ -29,7 +29,7 @@ struct HeatMapChart {
         let width = max(640, 160 + column * xCategories.count + 12 * (yCategories.map(\.count).max() ?? 0))
         let height = max(420, 160 + 80 * yCategories.count)
         let body = """
-            set title \(GnuplotText.title(title))
+            set title \(GnuplotText.title(title, width: width / 11))
             set xlabel \(GnuplotText.quoted(xLabel))
             set ylabel \(GnuplotText.quoted(yLabel))
             set cblabel \(GnuplotText.quoted(colorLabel))

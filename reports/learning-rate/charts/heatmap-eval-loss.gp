@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 646,420 noenhanced font "Sans,11" background rgb "white"
     }
     set output "heatmap-eval-loss." . format
-    set title "eval_loss of learning-rate by learningRate and kind (mean over seeds), lower is better"
+    set title "eval_loss of learning-rate by learningRate and kind (mean\nover seeds), lower is better"
     set xlabel 'optimizer.learningRate'
     set ylabel 'schedule.kind'
     set cblabel 'eval_loss (nats per token)'

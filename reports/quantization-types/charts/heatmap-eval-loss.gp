@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 740,420 noenhanced font "Sans,11" background rgb "white"
     }
     set output "heatmap-eval-loss." . format
-    set title "eval_loss of quantization-types by quantization and doubleQuant (mean over seeds), lower\nis better"
+    set title "eval_loss of quantization-types by quantization and doubleQuant\n(mean over seeds), lower is better"
     set xlabel 'model.quantization'
     set ylabel 'model.doubleQuant'
     set cblabel 'eval_loss (nats per token)'
