@@ -35,17 +35,10 @@ extension Experiments {
             decay to zero over the 40 steps ends at 2.6085 ± 0.0115, +0.5163 ± 0.0047 nats above the constant schedule (paired \
             by seed): in so short a run, decaying the rate mostly means training less. The paper's claim is about \
             runs of thousands of steps, where the difference is small; this grid shows only that a short run must \
-            not decay. How sure: both effects are tens of times their intervals and hold in every seed. The three \
-            seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled data order \
-            and held-out split (`data.seed` 42), so these intervals leave out data-order noise and understate the \
-            spread a new data order would bring.
+            not decay. How sure: both effects are tens of times their intervals and hold in every seed. \
+            \(ResearchGrid.seedCaveat)
             """)
-        Model.smolLM2_135M
-        Dataset.chatterbot(.english)
-        QLoRA.paperDefaults.scaled(steps: 40, batchSize: 8, sourceLength: 64, targetLength: 64)
-        Fix(\.data.groupByLength, false)
-        Fix(\.gradientCheckpointing, false)  // 135M parameters: activations fit, and recomputing them costs a third
-        Fix(\.checkpointEvery, 20)
+        ResearchGrid.chatterbot40Steps
         Axis(\.optimizer.learningRate, Table9.learningRates + [5e-4])
         Axis(\.schedule.kind, [ScheduleKind.constant, .cosine])
         Skip("cosine is compared with constant at Table 9's 2e-4 only") { cell in

@@ -40,17 +40,10 @@ extension Experiments {
             not matter" is a null result whose interval (±0.017) rules out a rank effect larger than about 1% of \
             the loss in this set-up. With α fixed at 16, r 8 scales its update eight times more than r 64, so \
             this compares rank and scale together, as the paper's search did. \
-            The three seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled \
-            data order and held-out split (`data.seed` 42), so these intervals leave out data-order noise and \
-            understate the spread a new data order would bring.
+            \(ResearchGrid.seedCaveat)
             """)
-        Model.smolLM2_135M
-        Dataset.chatterbot(.english)
-        QLoRA.paperDefaults.scaled(steps: 40, batchSize: 8, sourceLength: 64, targetLength: 64)
+        ResearchGrid.chatterbot40Steps
         Fix(\.optimizer.learningRate, 5e-4)
-        Fix(\.data.groupByLength, false)
-        Fix(\.gradientCheckpointing, false)  // 135M parameters: activations fit, and recomputing them costs a third
-        Fix(\.checkpointEvery, 20)
         Axis(\.lora.targets, over: [LoRASettings.LayerSet.keyQuery, .attention, .all], name: "lora.layers") { $0.targets }
         Axis(\.lora.rank, [8, 64])
         Skip("the rank is compared on all linear layers only") { cell in

@@ -36,9 +36,7 @@ extension Experiments {
             read as context; a last-turn-only held-out score (`HeldOutLoss(turns: .last)`) would be the test on \
             the other side's ground, and is not run here. Both ways remain far from fluent after 40 steps \
             (perplexity about 44–47). \
-            The three seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled \
-            data order and held-out split (`data.seed` 42), so these intervals leave out data-order noise and \
-            understate the spread a new data order would bring.
+            \(ResearchGrid.seedCaveat)
             """)
         Model.smolLM2_135M
         Dataset("chitchat")

@@ -38,16 +38,9 @@ extension Experiments {
             adapters get. How sure: clear for this model, data order and budget; it says nothing yet about larger \
             models or longer training, which a longer grid (more steps, a float checkpoint through Model.path) \
             would test. \
-            The three seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled \
-            data order and held-out split (`data.seed` 42), so these intervals leave out data-order noise and \
-            understate the spread a new data order would bring.
+            \(ResearchGrid.seedCaveat)
             """)
-        Model.smolLM2_135M
-        Dataset.chatterbot(.english)
-        QLoRA.paperDefaults.scaled(steps: 40, batchSize: 8, sourceLength: 64, targetLength: 64)
-        Fix(\.data.groupByLength, false)
-        Fix(\.gradientCheckpointing, false)  // 135M parameters: activations fit, and recomputing them costs a third
-        Fix(\.checkpointEvery, 20)
+        ResearchGrid.chatterbot40Steps
         Axis(\.model, over: ["qlora-nf4-dq", "lora-float32"], name: "base") { label in
             label == "lora-float32" ? ModelSettings(quantization: .none, doubleQuant: false)
                                     : ModelSettings(quantization: .nf4, doubleQuant: true)

@@ -53,16 +53,9 @@ extension Experiments {
             40 steps of adapters do not recover what 4-bit storage loses on this small, already 4-bit-rounded \
             model; see `qlora-vs-lora`. How sure: the Table 2 order and the harmlessness of double quantization are \
             clear-cut here; the fine-tuned ranking of the 4-bit types is weak. \
-            The three seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled \
-            data order and held-out split (`data.seed` 42), so these intervals leave out data-order noise and \
-            understate the spread a new data order would bring.
+            \(ResearchGrid.seedCaveat)
             """)
-        Model.smolLM2_135M
-        Dataset.chatterbot(.english)
-        QLoRA.paperDefaults.scaled(steps: 40, batchSize: 8, sourceLength: 64, targetLength: 64)
-        Fix(\.data.groupByLength, false)
-        Fix(\.gradientCheckpointing, false)  // 135M parameters: activations fit, and recomputing them costs a third
-        Fix(\.checkpointEvery, 20)
+        ResearchGrid.chatterbot40Steps
         Axis(\.model.quantization, [QuantizationKind.nf4, .fp4, .int4, .none])
         Axis(\.model.doubleQuant, [false, true])
         Skip("float32 weights have no block constants to quantize") { cell in

@@ -1,0 +1,23 @@
+import ExperimentSpec
+
+/// What the research grids on ChatterBot share, in one place: their cells are the same computation (same
+/// configuration, same files, so the same ids) only while these settings are identical.
+enum ResearchGrid {
+    /// SmolLM2-135M in B.2's settings on ChatterBot pairs, 40 steps of 8, in a shuffled order, no recomputed
+    /// activations (135M parameters: they fit, and recomputing them costs a third), a checkpoint every 20 steps.
+    @ExperimentBuilder static var chatterbot40Steps: [any ExperimentComponent] {
+        Model.smolLM2_135M
+        Dataset.chatterbot(.english)
+        QLoRA.paperDefaults.scaled(steps: 40, batchSize: 8, sourceLength: 64, targetLength: 64)
+        Fix(\.data.groupByLength, false)
+        Fix(\.gradientCheckpointing, false)
+        Fix(\.checkpointEvery, 20)
+    }
+
+    /// What the research grids' seeds do and do not vary, for their conclusions.
+    static let seedCaveat = """
+        The three seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled \
+        data order and held-out split (`data.seed` 42), so these intervals leave out data-order noise and \
+        understate the spread a new data order would bring.
+        """
+}
