@@ -15,6 +15,8 @@ public struct ExperimentResults: Sendable {
     public var cells: [CellResult]
     /// The tournaments found, by id, each with its ratings (best first) and judgments.
     public var tournaments: [TournamentResults]
+    /// Cells recorded for the experiment that its spec no longer declares, left out of `cells`.
+    public var leftOutCells: Int = 0
 
     /// The axes other than the seed.
     public var configurationAxes: [String] { axes.filter { $0 != Self.seedAxis } }
@@ -39,7 +41,18 @@ public struct ExperimentResults: Sendable {
         let export = try store.export(experiment: subject.name)
         let axes = subject.axes + export.axisNames.filter { !subject.axes.contains($0) }
         var cells: [CellResult] = []
+        var leftOut = 0
         for row in export.rows {
+            let config = try store.cell(id: row.cell)?.config ?? "{}"
+            if let declared = subject.configurations {
+                // A cell planned by an older version of the spec (another setting, a value since removed) is not part
+                // of the experiment as it stands: its pending or finished run would be read as one of today's cells.
+                let decoded = try? JSONDecoder().decode(TrainingConfig.self, from: Data(config.utf8))
+                guard let decoded, declared.contains(decoded) else {
+                    leftOut += 1
+                    continue
+                }
+            }
             let run = try row.run.flatMap { try store.run(id: $0) }
             var series: [String: MetricSeries] = [:]
             if let run {
@@ -48,7 +61,7 @@ public struct ExperimentResults: Sendable {
             cells.append(CellResult(
                 cell: row.cell, status: row.status, axisValues: row.axisValues.mapValues(\.plainText), run: run,
                 metrics: row.metrics, series: series, inputs: try run.map { try Self.inputs(of: $0, in: store) } ?? [],
-                config: try store.cell(id: row.cell)?.config ?? "{}"))
+                config: config))
         }
         guard cells.contains(where: { $0.run != nil }) else { throw ReportError.nothingToReport(experiment: subject.name) }
         cells = gridOrder(cells, axes: axes, subject: subject)
@@ -60,7 +73,9 @@ public struct ExperimentResults: Sendable {
             if ratings.isEmpty && judgments.isEmpty { continue }
             tournaments.append(TournamentResults(id: id, ratings: ratings, judgments: judgments))
         }
-        return ExperimentResults(subject: subject, axes: axes, cells: cells, tournaments: tournaments)
+        var results = ExperimentResults(subject: subject, axes: axes, cells: cells, tournaments: tournaments)
+        results.leftOutCells = leftOut
+        return results
     }
 
     /// Sorts cells by the position of their values on each axis, first axis slowest, as the spec's grid runs.

@@ -40,10 +40,13 @@ public struct ReportDocument: Sendable {
         for c in results.cells { counts[c.status.rawValue, default: 0] += 1 }
         md += "\(results.cells.count) cell\(results.cells.count == 1 ? "" : "s"): " + counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
         md += results.configurationAxes.isEmpty ? ".\n\n" : "; axes " + results.axes.map { "`\($0)`" }.joined(separator: ", ") + ".\n\n"
+        if results.leftOutCells > 0 {
+            md += "\(results.leftOutCells) more cell\(results.leftOutCells == 1 ? " is" : "s are") recorded for this experiment but no longer "
+                + "declared by its spec (planned before the spec changed): left out of this report.\n\n"
+        }
         if let overrides = subject.overrides {
             md += "Planned with command-line overrides: `\(overrides)` (each `--set` holds in every cell they planned; "
-                + "each `--axis` is an axis above). The tables list every cell of the experiment in the store, "
-                + "including any planned without these overrides.\n\n"
+                + "each `--axis` is an axis above). The tables list the cells of the grid they plan.\n\n"
         }
 
         md += "### All cells\n\n"

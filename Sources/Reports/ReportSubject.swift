@@ -13,15 +13,20 @@ public struct ReportSubject: Sendable, Equatable {
     public var evaluationMetrics: [String]
     /// The command-line overrides the experiment was last planned with (`--set K=V --axis K=A,B`), if any.
     public var overrides: String?
+    /// The configurations of the cells the spec declares now (with `overrides`); nil when the spec is not known.
+    /// Cells in the store whose configuration is not among them (planned by an older version of the spec) are
+    /// left out of the report.
+    public var configurations: [TrainingConfig]?
 
     /// A subject from its parts.
     public init(name: String, prose: ExperimentProse = ExperimentProse(), axes: [String] = [], evaluationMetrics: [String] = ["eval_loss", "eval_perplexity"],
-                overrides: String? = nil) {
+                overrides: String? = nil, configurations: [TrainingConfig]? = nil) {
         self.name = name
         self.prose = prose
         self.axes = axes
         self.evaluationMetrics = evaluationMetrics
         self.overrides = overrides
+        self.configurations = configurations
     }
 
     /// The subject of a declared experiment, planned with `overrides`.
@@ -35,6 +40,7 @@ public struct ReportSubject: Sendable, Equatable {
         metrics += evaluation.exactAnswers.map { "exact_\($0.task.rawValue)" }
         metrics += evaluation.multipleChoice.map { "choice_" + (($0.dataset as NSString).lastPathComponent as NSString).deletingPathExtension }
         self.init(name: experiment.name, prose: experiment.prose, axes: try experiment.axisNames(overrides: overrides),
-                  evaluationMetrics: metrics, overrides: overrides.isEmpty ? nil : overrides.arguments)
+                  evaluationMetrics: metrics, overrides: overrides.isEmpty ? nil : overrides.arguments,
+                  configurations: try experiment.cells(overrides: overrides).map(\.config))
     }
 }
