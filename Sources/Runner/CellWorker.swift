@@ -74,7 +74,7 @@ public struct CellWorker: Sendable {
         try dir.writeConfig(entry.canonicalConfig)
         try dir.writeRun(run)
         do {
-            let metrics = try trainAndEvaluate(config: config, directory: dir.url.path, say: say)
+            let metrics = try trainAndEvaluate(config: config, directory: dir.url.path, version: version, say: say)
             try dir.writeMetrics(FinalMetricsFile(metrics: metrics))
             try dir.writeArtifacts(try artifacts(in: dir.url.path))
             run.status = .succeeded
@@ -103,7 +103,8 @@ public struct CellWorker: Sendable {
         }
     }
 
-    private func trainAndEvaluate(config: TrainingConfig, directory: String, say: @escaping @Sendable (String) -> Void) throws -> [String: Double] {
+    private func trainAndEvaluate(config: TrainingConfig, directory: String, version: CodeVersion,
+                                  say: @escaping @Sendable (String) -> Void) throws -> [String: Double] {
         let location = try ModelLocation.resolve(config.model.name)
         let quantization = config.model.weightQuantization
         let started = Date()
@@ -155,12 +156,26 @@ public struct CellWorker: Sendable {
         // Step 0: the base alone, before any update (what a quantized storage type costs before fine-tuning).
         var baseMetrics: [String: Double] = [:]
         for p in evaluation.perplexity where p.at.contains(.base) {
-            let tally = try timed(p.metric(at: .base)) {
-                try CellEvaluation.perplexity(p, model: loaded.model, adapter: nil, tokenizer: tokenizer, modelName: location.path)
+            // Another seed of the same base measured it already (a rerun measures it again).
+            let memo = entry.parentRun == nil
+                ? try BasePerplexityMemo(runsRoot: runsRoot, config: config, perplexity: p, inputs: entry.inputs, threads: threads, code: version)
+                : nil
+            let value: BasePerplexityMemo.Value
+            if let kept = memo?.read() {
+                value = kept
+                seconds["seconds_" + p.metric(at: .base)] = 0
+                say(String(format: "perplexity of the base on %@: %.4f over %d tokens (measured by an earlier cell on the same base, code and kernel)",
+                           p.name, value.perplexity, value.tokens))
+            } else {
+                let tally = try timed(p.metric(at: .base)) {
+                    try CellEvaluation.perplexity(p, model: loaded.model, adapter: nil, tokenizer: tokenizer, modelName: location.path)
+                }
+                value = BasePerplexityMemo.Value(perplexity: tally.perplexity, tokens: tally.tokens)
+                try memo?.write(value)
+                say(String(format: "perplexity of the base on %@: %.4f over %d tokens", p.name, value.perplexity, value.tokens))
             }
-            baseMetrics[p.metric(at: .base)] = tally.perplexity
-            baseMetrics[p.metric(at: .base) + "_tokens"] = Double(tally.tokens)
-            say(String(format: "perplexity of the base on %@: %.4f over %d tokens", p.name, tally.perplexity, tally.tokens))
+            baseMetrics[p.metric(at: .base)] = value.perplexity
+            baseMetrics[p.metric(at: .base) + "_tokens"] = Double(value.tokens)
             try checkStop("after the base perplexity")
         }
         let total = config.steps

@@ -7,7 +7,8 @@ import Testing
 /// as `qlab eval --text` measures it, with the text file counted as an input of the cell.
 @Suite(.serialized)
 struct PerplexityComponentTests {
-    static func experiment(data: String, text: String, evalSize: Double = 0.1) -> Experiment {
+    static func experiment(data: String, text: String, evalSize: Double = 0.1, seeds: Int = 1,
+                           quantization: QuantizationKind = .nf4) -> Experiment {
         Experiment("tiny-perplexity") {
             Description("One tiny cell measuring the perplexity of a text before and after training.")
             Model.path(CLI.fixture("qlora-reference/tiny-llama/base"), parameters: 435_000)
@@ -17,10 +18,12 @@ struct PerplexityComponentTests {
             Fix(\.data.datasets, [data])
             Fix(\.gradientCheckpointing, false)
             Fix(\.data.evalSize, evalSize)
+            Fix(\.model.quantization, quantization)
             Evaluate {
                 Perplexity(text: [text], name: "sums", window: 32, maxTokens: 200)
                 HeldOutLoss()
             }
+            Seeds(seeds)
         }
     }
 
@@ -66,5 +69,48 @@ struct PerplexityComponentTests {
         #expect(run.status == .failed)
         #expect(run.exitReason?.contains(data) == true && run.exitReason?.contains("evaluation split") == true, "\(run.exitReason ?? "-")")
         #expect(!FileManager.default.fileExists(atPath: root + "/runs/" + cells[0].entry.directory + "/adapter"), "no training ran")
+    }
+
+    @Test func theBaseOfOtherSeedsIsMeasuredOnceAndARerunMeasuresItAgain() throws {
+        let root = TrainCommandTests.temporary()
+        let data = root + "/pairs.jsonl", text = root + "/sums.txt"
+        try GridRunnerTests.dataset(data, salt: 3, count: 40)
+        try String(repeating: "12+30=42\n7+8=15\n", count: 20).write(toFile: text, atomically: true, encoding: .utf8)
+        let runner = try GridRunner(experiment: Self.experiment(data: data, text: text, seeds: 2), runsRoot: root + "/runs")
+        let cells = try runner.plan()
+        #expect(cells.count == 2)
+        let outcome = try runner.run(cells, jobs: 1, cores: 2, force: false, executable: CLI.executable.path, say: GridRunnerTests.quiet)
+        #expect(outcome.succeeded.count == 2 && outcome.failed.isEmpty)
+        var base: [Double] = [], trained: [Double] = [], seconds: [Double] = [], reused: [Bool] = []
+        for cell in cells {
+            let run = try #require(try runner.store.runs(cell: cell.entry.cell).last)
+            let metrics = try runner.store.finalMetrics(run: run.id)
+            base.append(try #require(metrics["perplexity_sums_base"]))
+            trained.append(try #require(metrics["perplexity_sums"]))
+            seconds.append(try #require(metrics["seconds_perplexity_sums_base"]))
+            let log = try String(contentsOfFile: root + "/runs/" + cell.entry.directory + "/cell.log", encoding: .utf8)
+            reused.append(log.contains("measured by an earlier cell"))
+        }
+        #expect(base[0].bitPattern == base[1].bitPattern)
+        #expect(trained[0] != trained[1], "the seeds train different adapters")
+        #expect(reused == [false, true], "the second seed reads what the first measured")
+        #expect(seconds[0] > 0 && seconds[1] == 0)
+        let memos = try FileManager.default.contentsOfDirectory(atPath: root + "/runs/.memo/base-perplexity")
+        #expect(memos.count == 1)
+
+        // A rerun measures it again and reproduces it, bit for bit.
+        let verdict = try runner.rerun(cell: cells[1].entry.cell, cores: 2, executable: CLI.executable.path, say: GridRunnerTests.quiet)
+        #expect(verdict.reproduced, "\(verdict.differingMetrics)")
+        let rerun = try #require(try runner.store.runs(cell: cells[1].entry.cell).last)
+        #expect(try runner.store.finalMetrics(run: rerun.id)["seconds_perplexity_sums_base"].map { $0 > 0 } == true)
+
+        // Another storage type is another base: measured, not read.
+        let fp4 = try GridRunner(experiment: Self.experiment(data: data, text: text, seeds: 1, quantization: .fp4), runsRoot: root + "/runs")
+        let fp4Cells = try fp4.plan()
+        #expect(try fp4.run(fp4Cells, jobs: 1, cores: 2, force: false, executable: CLI.executable.path, say: GridRunnerTests.quiet).succeeded.count == 1)
+        let fp4Run = try #require(try fp4.store.runs(cell: fp4Cells[0].entry.cell).last)
+        let fp4Base = try #require(try fp4.store.finalMetrics(run: fp4Run.id)["perplexity_sums_base"])
+        #expect(fp4Base != base[0])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/runs/.memo/base-perplexity").count == 2)
     }
 }
