@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "Quantization", targets: ["Quantization"]),
         .library(name: "Llama", targets: ["Llama"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "ExperimentSpec", targets: ["ExperimentSpec"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
@@ -46,9 +47,17 @@ let package = Package(
         .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
         .target(name: "ExperimentSpec", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: checked),
         .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
+        // Dataset formats and readers, the preparation of the real sources, the catalog, the collator and the
+        // batch order: everything the trainer reads comes through here. Named Datasets, not Data, which would
+        // clash with Foundation's `Data`.
+        .target(
+            name: "Datasets",
+            dependencies: ["Tensors", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
+            swiftSettings: checked
+        ),
         .target(
             name: "Training",
-            dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
+            dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Datasets"],
             swiftSettings: optimize
         ),
         .target(name: "Evaluation", dependencies: ["Support", "Tensors", "Llama"], swiftSettings: optimize),
@@ -57,7 +66,7 @@ let package = Package(
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
         .target(
             name: "Runner",
-            dependencies: ["Support", "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Evaluation", "Lineage", "CProcessControl"],
+            dependencies: ["Support", "Tensors", "Quantization", "Llama", "Datasets", "Training", "ExperimentSpec", "Evaluation", "Lineage", "CProcessControl"],
             swiftSettings: checked
         ),
         // Coordinates a small grid from a separate process, so the tests can run two at once, signal or kill one.
@@ -66,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "qlab",
             dependencies: [
-                "Tensors", "Quantization", "Llama", "Training", "ExperimentSpec", "Experiments", "Evaluation",
+                "Tensors", "Quantization", "Llama", "Datasets", "Training", "ExperimentSpec", "Experiments", "Evaluation",
                 "Lineage", "Runner", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -76,7 +85,8 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: []),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
         .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Llama", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Llama", "Tensors", "ExperimentSpec"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Llama", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Llama"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Lineage", "Support", "Tensors"]),

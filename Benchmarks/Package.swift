@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "Tensors", package: root),
                 .product(name: "Quantization", package: root),
                 .product(name: "Llama", package: root),
+                .product(name: "Datasets", package: root),
                 .product(name: "Training", package: root),
                 .product(name: "ExperimentSpec", package: root),
             ],

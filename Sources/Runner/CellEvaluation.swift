@@ -1,9 +1,9 @@
+import Datasets
 import Evaluation
 import ExperimentSpec
 import Foundation
 import Llama
 import Tensors
-import Training
 
 /// The evaluations a cell runs after training.
 public enum CellEvaluation {

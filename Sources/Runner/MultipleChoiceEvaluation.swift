@@ -1,8 +1,8 @@
+import Datasets
 import ExperimentSpec
 import Foundation
 import Llama
 import Tensors
-import Training
 
 /// Multiple-choice accuracy by option-letter logits (the QLoRA paper's MMLU protocol, zero-shot).
 ///

@@ -1,8 +1,8 @@
+import Datasets
 import ExperimentSpec
 import Foundation
 import Llama
 import Tensors
-import Training
 
 /// A contestant's answers to the tournament prompts, as a cell writes them (`tournament-answers.jsonl`).
 public struct TournamentAnswer: Codable, Sendable, Equatable {

@@ -1,6 +1,6 @@
 import ArgumentParser
+import Datasets
 import Foundation
-import Training
 
 /// `qlab data`: prepare the real datasets from what `scripts/setup` fetched, and list them.
 struct DataCommand: ParsableCommand {

@@ -1,9 +1,9 @@
 import ArgumentParser
+import Datasets
 import ExperimentSpec
 import Foundation
 import Llama
 import Evaluation
-import Training
 
 extension TrainCommand {
     /// What a run on a dataset trains and evaluates on.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import ExperimentSpec
 import Foundation
 import Llama

@@ -1,3 +1,4 @@
+import Datasets
 import ExperimentSpec
 import Foundation
 import Testing

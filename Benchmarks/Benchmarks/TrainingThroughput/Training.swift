@@ -1,4 +1,5 @@
 import Benchmark
+import Datasets
 import ExperimentSpec
 import Foundation
 import Llama

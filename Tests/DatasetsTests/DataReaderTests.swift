@@ -2,7 +2,7 @@ import ExperimentSpec
 import Foundation
 import Llama
 import Testing
-@testable import Training
+@testable import Datasets
 
 /// Each JSONL format on small files written here, format detection, bad lines, bad bytes and empty answers.
 struct DataReaderTests {

@@ -1,7 +1,7 @@
 import ExperimentSpec
 import Llama
 import Testing
-@testable import Training
+@testable import Datasets
 
 /// The held-out examples a loss is measured on: enough scored tokens, a seeded sample, file order kept.
 struct HeldOutSampleTests {

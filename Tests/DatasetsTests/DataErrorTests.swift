@@ -2,7 +2,7 @@ import ExperimentSpec
 import Foundation
 import Llama
 import Testing
-@testable import Training
+@testable import Datasets
 
 /// Data that leaves nothing to train on is an error that names the files and what was in them.
 struct DataErrorTests {

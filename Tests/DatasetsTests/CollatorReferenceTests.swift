@@ -2,7 +2,7 @@ import ExperimentSpec
 import Foundation
 import Llama
 import Testing
-@testable import Training
+@testable import Datasets
 
 /// The acceptance test: the tiny-llama reference run's batches, rebuilt from their own text.
 struct CollatorReferenceTests {

@@ -2,7 +2,7 @@ import ExperimentSpec
 import Foundation
 import Llama
 import Testing
-@testable import Training
+@testable import Datasets
 
 /// The collator's token-level semantics: limits, loss masks, packing and padding.
 struct CollatorTests {

@@ -3,7 +3,7 @@ import Foundation
 import Llama
 import Tensors
 import Testing
-@testable import Training
+@testable import Datasets
 
 /// Batch orders (length grouping, shuffling), epochs, resuming, and the evaluation split.
 struct DataLoaderTests {

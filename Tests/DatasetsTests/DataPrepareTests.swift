@@ -3,7 +3,7 @@ import Foundation
 import Llama
 import Tensors
 import Testing
-@testable import Training
+@testable import Datasets
 
 /// A zip archive built by hand for the tests: members stored (or given already deflated).
 struct TestZip {
