@@ -60,7 +60,9 @@ let package = Package(
             dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Datasets"],
             swiftSettings: optimize
         ),
-        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "Llama"], swiftSettings: optimize),
+        // Model-based evaluation (held-out loss set-up, perplexity, exact answers, multiple choice, tournament
+        // answers) beside the statistics and judges; Runner only calls it.
+        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "Llama", "ExperimentSpec", "Datasets"], swiftSettings: optimize),
         .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
@@ -89,7 +91,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Llama", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Llama"]),
-        .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Lineage", "Support", "Tensors"]),
+        .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Evaluation", "Lineage", "Support", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec", "Support"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

@@ -124,19 +124,10 @@ public struct CellWorker: Sendable {
         let trainer = try Trainer(config: config, model: loaded.model, initialAdapter: adapter, batches: source,
                                   directory: directory, baseModelName: config.model.name)
         let evaluation = entry.evaluation
-        // Held-out conversations scored on other turns than the cell trains on are encoded once more for that.
-        var heldOutBundle = bundle
-        if let turns = evaluation.heldOutLoss?.turns, turns != config.data.assistantTurns {
-            var settings = config.data
-            settings.assistantTurns = turns
-            heldOutBundle = try DataBundle.load(settings, tokenizer: tokenizer, catalog: catalog)
-        }
-        let heldOutExamples = evaluation.heldOutLoss.map { heldOutBundle.heldOutExamples(minTokens: $0.minTokens, maxExamples: $0.maxExamples, seed: config.data.seed) } ?? []
-        let heldOut = try heldOutBundle.batches(of: heldOutExamples, batchSize: max(1, config.batchSize / config.gradientAccumulation))
-        // Fail before training rather than finish without the metric the experiment asked for.
-        if evaluation.heldOutLoss != nil, !heldOutExamples.contains(where: { $0.trained.dropFirst().contains(true) }) {
-            throw PerplexityError.noEvalExamples(dataset: config.data.datasets.joined(separator: ", "))
-        }
+        // Set up before training: a cell whose held-out split has nothing to score fails at once.
+        let (heldOutExamples, heldOut) = try CellEvaluation.heldOutSet(
+            evaluation.heldOutLoss, bundle: bundle, settings: config.data, tokenizer: tokenizer, catalog: catalog,
+            batchSize: max(1, config.batchSize / config.gradientAccumulation))
         let heldOutMemo = HeldOutMemo()
         if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
             trainer.evaluation = { t in

@@ -1,6 +1,6 @@
+import Evaluation
 import Foundation
 import Llama
-import Runner
 import Testing
 
 /// Multiple-choice scoring by option-letter logits, on the tiny reference model.

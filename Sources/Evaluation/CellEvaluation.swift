@@ -1,12 +1,31 @@
 import Datasets
-import Evaluation
 import ExperimentSpec
 import Foundation
 import Llama
 import Tensors
 
-/// The evaluations a cell runs after training.
+/// The evaluations a cell runs after training, and the held-out set its trainer scores along the way.
 public enum CellEvaluation {
+    /// The held-out examples `spec` scores and their batches of `batchSize`, each padded to its longest example;
+    /// none when `spec` is nil. Conversations scored on other turns than the cell trains on (`spec.turns`) are
+    /// encoded once more from `settings`. Throws when `spec` asks for a loss and no example has a scored token,
+    /// so that a cell fails before training rather than finish without the metric the experiment asked for.
+    public static func heldOutSet(_ spec: HeldOutLoss?, bundle: DataBundle, settings: DataSettings, tokenizer: any Tokenizer,
+                                  catalog: DatasetCatalog, batchSize: Int) throws -> (examples: [DataExample], batches: [Batch]) {
+        var heldOutBundle = bundle
+        if let turns = spec?.turns, turns != settings.assistantTurns {
+            var other = settings
+            other.assistantTurns = turns
+            heldOutBundle = try DataBundle.load(other, tokenizer: tokenizer, catalog: catalog)
+        }
+        let examples = spec.map { heldOutBundle.heldOutExamples(minTokens: $0.minTokens, maxExamples: $0.maxExamples, seed: settings.seed) } ?? []
+        let batches = try heldOutBundle.batches(of: examples, batchSize: batchSize)
+        if spec != nil, !examples.contains(where: { $0.trained.dropFirst().contains(true) }) {
+            throw PerplexityError.noEvalExamples(dataset: settings.datasets.joined(separator: ", "))
+        }
+        return (examples, batches)
+    }
+
     /// The perplexity of `spec`'s text on `model` with `adapter`, as `qlab eval --text` measures it.
     public static func perplexity(_ spec: Perplexity, model: LlamaModel, adapter: LoRAAdapter?, tokenizer: any Tokenizer,
                                   modelName: String) throws -> LossTally {

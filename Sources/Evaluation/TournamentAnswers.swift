@@ -44,7 +44,7 @@ public struct TournamentAnswer: Codable, Sendable, Equatable {
     }
 
     /// Every contestant answers the same prompts with the tournament's sampling (seeded, the same for all).
-    static func generate(tournament: Tournament, settings: DataSettings, catalog: DatasetCatalog, model: LlamaModel,
+    public static func generate(tournament: Tournament, settings: DataSettings, catalog: DatasetCatalog, model: LlamaModel,
                          adapter: LoRAAdapter, tokenizer: any Tokenizer) throws -> [TournamentAnswer] {
         let generator = Generator(model: model, adapter: adapter)
         var answers: [TournamentAnswer] = []
