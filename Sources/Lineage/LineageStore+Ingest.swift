@@ -23,10 +23,7 @@ extension LineageStore {
                 message: "format version \(runFile.formatVersion) is newer than this build reads (\(RunFile.currentFormatVersion))")
         }
         let run = RunRecord(
-            id: runFile.id, cell: runFile.cell, status: runFile.status, started: runFile.started, ended: runFile.ended,
-            exitReason: runFile.exitReason, gitCommit: runFile.gitCommit, gitDirty: runFile.gitDirty,
-            hostname: runFile.hostname, pid: runFile.pid, blasCore: runFile.blasCore, threads: runFile.threads,
-            seed: runFile.seed, parentRun: runFile.parentRun, executor: runFile.executor,
+            facts: runFile.facts,
             logPath: runFile.log.map { paths.relative(URL(fileURLWithPath: $0, relativeTo: cellDirectory.url).standardizedFileURL.path) })
         var points = steps.flatMap(\.metricPoints)
         points += final.sorted { $0.key < $1.key }.map { MetricPoint(step: nil, name: $0.key, value: $0.value) }

@@ -1,43 +1,19 @@
 import Foundation
 
 /// `run.json`: the record of the cell's latest run, written by the worker when it starts and when it ends.
+///
+/// The run's own facts (`RunFacts`) read as properties of the file (`file.status`); the file adds the
+/// experiment's context, the inputs and the log.
+@dynamicMemberLookup
 public struct RunFile: Codable, Sendable, Equatable {
     /// The format's version, for readers of files written by other versions.
     public var formatVersion: Int
-    /// The run's id (a UUID), the same in the store.
-    public var id: String
+    /// The run: its id (the same in the store), cell, status, times, code version, machine and seed.
+    public var facts: RunFacts
     /// The experiment's name.
     public var experiment: String
-    /// The cell id.
-    public var cell: String
     /// The cell's axis values in its experiment, a JSON object.
     public var axisValues: [String: JSONValue]
-    /// Where the run stands.
-    public var status: RunStatus
-    /// When it started.
-    public var started: Date
-    /// When it ended.
-    public var ended: Date?
-    /// Why it ended.
-    public var exitReason: String?
-    /// The git commit of the code.
-    public var gitCommit: String?
-    /// Whether the work tree had uncommitted changes.
-    public var gitDirty: Bool?
-    /// The machine's host name.
-    public var hostname: String?
-    /// The worker's process id.
-    public var pid: Int32?
-    /// OpenBLAS's core name.
-    public var blasCore: String?
-    /// BLAS threads.
-    public var threads: Int?
-    /// The run's seed.
-    public var seed: UInt64?
-    /// The run this one reruns or resumes.
-    public var parentRun: String?
-    /// Who ran it: `local`, `slurm`.
-    public var executor: String
     /// The log file, relative to the cell directory.
     public var log: String?
     /// The files the run read.
@@ -55,30 +31,44 @@ public struct RunFile: Codable, Sendable, Equatable {
         log: String? = nil, inputs: [InputEntry] = []
     ) {
         self.formatVersion = Self.currentFormatVersion
-        self.id = id
+        self.facts = RunFacts(
+            id: id, cell: cell, status: status, started: started, ended: ended, exitReason: exitReason, gitCommit: gitCommit,
+            gitDirty: gitDirty, hostname: hostname, pid: pid, blasCore: blasCore, threads: threads, seed: seed,
+            parentRun: parentRun, executor: executor)
         self.experiment = experiment
-        self.cell = cell
         self.axisValues = axisValues
-        self.status = status
-        self.started = started
-        self.ended = ended
-        self.exitReason = exitReason
-        self.gitCommit = gitCommit
-        self.gitDirty = gitDirty
-        self.hostname = hostname
-        self.pid = pid
-        self.blasCore = blasCore
-        self.threads = threads
-        self.seed = seed
-        self.parentRun = parentRun
-        self.executor = executor
         self.log = log
         self.inputs = inputs
     }
 
+    /// A fact of the run, e.g. `file.status`.
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<RunFacts, Value>) -> Value {
+        get { facts[keyPath: keyPath] }
+        set { facts[keyPath: keyPath] = newValue }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", id, experiment, cell, axisValues = "axis_values", status, started, ended
-        case exitReason = "exit_reason", gitCommit = "git_commit", gitDirty = "git_dirty", hostname, pid
-        case blasCore = "blas_core", threads, seed, parentRun = "parent_run", executor, log, inputs
+        case formatVersion = "format_version", experiment, axisValues = "axis_values", log, inputs
+    }
+
+    /// One flat JSON object: the run's facts beside the file's own keys.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        facts = try RunFacts(from: decoder)
+        experiment = try c.decode(String.self, forKey: .experiment)
+        axisValues = try c.decode([String: JSONValue].self, forKey: .axisValues)
+        log = try c.decodeIfPresent(String.self, forKey: .log)
+        inputs = try c.decode([InputEntry].self, forKey: .inputs)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try facts.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(formatVersion, forKey: .formatVersion)
+        try c.encode(experiment, forKey: .experiment)
+        try c.encode(axisValues, forKey: .axisValues)
+        try c.encodeIfPresent(log, forKey: .log)
+        try c.encode(inputs, forKey: .inputs)
     }
 }

@@ -1,40 +1,14 @@
 import Foundation
 import GRDB
 
-/// One attempt at a cell: where, when, with which code and machine, and how it ended.
+/// One attempt at a cell: where, when, with which code and machine, and how it ended (`RunFacts`, read as
+/// properties of the record: `record.status`), and where its log is; a row of the `runs` table.
+@dynamicMemberLookup
 public struct RunRecord: Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "runs"
 
-    /// Unique across machines (a UUID by default), so runs from other machines ingest without renumbering.
-    public var id: String
-    /// The cell this run computes.
-    public var cell: String
-    /// Where the run stands.
-    public var status: RunStatus
-    /// When the run started.
-    public var started: Date
-    /// When the run ended (nil while running).
-    public var ended: Date?
-    /// Why it ended, e.g. an error message or `signal 9`.
-    public var exitReason: String?
-    /// The git commit the code was built from.
-    public var gitCommit: String?
-    /// Whether the work tree had uncommitted changes.
-    public var gitDirty: Bool?
-    /// The machine's host name.
-    public var hostname: String?
-    /// The worker's process id on `hostname`, to tell a live run from a dead one.
-    public var pid: Int32?
-    /// OpenBLAS's core name (results differ between kernels).
-    public var blasCore: String?
-    /// BLAS threads (results differ between thread counts).
-    public var threads: Int?
-    /// The run's seed (stored as text: a UInt64 does not fit SQLite's signed integers).
-    public var seed: UInt64?
-    /// The run this one reruns or resumes.
-    public var parentRun: String?
-    /// Who ran it, e.g. `local` or `slurm`.
-    public var executor: String
+    /// The run.
+    public var facts: RunFacts
     /// The run's log file.
     public var logPath: String?
 
@@ -57,71 +31,62 @@ public struct RunRecord: Sendable, Equatable, FetchableRecord, PersistableRecord
         executor: String = "local",
         logPath: String? = nil
     ) {
-        self.id = id
-        self.cell = cell
-        self.status = status
-        self.started = started
-        self.ended = ended
-        self.exitReason = exitReason
-        self.gitCommit = gitCommit
-        self.gitDirty = gitDirty
-        self.hostname = hostname
-        self.pid = pid
-        self.blasCore = blasCore
-        self.threads = threads
-        self.seed = seed
-        self.parentRun = parentRun
-        self.executor = executor
+        self.init(facts: RunFacts(
+            id: id, cell: cell, status: status, started: started, ended: ended, exitReason: exitReason, gitCommit: gitCommit,
+            gitDirty: gitDirty, hostname: hostname, pid: pid, blasCore: blasCore, threads: threads, seed: seed,
+            parentRun: parentRun, executor: executor), logPath: logPath)
+    }
+
+    /// The record of a run whose facts are known, e.g. from its `run.json`.
+    public init(facts: RunFacts, logPath: String?) {
+        self.facts = facts
         self.logPath = logPath
     }
 
+    /// A fact of the run, e.g. `record.status`.
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<RunFacts, Value>) -> Value {
+        get { facts[keyPath: keyPath] }
+        set { facts[keyPath: keyPath] = newValue }
+    }
+
     public init(row: Row) throws {
-        id = row["id"]
-        cell = row["cell"]
         let statusText: String = row["status"]
         guard let status = RunStatus(rawValue: statusText) else {
             throw LineageError.invalidValue(field: "runs.status", value: statusText, reason: "not a run status")
         }
-        self.status = status
-        started = row["started"]
-        ended = row["ended"]
-        exitReason = row["exit_reason"]
-        gitCommit = row["git_commit"]
-        gitDirty = row["git_dirty"]
-        hostname = row["hostname"]
-        pid = row["pid"]
-        blasCore = row["blas_core"]
-        threads = row["threads"]
+        // Stored as text: a UInt64 does not fit SQLite's signed integers.
+        var seed: UInt64?
         let seedText: String? = row["seed"]
         if let seedText {
-            guard let seed = UInt64(seedText) else {
+            guard let value = UInt64(seedText) else {
                 throw LineageError.invalidValue(field: "runs.seed", value: seedText, reason: "not an unsigned 64-bit integer")
             }
-            self.seed = seed
-        } else {
-            seed = nil
+            seed = value
         }
-        parentRun = row["parent_run"]
-        executor = row["executor"]
+        facts = RunFacts(
+            id: row["id"], cell: row["cell"], status: status, started: row["started"], ended: row["ended"],
+            exitReason: row["exit_reason"], gitCommit: row["git_commit"], gitDirty: row["git_dirty"], hostname: row["hostname"],
+            pid: row["pid"], blasCore: row["blas_core"], threads: row["threads"], seed: seed, parentRun: row["parent_run"],
+            executor: row["executor"])
         logPath = row["log_path"]
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id
-        container["cell"] = cell
-        container["status"] = status.rawValue
-        container["started"] = started
-        container["ended"] = ended
-        container["exit_reason"] = exitReason
-        container["git_commit"] = gitCommit
-        container["git_dirty"] = gitDirty
-        container["hostname"] = hostname
-        container["pid"] = pid
-        container["blas_core"] = blasCore
-        container["threads"] = threads
-        container["seed"] = seed.map { String($0) }
-        container["parent_run"] = parentRun
-        container["executor"] = executor
+        container["id"] = facts.id
+        container["cell"] = facts.cell
+        container["status"] = facts.status.rawValue
+        container["started"] = facts.started
+        container["ended"] = facts.ended
+        container["exit_reason"] = facts.exitReason
+        container["git_commit"] = facts.gitCommit
+        container["git_dirty"] = facts.gitDirty
+        container["hostname"] = facts.hostname
+        container["pid"] = facts.pid
+        container["blas_core"] = facts.blasCore
+        container["threads"] = facts.threads
+        container["seed"] = facts.seed.map { String($0) }
+        container["parent_run"] = facts.parentRun
+        container["executor"] = facts.executor
         container["log_path"] = logPath
     }
 }
