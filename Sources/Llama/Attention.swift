@@ -29,16 +29,18 @@ public enum Attention {
                 let s = probabilities.map { $0 + ((b * heads + h) * queries) * keys } ?? scores
                 BLAS.sgemm(transposeA: false, transposeB: true, m: queries, n: keys, k: headDim, alpha: scale,
                            a: qb, lda: qWidth, b: kb, ldb: kvWidth, c: s, ldc: keys)
-                for i in 0..<queries {
-                    let row = s + i * keys
-                    let visible = min(keys, offset + i + 1)
-                    if let keyMask {
-                        let m = keyMask + b * keys
-                        for j in 0..<visible where m[j] == 0 { row[j] = -.infinity }
+                Parallel.forEachPart(queries, cost: 8 * min(keys, offset + queries)) { rows in
+                    for i in rows {
+                        let row = s + i * keys
+                        let visible = min(keys, offset + i + 1)
+                        if let keyMask {
+                            let m = keyMask + b * keys
+                            for j in 0..<visible where m[j] == 0 { row[j] = -.infinity }
+                        }
+                        // Keys after the query's position get weight 0 without an exponential each.
+                        Kernels.softmax(row, count: visible)
+                        (row + visible).update(repeating: 0, count: keys - visible)
                     }
-                    // Keys after the query's position get weight 0 without an exponential each.
-                    Kernels.softmax(row, count: visible)
-                    (row + visible).update(repeating: 0, count: keys - visible)
                 }
                 BLAS.sgemm(transposeA: false, transposeB: false, m: queries, n: headDim, k: keys,
                            a: s, lda: keys, b: vb, ldb: kvWidth, c: out + b * queries * qWidth + h * headDim, ldc: qWidth)

@@ -72,7 +72,12 @@ public struct FrozenLinear: Sendable {
             var start = 0
             while start < outFeatures {
                 let end = min(outFeatures, start + chunk)
-                q.dequantize(elements: (start * inFeatures)..<(end * inFeatures), into: buffer)
+                // In pieces of whole blocks, one per BLAS thread: each element is decoded alone, so the split changes nothing.
+                let first = start * inFeatures, elements = (end - start) * inFeatures, piece = 2 * q.blocksize
+                Parallel.forEachPart((elements + piece - 1) / piece, cost: piece) { pieces in
+                    let lower = first + pieces.lowerBound * piece, upper = min(first + elements, first + pieces.upperBound * piece)
+                    q.dequantize(elements: lower..<upper, into: buffer + (lower - first))
+                }
                 body(start..<end, buffer)
                 start = end
             }

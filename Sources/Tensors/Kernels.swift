@@ -6,21 +6,25 @@ import Darwin
 
 /// Element-wise and row-wise kernels of the transformer, on raw row-major buffers.
 ///
-/// All are single-threaded loops in a fixed order, so the same inputs give the same bits on every run.
+/// Each element or row is computed in a fixed order, so the same inputs give the same bits on every run; the
+/// loops over independent rows or elements are split across the BLAS threads' cores (`Parallel`), which does not
+/// change them.
 public enum Kernels {
     /// RMSNorm of each of `rows` rows of width `dim`: `out = weight · x / sqrt(mean(x²) + eps)`.
     /// Returns nothing; writes `inverseRMS[row]` when given (the backward pass needs it).
     @inlinable
     public static func rmsNorm(rows: Int, dim: Int, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, eps: Float,
                                out: UnsafeMutablePointer<Float>, inverseRMS: UnsafeMutablePointer<Float>? = nil) {
-        for r in 0..<rows {
-            let xr = x + r * dim
-            let or = out + r * dim
-            var sum: Float = 0
-            for i in 0..<dim { sum += xr[i] * xr[i] }
-            let inv = 1 / (sum / Float(dim) + eps).squareRoot()
-            inverseRMS?[r] = inv
-            for i in 0..<dim { or[i] = weight[i] * (xr[i] * inv) }
+        Parallel.forEachPart(rows, cost: dim) { part in
+            for r in part {
+                let xr = x + r * dim
+                let or = out + r * dim
+                var sum: Float = 0
+                for i in 0..<dim { sum += xr[i] * xr[i] }
+                let inv = 1 / (sum / Float(dim) + eps).squareRoot()
+                inverseRMS?[r] = inv
+                for i in 0..<dim { or[i] = weight[i] * (xr[i] * inv) }
+            }
         }
     }
 
@@ -82,9 +86,11 @@ public enum Kernels {
     /// SwiGLU: `out = silu(gate) · up`, silu(x) = x / (1 + e^(−x)).
     @inlinable
     public static func swiglu(count: Int, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
-        for i in 0..<count {
-            let g = gate[i]
-            out[i] = g / (1 + expf(-g)) * up[i]
+        Parallel.forEachPart(count, cost: 16) { part in
+            for i in part {
+                let g = gate[i]
+                out[i] = g / (1 + expf(-g)) * up[i]
+            }
         }
     }
 

@@ -14,19 +14,22 @@ extension Kernels {
                                        inverseRMS: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                        dx: UnsafeMutablePointer<Float>, accumulate: Bool,
                                        weightGradient: UnsafeMutablePointer<Float>? = nil) {
-        for r in 0..<rows {
-            let xr = x + r * dim, dyr = dy + r * dim, dxr = dx + r * dim
-            let inv = inverseRMS[r]
-            var dot: Float = 0
-            for i in 0..<dim { dot += weight[i] * dyr[i] * xr[i] }
-            let coefficient = dot * inv * inv * inv / Float(dim)
-            if accumulate {
-                for i in 0..<dim { dxr[i] += inv * weight[i] * dyr[i] - xr[i] * coefficient }
-            } else {
-                for i in 0..<dim { dxr[i] = inv * weight[i] * dyr[i] - xr[i] * coefficient }
-            }
-            if let weightGradient {
-                for i in 0..<dim { weightGradient[i] += dyr[i] * xr[i] * inv }
+        // Rows are independent, except through the weight gradient (full fine-tuning), summed over rows in order.
+        Parallel.forEachPart(rows, cost: dim, minimumPerPart: weightGradient == nil ? Parallel.defaultMinimumPerPart : .max) { part in
+            for r in part {
+                let xr = x + r * dim, dyr = dy + r * dim, dxr = dx + r * dim
+                let inv = inverseRMS[r]
+                var dot: Float = 0
+                for i in 0..<dim { dot += weight[i] * dyr[i] * xr[i] }
+                let coefficient = dot * inv * inv * inv / Float(dim)
+                if accumulate {
+                    for i in 0..<dim { dxr[i] += inv * weight[i] * dyr[i] - xr[i] * coefficient }
+                } else {
+                    for i in 0..<dim { dxr[i] = inv * weight[i] * dyr[i] - xr[i] * coefficient }
+                }
+                if let weightGradient {
+                    for i in 0..<dim { weightGradient[i] += dyr[i] * xr[i] * inv }
+                }
             }
         }
     }
@@ -35,12 +38,14 @@ extension Kernels {
     @inlinable
     public static func swigluBackward(count: Int, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
                                       dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>) {
-        for i in 0..<count {
-            let g = gate[i]
-            let s = 1 / (1 + expf(-g))
-            let silu = g * s
-            dUp[i] = dOut[i] * silu
-            dGate[i] = dOut[i] * up[i] * (s * (1 + g * (1 - s)))
+        Parallel.forEachPart(count, cost: 20) { part in
+            for i in part {
+                let g = gate[i]
+                let s = 1 / (1 + expf(-g))
+                let silu = g * s
+                dUp[i] = dOut[i] * silu
+                dGate[i] = dOut[i] * up[i] * (s * (1 + g * (1 - s)))
+            }
         }
     }
 }

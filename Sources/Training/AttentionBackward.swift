@@ -24,15 +24,17 @@ enum AttentionBackward {
                 // P = softmax(scale · q kᵀ + mask), as in the forward pass.
                 BLAS.sgemm(transposeA: false, transposeB: true, m: t, n: t, k: headDim, alpha: scale,
                            a: qb, lda: qW, b: kb, ldb: kvW, c: p, ldc: t)
-                for i in 0..<t {
-                    let row = p + i * t
-                    if let keyMask {
-                        let m = keyMask + b * t
-                        for j in 0...i where m[j] == 0 { row[j] = -.infinity }
+                Parallel.forEachPart(t, cost: 8 * t) { rows in
+                    for i in rows {
+                        let row = p + i * t
+                        if let keyMask {
+                            let m = keyMask + b * t
+                            for j in 0...i where m[j] == 0 { row[j] = -.infinity }
+                        }
+                        // Causal: keys after i get weight 0 without an exponential each.
+                        Kernels.softmax(row, count: i + 1)
+                        (row + i + 1).update(repeating: 0, count: t - i - 1)
                     }
-                    // Causal: keys after i get weight 0 without an exponential each.
-                    Kernels.softmax(row, count: i + 1)
-                    (row + i + 1).update(repeating: 0, count: t - i - 1)
                 }
                 // dP = dO · vᵀ; dV += Pᵀ · dO.
                 BLAS.sgemm(transposeA: false, transposeB: true, m: t, n: t, k: headDim,
@@ -40,13 +42,15 @@ enum AttentionBackward {
                 BLAS.sgemm(transposeA: true, transposeB: false, m: t, n: headDim, k: t,
                            a: p, lda: t, b: dob, ldb: qW, beta: 1, c: dv + b * t * kvW + kvh * headDim, ldc: kvW)
                 // dS = P ⊙ (dP − rowsum(dP ⊙ P)), in place in dp.
-                for i in 0..<t {
-                    let pr = p + i * t, dr = dp + i * t
-                    // P is zero after i, so is dS.
-                    var dot: Float = 0
-                    for j in 0...i { dot += pr[j] * dr[j] }
-                    for j in 0...i { dr[j] = pr[j] * (dr[j] - dot) }
-                    (dr + i + 1).update(repeating: 0, count: t - i - 1)
+                Parallel.forEachPart(t, cost: 2 * t) { rows in
+                    for i in rows {
+                        let pr = p + i * t, dr = dp + i * t
+                        // P is zero after i, so is dS.
+                        var dot: Float = 0
+                        for j in 0...i { dot += pr[j] * dr[j] }
+                        for j in 0...i { dr[j] = pr[j] * (dr[j] - dot) }
+                        (dr + i + 1).update(repeating: 0, count: t - i - 1)
+                    }
                 }
                 // dQ = scale · dS · k; dK += scale · dSᵀ · q.
                 BLAS.sgemm(transposeA: false, transposeB: false, m: t, n: headDim, k: t, alpha: scale,

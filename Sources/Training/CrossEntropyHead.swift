@@ -15,6 +15,7 @@ struct CrossEntropyHead {
     let hidden: FloatBuffer      // gathered rows, chunk × dim
     let logits: FloatBuffer      // chunk × vocab
     let dHidden: FloatBuffer     // chunk × dim
+    let rowLoss: FloatBuffer     // chunk: each row's loss before it is summed
 
     init(vocab: Int, dim: Int) {
         self.vocab = vocab
@@ -22,6 +23,7 @@ struct CrossEntropyHead {
         hidden = FloatBuffer(count: Self.chunk * dim)
         logits = FloatBuffer(count: Self.chunk * vocab)
         dHidden = FloatBuffer(count: Self.chunk * dim)
+        rowLoss = FloatBuffer(count: Self.chunk)
     }
 
     /// The (row, target) pairs that carry a loss: position t predicts the label at t + 1 (the one-position
@@ -53,32 +55,39 @@ struct CrossEntropyHead {
             for i in 0..<c { (hidden.pointer + i * dim).update(from: h + targets[start + i].row * dim, count: dim) }
             BLAS.sgemm(transposeA: false, transposeB: true, m: c, n: vocab, k: dim,
                        a: hidden.pointer, lda: dim, b: weights, ldb: dim, c: logits.pointer, ldc: vocab)
-            for i in 0..<c {
-                let row = logits.pointer + i * vocab
-                let target = targets[start + i].target
-                var maximum = -Float.infinity
-                for j in 0..<vocab { maximum = max(maximum, row[j]) }
-                let targetLogit = row[target]
-                var sum: Float = 0
-                for j in 0..<vocab {
-                    let e = expf(row[j] - maximum)
-                    row[j] = e
-                    sum += e
-                }
-                // loss = log Σ e^(z − max) − (z_target − max)
-                total += Double(logf(sum) - (targetLogit - maximum))
-                if computeGradient {
-                    let inv = scale / sum
-                    for j in 0..<vocab { row[j] *= inv }
-                    row[target] -= scale
+            // Rows on the BLAS threads' cores; their losses are summed afterwards in row order, as one loop would.
+            Parallel.forEachPart(c, cost: 8 * vocab) { rows in
+                for i in rows {
+                    let row = logits.pointer + i * vocab
+                    let target = targets[start + i].target
+                    var maximum = -Float.infinity
+                    for j in 0..<vocab { maximum = max(maximum, row[j]) }
+                    let targetLogit = row[target]
+                    var sum: Float = 0
+                    for j in 0..<vocab {
+                        let e = expf(row[j] - maximum)
+                        row[j] = e
+                        sum += e
+                    }
+                    // loss = log Σ e^(z − max) − (z_target − max)
+                    rowLoss.pointer[i] = logf(sum) - (targetLogit - maximum)
+                    if computeGradient {
+                        let inv = scale / sum
+                        for j in 0..<vocab { row[j] *= inv }
+                        row[target] -= scale
+                    }
                 }
             }
+            for i in 0..<c { total += Double(rowLoss.pointer[i]) }
             if computeGradient {
                 BLAS.sgemm(transposeA: false, transposeB: false, m: c, n: dim, k: vocab,
                            a: logits.pointer, lda: vocab, b: weights, ldb: dim, c: dHidden.pointer, ldc: dim)
-                for i in 0..<c {
-                    let dst = dH + targets[start + i].row * dim, src = dHidden.pointer + i * dim
-                    for j in 0..<dim { dst[j] += src[j] }
+                // Each target is a different row of dH.
+                Parallel.forEachPart(c, cost: dim) { rows in
+                    for i in rows {
+                        let dst = dH + targets[start + i].row * dim, src = dHidden.pointer + i * dim
+                        for j in 0..<dim { dst[j] += src[j] }
+                    }
                 }
                 if let weightGradient {
                     BLAS.sgemm(transposeA: true, transposeB: false, m: vocab, n: dim, k: c,

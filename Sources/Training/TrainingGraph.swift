@@ -230,11 +230,13 @@ public final class TrainingGraph: @unchecked Sendable {
         let half = c.headDim / 2
         model.ropeCos.withUnsafeBufferPointer { cosT in
             model.ropeSin.withUnsafeBufferPointer { sinT in
-                for r in 0..<n {
-                    let pos = r % sequence
-                    let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
-                    Kernels.rope(a.q.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp)
-                    Kernels.rope(a.k.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp)
+                Parallel.forEachPart(n, cost: qW + kvW) { rows in
+                    for r in rows {
+                        let pos = r % sequence
+                        let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
+                        Kernels.rope(a.q.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp)
+                        Kernels.rope(a.k.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp)
+                    }
                 }
             }
         }
@@ -324,8 +326,9 @@ public final class TrainingGraph: @unchecked Sendable {
         if parameters.dropout > 0, let scale = a.dropoutScale[proj] {
             BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: slot.inFeatures, k: r,
                        a: dxa.pointer, lda: r, b: v + slot.a, ldb: slot.inFeatures, c: temp.pointer, ldc: slot.inFeatures)
-            let count = n * slot.inFeatures
-            for i in 0..<count { dX.pointer[i] += temp.pointer[i] * scale.pointer[i] }
+            Parallel.forEachPart(n * slot.inFeatures) { part in
+                for i in part { dX.pointer[i] += temp.pointer[i] * scale.pointer[i] }
+            }
         } else {
             BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: slot.inFeatures, k: r,
                        a: dxa.pointer, lda: r, b: v + slot.a, ldb: slot.inFeatures, beta: 1, c: dX.pointer, ldc: slot.inFeatures)
@@ -359,11 +362,13 @@ public final class TrainingGraph: @unchecked Sendable {
         let half = c.headDim / 2
         model.ropeCos.withUnsafeBufferPointer { cosT in
             model.ropeSin.withUnsafeBufferPointer { sinT in
-                for r in 0..<n {
-                    let pos = r % sequence
-                    let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
-                    Kernels.rope(dq.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: true)
-                    Kernels.rope(dk.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: true)
+                Parallel.forEachPart(n, cost: qW + kvW) { rows in
+                    for r in rows {
+                        let pos = r % sequence
+                        let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
+                        Kernels.rope(dq.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: true)
+                        Kernels.rope(dk.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: true)
+                    }
                 }
             }
         }
