@@ -74,22 +74,26 @@ public enum CellEvaluation {
             let parts = try DataSplit.split(total: all.count, evalSize: settings.evalSize, seed: settings.seed, contentHash: source.hashes[0])
             lines = parts.eval.map { all[$0] }
         }
-        let generator = Generator(model: model, adapter: adapter)
-        var result = ExactResult(task: task.task.rawValue, asked: 0, correct: 0, answers: [])
+        // The questions first, then their answers in batches: one pass over the weights serves many questions.
+        var questions: [(instruction: String, expected: String, prompt: [Int])] = []
         for line in lines {
-            guard result.asked < task.examples else { break }
+            guard questions.count < task.examples else { break }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let instruction = object["instruction"] as? String, let expected = object["output"] as? String else { continue }
             if let kind = object["task"] as? String, kind != task.task.rawValue { continue }
             let prompt = AlpacaTemplate.prompt(instruction: instruction, input: object["input"] as? String ?? "")
             var ids = tokenizer.bosID.map { [$0] } ?? []
             ids += tokenizer.encode(prompt)
-            ids = Array(ids.prefix(settings.sourceMaxLength))
-            let produced = try generator.generate(prompt: ids, maxNewTokens: task.maxNewTokens).tokens
-            let text = tokenizer.decode(produced.filter { $0 != tokenizer.eosID })
+            questions.append((instruction, expected, Array(ids.prefix(settings.sourceMaxLength))))
+        }
+        let generator = Generator(model: model, adapter: adapter)
+        let outputs = try generator.generate(questions.map { Generator.Request(prompt: $0.prompt) }, maxNewTokens: task.maxNewTokens)
+        var result = ExactResult(task: task.task.rawValue, asked: 0, correct: 0, answers: [])
+        for (question, output) in zip(questions, outputs) {
+            let text = tokenizer.decode(output.tokens.filter { $0 != tokenizer.eosID })
             result.asked += 1
-            if AnswerMatch.matches(text, expected) { result.correct += 1 }
-            result.answers.append((instruction, expected, text))
+            if AnswerMatch.matches(text, question.expected) { result.correct += 1 }
+            result.answers.append((question.instruction, question.expected, text))
         }
         return result
     }

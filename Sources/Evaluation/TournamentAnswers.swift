@@ -47,15 +47,19 @@ public struct TournamentAnswer: Codable, Sendable, Equatable {
     public static func generate(tournament: Tournament, settings: DataSettings, catalog: DatasetCatalog, model: LlamaModel,
                          adapter: LoRAAdapter, tokenizer: any Tokenizer) throws -> [TournamentAnswer] {
         let generator = Generator(model: model, adapter: adapter)
-        var answers: [TournamentAnswer] = []
-        for (index, p) in try prompts(settings: settings, catalog: catalog, count: tournament.prompts).enumerated() {
+        let prompts = try prompts(settings: settings, catalog: catalog, count: tournament.prompts)
+        let requests = prompts.enumerated().map { index, p in
             var ids = tokenizer.bosID.map { [$0] } ?? []
             ids += tokenizer.encode(p.prompt)
-            ids = Array(ids.prefix(settings.sourceMaxLength))
-            let sampling = SamplingOptions(temperature: tournament.temperature, topP: tournament.topP,
-                                           seed: tournament.seed &+ UInt64(index))
-            let produced = try generator.generate(prompt: ids, maxNewTokens: tournament.maxNewTokens, sampling: sampling).tokens
-            let text = tokenizer.decode(produced.filter { $0 != tokenizer.eosID })
+            // Each prompt's own seeded sampler: the draws do not depend on which prompts share its batch.
+            return Generator.Request(prompt: Array(ids.prefix(settings.sourceMaxLength)),
+                                     sampling: SamplingOptions(temperature: tournament.temperature, topP: tournament.topP,
+                                                               seed: tournament.seed &+ UInt64(index)))
+        }
+        let outputs = try generator.generate(requests, maxNewTokens: tournament.maxNewTokens)
+        var answers: [TournamentAnswer] = []
+        for (p, output) in zip(prompts, outputs) {
+            let text = tokenizer.decode(output.tokens.filter { $0 != tokenizer.eosID })
             answers.append(TournamentAnswer(id: p.id, prompt: p.prompt, reference: p.reference, answer: text))
         }
         return answers

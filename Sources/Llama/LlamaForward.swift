@@ -17,8 +17,11 @@ extension LlamaModel {
     /// - `attentionMask`: 1 for real tokens, 0 for padding (right padding); padded keys are hidden.
     /// - `adapter`: LoRA adapters added to the frozen projections (no dropout at inference).
     /// - `cache`: continue from the cached positions and append these to it (generation).
+    /// - `lastPositionOnly`: logits `[batch, 1, vocab]` of each sequence's last position only (what generation
+    ///   samples from), each row the same numbers the full output has at that position.
     public func forward(tokens: [Int], batch: Int, sequence: Int, attentionMask: [Int]? = nil,
-                        adapter: LoRAAdapter? = nil, cache: KVCache? = nil, scratch: Scratch = Scratch()) throws -> Tensor {
+                        adapter: LoRAAdapter? = nil, cache: KVCache? = nil, scratch: Scratch = Scratch(),
+                        lastPositionOnly: Bool = false) throws -> Tensor {
         let c = config
         let n = batch * sequence
         guard tokens.count == n else { throw ForwardError(message: "\(tokens.count) tokens do not fill \(batch) × \(sequence)") }
@@ -124,10 +127,15 @@ extension LlamaModel {
         finalNorm.withUnsafeBufferPointer {
             Kernels.rmsNorm(rows: n, dim: d, x: x.pointer, weight: $0.baseAddress!, eps: eps, out: h.pointer)
         }
-        var logits = Tensor(zeros: [batch, sequence, c.vocabSize])
+        // With `lastPositionOnly`, the last row of each sequence is gathered and only those rows are multiplied.
+        let rows = lastPositionOnly ? batch : n
+        if lastPositionOnly && sequence > 1 {
+            for b in 0..<batch { (h.pointer + b * d).update(from: h.pointer + (b * sequence + sequence - 1) * d, count: d) }
+        }
+        var logits = Tensor(zeros: [batch, lastPositionOnly ? 1 : sequence, c.vocabSize])
         outputWeights.withUnsafeBufferPointer { w in
             logits.scalars.withUnsafeMutableBufferPointer { lp in
-                BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: c.vocabSize, k: d,
+                BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: c.vocabSize, k: d,
                            a: h.pointer, lda: d, b: w.baseAddress!, ldb: d, c: lp.baseAddress!, ldc: c.vocabSize)
             }
         }
