@@ -79,9 +79,10 @@ public struct ReportDocument: Sendable {
             add(charts.heatMap(metric: metric))
             if let axis = charts.colorAxis, axis != ExperimentResults.seedAxis { add(charts.byAxis(metric: metric, axis: axis)) }
         }
-        if !shownEvalCurves, results.cells.contains(where: { $0.series["eval_loss"] != nil }) {
-            md += "### Held-out loss during training\n\n"
-            for f in charts.curves(series: "eval_loss", name: "eval-loss", what: "Held-out loss during training", smoothing: 0) { add(f) }
+        if !shownEvalCurves {
+            let curves = charts.curves(series: "eval_loss", name: "eval-loss", what: "Held-out loss during training", smoothing: 0)
+            if !curves.isEmpty { md += "### Held-out loss during training\n\n" }
+            for f in curves { add(f) }
         }
 
         if let quantization = results.configurationAxes.first(where: { $0.lowercased().contains("quantization") }) {

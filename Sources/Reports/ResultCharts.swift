@@ -44,7 +44,8 @@ struct ResultCharts {
     /// Curves of per-step metric `series` (`loss` or `eval_loss`), one chart per group of cells.
     func curves(series: String, name: String, what: String, smoothing: Int) -> [ReportFigure] {
         let cells = results.ranCells.filter { $0.series[series].map { !$0.steps.isEmpty } ?? false }
-        guard !cells.isEmpty else { return [] }
+        // One point a cell (a held-out loss measured only at the end) is no curve: the final-metric charts show it.
+        guard cells.contains(where: { $0.series[series]!.steps.count >= 2 }) else { return [] }
         let colorValues = colorAxis.map(results.values(of:)) ?? []
         return curveGroups(cells).map { group in
             var dashes: [String: Int] = [:]

@@ -31,8 +31,17 @@ import Testing
             #expect(chart.body.components(separatedBy: " with lines ").count - 1 == 6)
             _ = ri
         }
-        let eval = try #require(charts["eval-loss-rank-8"])
-        #expect(dataBlocks(eval.dataFiles[0].contents).allSatisfy { $0.rows.count == 1 && $0.rows[0][0] == "5" })
+        // One held-out point a cell (measured only at the end) is no curve: no chart, the final-metric charts show it.
+        #expect(!charts.keys.contains { $0 == "eval-loss" || $0.hasPrefix("eval-loss-rank") }, "\(charts.keys.sorted())")
+        // A second held-out measurement in one cell makes curves of them.
+        let id = try #require(fixture.cells["0.0002/8/0"])
+        let run = try #require(try fixture.store.runs(cell: id).last)
+        _ = try fixture.store.appendMetrics(run: run.id, [MetricPoint(step: 3, name: "eval_loss", value: 3.25)])
+        let again = try figures(try fixture.results())
+        let eval = try #require(again["eval-loss-rank-8"])
+        let blocks = dataBlocks(eval.dataFiles[0].contents)
+        #expect(blocks.count == 6)
+        #expect(blocks.filter { $0.rows.count == 2 }.count == 1 && blocks.filter { $0.rows.count == 1 && $0.rows[0][0] == "5" }.count == 5)
     }
 
     @Test func smoothingIsAnExponentialMovingAverage() {
