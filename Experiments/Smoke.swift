@@ -11,7 +11,7 @@ extension Experiments {
         Question("Does QLoRA training move the held-out loss at all, and does a higher learning rate move it faster?")
         Hypothesis("Both learning rates lower the held-out loss; 1e-3 more than 2e-4 in 40 steps; the rank barely matters.")
         Notes("""
-            Budget: at most 40 × 4 × (64 + 16) = 12,800 trained tokens a cell, at about 130 tokens/s a cell on 2 cores \
+            Budget: at most 40 × 4 × (64 + 16) = 12,800 trained tokens a cell, at about 170 tokens/s a cell on 2 cores \
             (two cells side by side, one BLAS thread each). The held-out loss rests on at least 2,000 scored answer \
             tokens and the exact answers on 100 questions, so that differences can be told from noise; evaluating \
             takes a large share of each cell's time, so the held-out loss is measured once, after training (the \

@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 960,582 noenhanced font "Sans,11" background rgb "white"
     }
     set output "eval-loss-by-learningRate." . format
-    set title 'eval_loss of smoke by learningRate (one seed, so no interval)'
+    set title "eval_loss of smoke by learningRate (one seed, so no interval)"
     set xlabel 'optimizer.learningRate'
     set ylabel 'eval_loss (nats per token)'
     set xrange [-0.5:1.5]

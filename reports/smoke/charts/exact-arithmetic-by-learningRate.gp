@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 960,582 noenhanced font "Sans,11" background rgb "white"
     }
     set output "exact-arithmetic-by-learningRate." . format
-    set title 'exact_arithmetic of smoke by learningRate (one seed, so no interval)'
+    set title "exact_arithmetic of smoke by learningRate (one seed, so no interval)"
     set xlabel 'optimizer.learningRate'
     set ylabel 'exact_arithmetic (fraction correct)'
     set xrange [-0.5:1.5]

@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 640,420 noenhanced font "Sans,11" background rgb "white"
     }
     set output "heatmap-eval-loss." . format
-    set title 'eval_loss of smoke by learningRate and rank, lower is better'
+    set title "eval_loss of smoke by learningRate and rank, lower is\nbetter"
     set xlabel 'optimizer.learningRate'
     set ylabel 'lora.rank'
     set cblabel 'eval_loss (nats per token)'

@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 640,420 noenhanced font "Sans,11" background rgb "white"
     }
     set output "heatmap-exact-arithmetic." . format
-    set title 'exact_arithmetic of smoke by learningRate and rank, higher is better'
+    set title "exact_arithmetic of smoke by learningRate and rank, higher\nis better"
     set xlabel 'optimizer.learningRate'
     set ylabel 'lora.rank'
     set cblabel 'exact_arithmetic (fraction correct)'

@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 960,604 noenhanced font "Sans,11" background rgb "white"
     }
     set output "loss." . format
-    set title 'Training loss of smoke'
+    set title "Training loss of smoke"
     set xlabel 'optimizer step'
     set xrange [*:*]
     set ylabel 'loss (nats per token)'

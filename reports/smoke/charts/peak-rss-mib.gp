@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 960,520 noenhanced font "Sans,11" background rgb "white"
     }
     set output "peak-rss-mib." . format
-    set title 'Peak memory (resident set) per cell of smoke'
+    set title "Peak memory (resident set) per cell of smoke"
     set ylabel 'peak_rss_mib (MiB)'
     set xrange [-0.6:3.6]
     set yrange [0:*]

@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 960,520 noenhanced font "Sans,11" background rgb "white"
     }
     set output "tokens-per-second." . format
-    set title 'Training throughput per cell of smoke'
+    set title "Training throughput per cell of smoke"
     set ylabel 'tokens_per_second (tokens/s)'
     set xrange [-0.6:3.6]
     set yrange [0:*]

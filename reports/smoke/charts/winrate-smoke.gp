@@ -9,7 +9,7 @@ do for [format in "svg png"] {
         set terminal pngcairo size 1520,480 noenhanced font "Sans,11" background rgb "white"
     }
     set output "winrate-smoke." . format
-    set title 'Tournament smoke: how often the row beat the column (ties count half)'
+    set title "Tournament smoke: how often the row beat the column (ties count half)"
     set xlabel 'opponent'
     set ylabel 'cell'
     set cblabel 'win rate of the row'
