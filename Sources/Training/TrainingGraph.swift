@@ -218,7 +218,7 @@ public final class TrainingGraph: @unchecked Sendable {
     private func forwardLayer(_ l: Int, _ a: LayerActivations, residual: FloatBuffer, dropoutKey: UInt64?) {
         let c = model.config
         let layer = model.layers[l]
-        let d = c.hiddenSize, qW = c.queryWidth, kvW = c.keyValueWidth
+        let d = c.hiddenSize, kvW = c.keyValueWidth
         let eps = Float(c.rmsNormEps)
         a.xIn.pointer.update(from: residual.pointer, count: n * d)
         withWeights(layer.inputNorm, { $0.layers[l].inputNorm }) { w, _ in
@@ -227,19 +227,7 @@ public final class TrainingGraph: @unchecked Sendable {
         project(l, .q, a.h1, a.q, a, dropoutKey: dropoutKey)
         project(l, .k, a.h1, a.k, a, dropoutKey: dropoutKey)
         project(l, .v, a.h1, a.v, a, dropoutKey: dropoutKey)
-        let half = c.headDim / 2
-        model.ropeCos.withUnsafeBufferPointer { cosT in
-            model.ropeSin.withUnsafeBufferPointer { sinT in
-                Parallel.forEachPart(n, cost: qW + kvW) { rows in
-                    for r in rows {
-                        let pos = r % sequence
-                        let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
-                        Kernels.rope(a.q.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp)
-                        Kernels.rope(a.k.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp)
-                    }
-                }
-            }
-        }
+        rotate(q: a.q, k: a.k, inverse: false)
         mask32.withUnsafeBufferPointer { m in
             Attention.forward(batch: batch, queries: sequence, keys: sequence, offset: 0,
                               heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: c.headDim,
@@ -339,7 +327,7 @@ public final class TrainingGraph: @unchecked Sendable {
     private func backwardLayer(_ l: Int, _ a: LayerActivations) {
         let c = model.config
         let layer = model.layers[l]
-        let d = c.hiddenSize, qW = c.queryWidth, kvW = c.keyValueWidth
+        let d = c.hiddenSize
         // MLP: out = xMid + down(silu(gate) · up)
         projectBackward(l, .down, input: a.act, dY: dx, dX: dAct, accumulate: false, a)
         Kernels.swigluBackward(count: n * c.intermediateSize, gate: a.gate.pointer, up: a.up.pointer, dOut: dAct.pointer,
@@ -359,25 +347,32 @@ public final class TrainingGraph: @unchecked Sendable {
                                   headDim: c.headDim, q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, keyMask: m.baseAddress!,
                                   dOut: dAttn.pointer, dq: dq.pointer, dk: dk.pointer, dv: dv.pointer, p: p.pointer, dp: dp.pointer)
         }
-        let half = c.headDim / 2
-        model.ropeCos.withUnsafeBufferPointer { cosT in
-            model.ropeSin.withUnsafeBufferPointer { sinT in
-                Parallel.forEachPart(n, cost: qW + kvW) { rows in
-                    for r in rows {
-                        let pos = r % sequence
-                        let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
-                        Kernels.rope(dq.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: true)
-                        Kernels.rope(dk.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: true)
-                    }
-                }
-            }
-        }
+        rotate(q: dq, k: dk, inverse: true)
         projectBackward(l, .q, input: a.h1, dY: dq, dX: dh, accumulate: false, a)
         projectBackward(l, .k, input: a.h1, dY: dk, dX: dh, accumulate: true, a)
         projectBackward(l, .v, input: a.h1, dY: dv, dX: dh, accumulate: true, a)
         withWeights(layer.inputNorm, { $0.layers[l].inputNorm }) { w, g in
             Kernels.rmsNormBackward(rows: n, dim: d, x: a.xIn.pointer, weight: w, inverseRMS: a.inv1.pointer,
                                     dy: dh.pointer, dx: dx.pointer, accumulate: true, weightGradient: g)
+        }
+    }
+
+    /// RoPE on every row's query and key heads, at the row's position in its sequence; `inverse` rotates back
+    /// (the backward pass of the rotation, applied to their gradients).
+    private func rotate(q: FloatBuffer, k: FloatBuffer, inverse: Bool) {
+        let c = model.config
+        let qW = c.queryWidth, kvW = c.keyValueWidth, half = c.headDim / 2
+        model.ropeCos.withUnsafeBufferPointer { cosT in
+            model.ropeSin.withUnsafeBufferPointer { sinT in
+                Parallel.forEachPart(n, cost: qW + kvW) { rows in
+                    for r in rows {
+                        let pos = r % sequence
+                        let cp = cosT.baseAddress! + pos * half, sp = sinT.baseAddress! + pos * half
+                        Kernels.rope(q.pointer + r * qW, heads: c.numAttentionHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: inverse)
+                        Kernels.rope(k.pointer + r * kvW, heads: c.numKeyValueHeads, headDim: c.headDim, cos: cp, sin: sp, inverse: inverse)
+                    }
+                }
+            }
         }
     }
 
