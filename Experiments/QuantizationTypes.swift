@@ -28,7 +28,13 @@ extension Experiments {
             Measured: 1 h 14 min of wall time on 2 cores (two cells at a time, one BLAS thread each, SkylakeX \
             kernel), with two or three compilers running beside it for most of that time: the cells trained at \
             34–93 tokens/s, where the smoke grid's cells train at about 165 on the quiet machine. At that rate the \
-            grid's 8,274 cell-seconds would be roughly halved; not measured quiet here.
+            grid's 8,274 cell-seconds would be roughly halved. Since then a base's zero-shot perplexity is measured \
+            once and read by its other two seeds. A quiet rerun from an empty store (same kernel, nothing else \
+            running) finished 10 of the 21 cells in 16 min 52 s, 179–211 s a cell (about 180 s for a cell that \
+            reads the perplexity, 205–211 s for one that measures it) before the disk filled (an earlier partial \
+            rerun gave the six cells it finished bit for bit as recorded here, adapters included): each finished cell keeps about 820 MB of checkpoints and optimizer state, \
+            17 GB for the grid. At that pace the whole grid takes about 35 minutes, within the 45-minute budget; \
+            not yet measured to the end.
             """)
         Conclusion("""
             **Zero-shot, the paper's Table 2 order holds, and double quantization costs nothing.** Perplexity of the \
