@@ -78,7 +78,7 @@ let package = Package(
             name: "qlab",
             dependencies: [
                 "Tensors", "Quantization", "Llama", "Datasets", "Training", "ExperimentSpec", "Experiments", "Evaluation",
-                "Lineage", "Runner", "Reports",
+                "Lineage", "Runner", "Reports", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: checked

@@ -289,10 +289,10 @@ public final class GridRunner: @unchecked Sendable {
                 let remaining = Self.remainingSeconds(running: progress, finishedSeconds: finishedSeconds, waiting: waiting.count, jobs: jobs)
                 let eta = remaining.map { ", ETA \(Self.duration($0))" } ?? ""
                 let line = "cells \(doneCount)/\(todo.count) done, \(running.count) running [\(steps.joined(separator: ", "))], \(failedCount) failed, \(Self.duration(Date().timeIntervalSince(started))) elapsed\(eta)"
-                if interactive { FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) } else { say(line) }
+                if interactive { StandardError.write(Data(("\r\u{1B}[K" + line).utf8)) } else { say(line) }
             }
         }
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if interactive { StandardError.write(Data("\r\u{1B}[K".utf8)) }
         return outcome
     }
 

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Datasets
 import Foundation
@@ -82,5 +83,5 @@ struct DataCommand: ParsableCommand {
 
 /// Writes a line to standard error.
 func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    StandardError.write(Data((line + "\n").utf8))
 }

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Foundation
 
@@ -43,7 +44,7 @@ extension QLab {
             // signals the help request as an error: its presentation prints the help.
             exit(withError: error)
         } catch {
-            FileHandle.standardError.write(Data("qlab: error: \(present(error))\n".utf8))
+            StandardError.write(Data("qlab: error: \(present(error))\n".utf8))
             Glibc.exit(error is ValidationError ? Exit.usage : Exit.failure)
         }
         Glibc.exit(0)

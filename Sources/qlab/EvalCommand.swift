@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Datasets
 import Evaluation
@@ -106,7 +107,7 @@ struct EvalCommand: ParsableCommand {
             let settings = try dataOptions.apply(to: trained?.data ?? DataSettings())
             guard !settings.datasets.isEmpty else { throw ValidationError("\(config ?? "--config"): names no dataset; give --data") }
             let bundle = try DataBundle.load(settings, tokenizer: tokenizer, catalog: try DatasetCatalog.locate())
-            for warning in bundle.warnings { FileHandle.standardError.write(Data("qlab: warning: \(warning)\n".utf8)) }
+            for warning in bundle.warnings { StandardError.write(Data("qlab: warning: \(warning)\n".utf8)) }
             let name = settings.datasets.joined(separator: ", ")
             let sequences = bundle.eval.map { (ids: $0.ids, labels: $0.labels) }
             guard bundle.eval.contains(where: { $0.trained.dropFirst().contains(true) }) else {
@@ -147,6 +148,6 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func progress(_ line: String) {
-        FileHandle.standardError.write(Data(("eval: " + line + "\n").utf8))
+        StandardError.write(Data(("eval: " + line + "\n").utf8))
     }
 }

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Foundation
 import Lineage
@@ -16,7 +17,7 @@ struct ExportCommand: ParsableCommand {
         guard try lineage.experiment(named: name) != nil else { throw ValidationError("no experiment \(name) in \(store.runs)/lineage.sqlite") }
         let export = try lineage.export(experiment: name)
         if json {
-            FileHandle.standardOutput.write(try export.json())
+            StandardOutput.write(try export.json())
             print("")
         } else {
             print(export.csv(), terminator: "")

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Foundation
 import Llama
@@ -56,7 +57,7 @@ struct GenerateCommand: ParsableCommand {
 
         if !chat {
             _ = try answer(tokenizer.encode(prompt!), generator: generator, tokenizer: tokenizer, sampling: sampling)
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            StandardOutput.write(Data("\n".utf8))
             return
         }
         var messages: [ChatMessage] = system.map { [ChatMessage(role: "system", content: $0)] } ?? []
@@ -68,7 +69,7 @@ struct GenerateCommand: ParsableCommand {
                 message = p
                 pending = nil
             } else {
-                if interactive { FileHandle.standardError.write(Data("> ".utf8)) }
+                if interactive { StandardError.write(Data("> ".utf8)) }
                 guard let line = readLine() else { break }
                 if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
                 message = line
@@ -76,7 +77,7 @@ struct GenerateCommand: ParsableCommand {
             messages.append(ChatMessage(role: "user", content: message))
             let text = try tokenizer.renderChat(messages, addGenerationPrompt: true)
             let reply = try answer(tokenizer.encode(text), generator: generator, tokenizer: tokenizer, sampling: sampling)
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            StandardOutput.write(Data("\n".utf8))
             messages.append(ChatMessage(role: "assistant", content: reply))
         }
     }
@@ -91,7 +92,7 @@ struct GenerateCommand: ParsableCommand {
         func flush(upTo end: Int) {
             guard end > printed else { return }
             let start = text.index(text.startIndex, offsetBy: printed), stopAt = text.index(text.startIndex, offsetBy: end)
-            FileHandle.standardOutput.write(Data(text[start..<stopAt].utf8))
+            StandardOutput.write(Data(text[start..<stopAt].utf8))
             printed = end
         }
         let stopTokens = Set([tokenizer.id(of: "<|im_end|>"), tokenizer.eosID].compactMap { $0 })

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import ExperimentSpec
 import Experiments
@@ -63,7 +64,7 @@ struct PlanCommand: ParsableCommand {
             }
             print("[\n" + lines.joined(separator: ",\n") + "\n]")
             let messages = (overrideNote.map { [$0] } ?? []) + notes
-            if !messages.isEmpty { FileHandle.standardError.write(Data((messages.joined(separator: "\n") + "\n").utf8)) }
+            if !messages.isEmpty { StandardError.write(Data((messages.joined(separator: "\n") + "\n").utf8)) }
             return
         }
 

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Foundation
 import Tensors
@@ -40,10 +41,10 @@ struct QLab: ParsableCommand {
             try VerboseArgument.apply(verbose: VerboseArgument.extract(from: &arguments))
             override = try BLASCoreArgument.extract(from: &arguments)
             try BLASKernel.select(override: override) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                StandardError.write(Data((line + "\n").utf8))
             }
         } catch {
-            FileHandle.standardError.write(Data("qlab: error: \(error)\n".utf8))
+            StandardError.write(Data("qlab: error: \(error)\n".utf8))
             Foundation.exit(2)
         }
         runPresentingErrors(arguments)

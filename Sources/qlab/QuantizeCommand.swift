@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Foundation
 import Llama
@@ -42,9 +43,9 @@ struct QuantizeCommand: ParsableCommand {
         let rows = try QuantizationAnalysis.measureModel(
             config: checkpoint.config, source: model, quantization: setting, tensor: checkpoint.tensor
         ) { done, total in
-            if interactive { FileHandle.standardError.write(Data("\rquantizing \(done)/\(total)".utf8)) }
+            if interactive { StandardError.write(Data("\rquantizing \(done)/\(total)".utf8)) }
         }
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if interactive { StandardError.write(Data("\r\u{1B}[K".utf8)) }
         let total = QuantizationAnalysis.total(rows)
         if json {
             struct Output: Encodable {

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import ExperimentSpec
 import Experiments
@@ -51,7 +52,7 @@ struct ReportCommand: ParsableCommand {
         let document = try ReportDocument(results: results, options: options, command: commandLine(), comparison: others)
         let folder = out ?? "reports/" + ([name] + compare).joined(separator: "-vs-")
         let warnings = try ReportWriter(gnuplot: gnuplot).write(document, to: URL(fileURLWithPath: folder))
-        for w in warnings { FileHandle.standardError.write(Data("gnuplot warning in \(w.script):\n\(w.warning)\n".utf8)) }
+        for w in warnings { StandardError.write(Data("gnuplot warning in \(w.script):\n\(w.warning)\n".utf8)) }
         print("\(folder)/README.md: \(results.cells.count) cells, \(document.figures.count) charts")
     }
 
@@ -62,7 +63,7 @@ struct ReportCommand: ParsableCommand {
             let overrides = try OverrideRecord(runs: store.runs, experiment: name).read() ?? .none
             return try ReportSubject(experiment, overrides: overrides)
         }
-        FileHandle.standardError.write(Data("note: \(name) is not declared in Experiments/; reporting from the store without its prose\n".utf8))
+        StandardError.write(Data("note: \(name) is not declared in Experiments/; reporting from the store without its prose\n".utf8))
         return ReportSubject(name: name)
     }
 

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import ExperimentSpec
 import Foundation
@@ -31,7 +32,7 @@ struct RerunCommand: ParsableCommand {
         let verdict: GridRunner.Reproduction
         do {
             verdict = try runner.rerun(cell: found.id, cores: cores, executable: currentExecutable()) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                StandardError.write(Data((line + "\n").utf8))
             }
         } catch {
             guard let signal = StopSignal.pending else { throw error }

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import ExperimentSpec
 import Experiments
@@ -66,7 +67,7 @@ struct RunCommand: ParsableCommand {
         }
         try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs)
         guard !cells.isEmpty else { throw ValidationError("no cell of \(name) matches \(only.joined(separator: " "))") }
-        let say: (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let say: (String) -> Void = { line in StandardError.write(Data((line + "\n").utf8)) }
         // Caught so that the workers are stopped with a checkpoint and ingested rather than orphaned.
         StopSignal.install()
         if let overrideNote { say(overrideNote) }
@@ -112,7 +113,7 @@ struct RunCommand: ParsableCommand {
         // The declared tournament runs once every cell of the grid is done.
         if let spec = experiment.parts.evaluation?.tournament, only.isEmpty,
            try runner.plan().allSatisfy({ $0.status == .done }), !(outcome.succeeded.isEmpty && !force && runner.hasTournament) {
-            let result = try runner.tournament(spec) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            let result = try runner.tournament(spec) { line in StandardError.write(Data((line + "\n").utf8)) }
             TournamentCommand.printResult(result)
         }
     }
@@ -173,7 +174,7 @@ struct CancelCommand: ParsableCommand {
         print("\(name): cancelled job array \(cancelled.map(\.job).joined(separator: ", ")) (\(cancelled.map(\.cells.count).reduce(0, +)) cells)")
         guard !noWait else { return }
         let outcome = try runner.waitForSlurm(cancelled, options: SlurmOptions(pollInterval: poll)) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardError.write(Data((line + "\n").utf8))
         }
         print("\(name): \(outcome.succeeded.count) finished before the cancel, \(outcome.interrupted.count) interrupted (they resume on the next `qlab run \(name) --executor slurm`), \(outcome.failed.count) failed")
     }
@@ -226,7 +227,7 @@ struct CellRunCommand: ParsableCommand {
         let say: @Sendable (String) -> Void = { [log] line in
             let data = Data((line + "\n").utf8)
             // The throwing forms: on a full disk the log cannot grow, and the worker must go on to record why.
-            try? FileHandle.standardOutput.write(contentsOf: data)
+            StandardOutput.write(data)
             try? log?.write(contentsOf: data)
         }
         say("cell \(entry.cell) of \(entry.experiment) (\(entry.axes.map { "\($0.name)=\($0.value)" }.joined(separator: " "))), \(executorName)")

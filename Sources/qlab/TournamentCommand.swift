@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Evaluation
 import ExperimentSpec
@@ -31,7 +32,7 @@ struct TournamentCommand: ParsableCommand {
         let overrides = try OverrideRecord(runs: store.runs, experiment: name).read() ?? .none
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
         let result = try runner.tournament(spec, judge: judge, orderings: orderings, seed: seed) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardError.write(Data((line + "\n").utf8))
         }
         TournamentCommand.printResult(result)
     }

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Datasets
 import ExperimentSpec
@@ -23,7 +24,7 @@ extension TrainCommand {
         guard let tokenizer else { throw ValidationError("\(c.model.name) has no tokenizer (tokenizer.json or GGUF vocabulary) to encode --data with") }
         let bundle = try DataBundle.load(c.data, tokenizer: tokenizer, catalog: try DatasetCatalog.locate())
         let loader = try bundle.batchSource(for: c)
-        for warning in bundle.warnings { FileHandle.standardError.write(Data("qlab: warning: \(warning)\n".utf8)) }
+        for warning in bundle.warnings { StandardError.write(Data("qlab: warning: \(warning)\n".utf8)) }
         let examples = bundle.heldOutExamples(minTokens: evalTokens, seed: c.data.seed)
         let scored = examples.contains { $0.trained.dropFirst().contains(true) }
         if c.evalEvery > 0, !scored {
@@ -32,7 +33,7 @@ extension TrainCommand {
         let heldOut = scored ? try bundle.batches(of: examples, batchSize: max(1, c.batchSize / c.gradientAccumulation)) : []
         if !quiet {
             let totals = bundle.totals
-            FileHandle.standardError.write(Data("""
+            StandardError.write(Data("""
                 data \(c.data.datasets.joined(separator: ", ")): \(bundle.train.count) training and \(bundle.eval.count) held-out examples \
                 (\(totals.format)); \(scored ? "held-out loss on \(examples.count) of them" : "no held-out loss (nothing held out)")\
                 \(totals.skippedBadLines > 0 ? ", \(totals.skippedBadLines) bad lines skipped" : "")\

@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Datasets
 import ExperimentSpec
@@ -155,7 +156,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         var c = try resolvedConfig()
         BLAS.threads = c.threads
-        if !quiet { FileHandle.standardError.write(Data("\(BLASKernel.current.summary), \(c.threads) thread(s)\n".utf8)) }
+        if !quiet { StandardError.write(Data("\(BLASKernel.current.summary), \(c.threads) thread(s)\n".utf8)) }
         let location = try ModelLocation.resolve(c.model.name)
         let quantization = c.model.weightQuantization
         let started = Date()
@@ -204,7 +205,7 @@ struct TrainCommand: ParsableCommand {
         }
         if !quiet {
             let params = trainer.parameterCount
-            FileHandle.standardError.write(Data("""
+            StandardError.write(Data("""
                 model \(location.path): \(modelConfig.numHiddenLayers) layers, hidden \(modelConfig.hiddenSize), \
                 \(c.model.quantization.rawValue)\(c.model.doubleQuant && c.model.quantization != .none ? "+dq" : ""), loaded in \
                 \(String(format: "%.1f", Date().timeIntervalSince(started))) s
@@ -218,7 +219,7 @@ struct TrainCommand: ParsableCommand {
                 var line = String(format: "step %d/%d  loss %.4f  lr %.2e  grad_norm %.3f  %.0f tok/s  %.0f MiB",
                                   r.step, c.steps, r.loss, r.lr, r.gradNorm, r.tokensPerSecond, r.rssMiB)
                 if let e = r.evalLoss { line += String(format: "  eval_loss %.4f", e) }
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                StandardError.write(Data((line + "\n").utf8))
             }
         }
         let text = """
