@@ -6,21 +6,6 @@ import Testing
 /// A report is one of the files that must survive a crash whole: everything in it is flushed to disk before
 /// it takes the old report's place, and the folder that holds it is flushed after.
 @Suite struct DurableReportTests {
-    final class Steps: @unchecked Sendable {
-        private let lock = NSLock()
-        private var list: [AtomicFile.Step] = []
-        func append(_ step: AtomicFile.Step) {
-            lock.lock()
-            list.append(step)
-            lock.unlock()
-        }
-        var all: [AtomicFile.Step] {
-            lock.lock()
-            defer { lock.unlock() }
-            return list
-        }
-    }
-
     @Test(.enabled(if: gnuplotInstalled, "gnuplot is not installed: apt-get install gnuplot-nox (or scripts/setup)"))
     func everyFileOfAReportIsOnDiskBeforeItReplacesTheOldOne() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-report-\(UUID().uuidString)")
@@ -32,9 +17,7 @@ import Testing
         let writer = ReportWriter(gnuplot: try Gnuplot())
         try writer.write(ReportDocument(markdown: "# old\n", figures: []), to: folder)
 
-        let steps = Steps()
-        try await AtomicFile.$observer.withValue(AtomicFile.Observer { steps.append($0) }) { try writer.write(document, to: folder) }
-        let all = steps.all
+        let all = try await AtomicFile.recordingSteps { try writer.write(document, to: folder) }
 
         // The report is built in a staging folder beside it and renamed into place; README.md is written last.
         let readme = all.compactMap { step -> String? in

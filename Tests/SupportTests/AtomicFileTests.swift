@@ -103,9 +103,8 @@ struct AtomicFileTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/chart.svg"
         try Data("<svg/>".utf8).write(to: URL(fileURLWithPath: path))
-        let journal = Journal()
-        try await AtomicFile.$observer.withValue(AtomicFile.Observer { journal.record($0) }) { try AtomicFile.flush(path) }
-        #expect(journal.steps == [.flushedFile(path)])
+        let steps = try await AtomicFile.recordingSteps { try AtomicFile.flush(path) }
+        #expect(steps == [.flushedFile(path)])
         do {
             try AtomicFile.flush(dir + "/missing.svg")
             Issue.record("flushing a missing file succeeded")

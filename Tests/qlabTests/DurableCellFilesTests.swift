@@ -11,21 +11,6 @@ import Testing
 /// (the directory holding it), so a crash or a power cut cannot leave a cell recorded from a half-file.
 @Suite(.serialized)
 struct DurableCellFilesTests {
-    final class Steps: @unchecked Sendable {
-        private let lock = NSLock()
-        private var list: [AtomicFile.Step] = []
-        func append(_ step: AtomicFile.Step) {
-            lock.lock()
-            list.append(step)
-            lock.unlock()
-        }
-        var all: [AtomicFile.Step] {
-            lock.lock()
-            defer { lock.unlock() }
-            return list
-        }
-    }
-
     /// The index in `steps` where `path` took its name, checked to follow the flush of its complete temporary
     /// file and to be followed by the flush of its directory; nil (with an issue recorded) otherwise.
     static func durablyWritten(_ path: String, in steps: [AtomicFile.Step], sourceLocation: SourceLocation = #_sourceLocation) -> Int? {
@@ -66,9 +51,7 @@ struct DurableCellFilesTests {
         // The worker in this process (a coordinator runs the same code as `qlab cell run`), so that the writes
         // can be watched; at the process's BLAS thread count, which other tests may be using at this moment.
         let worker = CellWorker(entry: cell.entry, runsRoot: runsRoot, threads: BLAS.threads)
-        let steps = Steps()
-        try await AtomicFile.$observer.withValue(AtomicFile.Observer { steps.append($0) }) { _ = try worker.run(say: { _ in }) }
-        let all = steps.all
+        let all = try await AtomicFile.recordingSteps { _ = try worker.run(say: { _ in }) }
 
         let dir = worker.directory
         #expect(try dir.readRun().status == .succeeded)
