@@ -42,11 +42,15 @@ public struct CellManifest: Codable, Sendable {
     public var runsRoot: String
     /// The cells, addressed by index (a Slurm array task id).
     public var entries: [Entry]
+    /// Keep a finished cell's checkpoints and paged optimizer state (nil, as in manifests written before the
+    /// setting: they are removed once the cell has succeeded).
+    public var keepCheckpoints: Bool?
 
     /// A manifest of `entries` under `runsRoot`.
-    public init(runsRoot: String, entries: [Entry]) {
+    public init(runsRoot: String, entries: [Entry], keepCheckpoints: Bool = false) {
         self.runsRoot = runsRoot
         self.entries = entries
+        self.keepCheckpoints = keepCheckpoints ? true : nil
     }
 
     /// Reads a manifest written by `write(to:)`.

@@ -23,13 +23,16 @@ public struct CellWorker: Sendable {
     public let threads: Int
     /// `local` or `slurm`.
     public let executor: String
+    /// Keep the checkpoints and the paged optimizer state once the cell has succeeded.
+    public let keepCheckpoints: Bool
 
     /// A worker for `entry` under `runsRoot`.
-    public init(entry: CellManifest.Entry, runsRoot: String, threads: Int, executor: String = "local") {
+    public init(entry: CellManifest.Entry, runsRoot: String, threads: Int, executor: String = "local", keepCheckpoints: Bool = false) {
         self.entry = entry
         self.runsRoot = runsRoot
         self.threads = threads
         self.executor = executor
+        self.keepCheckpoints = keepCheckpoints
     }
 
     /// The cell's directory.
@@ -82,6 +85,11 @@ public struct CellWorker: Sendable {
             run.ended = Date()
             run.exitReason = "completed \(config.steps) steps"
             try dir.writeRun(run)
+            // Only after the success is recorded: a cell killed before that resumes from its final checkpoint.
+            if !keepCheckpoints {
+                let freed = Trainer.removeResumeState(in: dir.url.path)
+                if freed > 0 { say(String(format: "removed the checkpoints and optimizer state (%.0f MB): the cell is done", Double(freed) / 1e6)) }
+            }
             return metrics
         } catch let stop as CellStopped {
             run.status = .interrupted

@@ -31,6 +31,10 @@ public final class GridRunner: @unchecked Sendable {
     public let overrides: Overrides
     /// Variables set for the worker processes on top of this process's environment (e.g. `QLAB_BLAS_CORE`).
     public var workerEnvironment: [String: String] = [:]
+    /// Keep each finished cell's checkpoints and paged optimizer state. Off by default: a succeeded cell is
+    /// never resumed, and they are most of its size (two checkpoints and the optimizer state of r 64 adapters on
+    /// a 135M model: 750 of its 820 MB).
+    public var keepCheckpoints = false
 
     /// A runner for `experiment` with `overrides` and its store at `runsRoot/lineage.sqlite`.
     public init(experiment: Experiment, runsRoot: String, overrides: Overrides = .none) throws {
@@ -154,7 +158,7 @@ public final class GridRunner: @unchecked Sendable {
         }
         let manifestPath = runsRoot + "/\(experiment.name)/manifest-\(ProcessInfo.processInfo.processIdentifier).json"
         try FileManager.default.createDirectory(atPath: runsRoot + "/\(experiment.name)", withIntermediateDirectories: true)
-        try CellManifest(runsRoot: runsRoot, entries: todo).write(to: manifestPath)
+        try CellManifest(runsRoot: runsRoot, entries: todo, keepCheckpoints: keepCheckpoints).write(to: manifestPath)
         defer { try? FileManager.default.removeItem(atPath: manifestPath) }
 
         // A cell's BLAS thread count is part of its configuration (the bits depend on it), so the cores are

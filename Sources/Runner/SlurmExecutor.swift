@@ -131,7 +131,7 @@ extension GridRunner {
         for entry in todo { try fm.createDirectory(atPath: root + "/" + entry.directory, withIntermediateDirectories: true) }
         let stamp = String(format: "%.0f", Date().timeIntervalSince1970 * 1000)
         let manifest = folder + "/manifest-\(stamp).json"
-        try CellManifest(runsRoot: root, entries: todo).write(to: manifest)
+        try CellManifest(runsRoot: root, entries: todo, keepCheckpoints: keepCheckpoints).write(to: manifest)
         let cpus = options.cpusPerTask ?? (todo.map(\.config.threads).max() ?? 1)
         let script = folder + "/array-\(stamp).sbatch"
         let text = Self.slurmScript(experiment: experiment.name, count: todo.count, options: options, cpus: cpus,

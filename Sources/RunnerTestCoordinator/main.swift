@@ -2,7 +2,7 @@
 // grid, signals sent to it, SIGKILL at random moments. It plans and runs a small grid on a model and a
 // dataset given by path, as `qlab run` does for a registered experiment.
 //
-//   RunnerTestCoordinator RUNS MODEL DATA STEPS RANKS JOBS QLAB
+//   RunnerTestCoordinator RUNS MODEL DATA STEPS RANKS JOBS QLAB [keep-checkpoints]
 //
 // RANKS is a comma-separated list of LoRA ranks (one cell each); QLAB is the `qlab` binary the workers run.
 // Prints one line per cell (`succeeded|failed|interrupted|elsewhere|skipped CELL`); exits 0, 1 when a cell
@@ -20,8 +20,9 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 8, let steps = Int(arguments[4]), let jobs = Int(arguments[6]) else {
-    fail("usage: RUNS MODEL DATA STEPS RANKS JOBS QLAB")
+guard arguments.count == 8 || (arguments.count == 9 && arguments[8] == "keep-checkpoints"),
+      let steps = Int(arguments[4]), let jobs = Int(arguments[6]) else {
+    fail("usage: RUNS MODEL DATA STEPS RANKS JOBS QLAB [keep-checkpoints]")
 }
 let (runs, model, data, executable) = (arguments[1], arguments[2], arguments[3], arguments[7])
 let ranks = arguments[5].split(separator: ",").compactMap { Int($0) }
@@ -40,6 +41,7 @@ let experiment = Experiment("tiny-coordinated") {
 do {
     StopSignal.install()
     let runner = try GridRunner(experiment: experiment, runsRoot: runs)
+    runner.keepCheckpoints = arguments.count == 9
     let outcome = try runner.run(try runner.plan(), jobs: jobs, cores: jobs, force: false, executable: executable) { line in
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

@@ -39,6 +39,9 @@ public final class AdamWOptimizer: @unchecked Sendable {
     /// Block size of 8-bit states.
     public static let blocksize8 = 256
 
+    /// The files a paged optimizer keeps its first and second moments in, in its paged directory.
+    public static let pagedFiles = ["optimizer-m.f32", "optimizer-v.f32"]
+
     /// An optimizer over `count` parameters laid out as `tensors`; paged states go in `pagedDirectory`.
     public init(settings: OptimizerSettings, count: Int, tensors: [Range<Int>], pagedDirectory: String?) throws {
         self.settings = settings
@@ -50,8 +53,8 @@ public final class AdamWOptimizer: @unchecked Sendable {
             thirtyTwoBit = [(0..<count, 0)]
         case .pagedAdamW:
             let dir = pagedDirectory ?? NSTemporaryDirectory()
-            m = try StateArray(count: count, pagedAt: dir + "/optimizer-m.f32")
-            v = try StateArray(count: count, pagedAt: dir + "/optimizer-v.f32")
+            m = try StateArray(count: count, pagedAt: dir + "/" + Self.pagedFiles[0])
+            v = try StateArray(count: count, pagedAt: dir + "/" + Self.pagedFiles[1])
             thirtyTwoBit = [(0..<count, 0)]
         case .adamW8bit:
             // Only the small tensors get float32 moments: the large ones live in their codes alone, which is the

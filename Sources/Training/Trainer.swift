@@ -337,6 +337,34 @@ public final class Trainer: @unchecked Sendable {
         for o in old { try? fm.removeItem(atPath: checkpointsPath + "/" + o) }
     }
 
+    /// Removes what only resuming a run in `directory` needs, once it is finished: the checkpoints and the paged
+    /// optimizer state. The adapter (or trained model) and the step log stay. Returns the bytes freed.
+    @discardableResult
+    public static func removeResumeState(in directory: String) -> Int64 {
+        let fm = FileManager.default
+        var freed: Int64 = 0
+        for name in ["checkpoints"] + AdamWOptimizer.pagedFiles {
+            let path = directory + "/" + name
+            guard fm.fileExists(atPath: path) else { continue }
+            freed += Self.bytes(at: path)
+            try? fm.removeItem(atPath: path)
+        }
+        return freed
+    }
+
+    private static func bytes(at path: String) -> Int64 {
+        let fm = FileManager.default
+        guard let enumerator = fm.enumerator(atPath: path) else {
+            return ((try? fm.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        var total: Int64 = 0
+        while let relative = enumerator.nextObject() as? String {
+            let attributes = try? fm.attributesOfItem(atPath: path + "/" + relative)
+            if attributes?[.type] as? FileAttributeType == .typeRegular { total += (attributes?[.size] as? NSNumber)?.int64Value ?? 0 }
+        }
+        return total
+    }
+
     /// The newest complete checkpoint's step, or nil.
     public static func latestCheckpoint(in directory: String) -> (step: Int, path: String)? {
         let dir = directory + "/checkpoints"

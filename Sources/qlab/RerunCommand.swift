@@ -14,6 +14,7 @@ struct RerunCommand: ParsableCommand {
 
     @Argument(help: "The cell id (or a unique prefix).") var cell: String
     @Option(help: "Cores for the worker.") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Keep the cell's checkpoints and optimizer state once it is done.") var keepCheckpoints = false
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -27,6 +28,7 @@ struct RerunCommand: ParsableCommand {
         let experiment = try experimentNamed(name)
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs,
                                     overrides: try Self.overrides(of: found, experiment: experiment, runs: store.runs))
+        runner.keepCheckpoints = keepCheckpoints
         // As in `qlab run`: a stop signal reaches the worker, which checkpoints, instead of orphaning it.
         StopSignal.install()
         let verdict: GridRunner.Reproduction

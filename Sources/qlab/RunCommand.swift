@@ -46,6 +46,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Cores to divide between the workers.") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(parsing: .upToNextOption, help: "Only cells with these axis values (AXIS=VALUE, repeatable).") var only: [String] = []
     @Flag(help: "Run finished cells again (as reruns linked to their last run).") var force = false
+    @Flag(help: "Keep a finished cell's checkpoints and optimizer state (by default only a cell not yet done keeps them, to resume from).")
+    var keepCheckpoints = false
     @OptionGroup var store: StoreOptions
     @OptionGroup(title: "Overrides") var overrideOptions: OverrideOptions
     @OptionGroup(title: "Slurm") var slurm: SlurmArguments
@@ -59,6 +61,7 @@ struct RunCommand: ParsableCommand {
         }
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
+        runner.keepCheckpoints = keepCheckpoints
         let cells: [PlannedCell]
         do {
             cells = try runner.plan(only: filters)
@@ -232,7 +235,8 @@ struct CellRunCommand: ParsableCommand {
         }
         say("cell \(entry.cell) of \(entry.experiment) (\(entry.axes.map { "\($0.name)=\($0.value)" }.joined(separator: " "))), \(executorName)")
         // The cell's configuration fixes its BLAS threads: results depend on them.
-        let worker = CellWorker(entry: entry, runsRoot: m.runsRoot, threads: entry.config.threads, executor: executorName)
+        let worker = CellWorker(entry: entry, runsRoot: m.runsRoot, threads: entry.config.threads, executor: executorName,
+                                keepCheckpoints: m.keepCheckpoints ?? false)
         do {
             let metrics = try worker.run(say: say)
             say("metrics: " + metrics.keys.sorted().map { "\($0)=\(metrics[$0]!)" }.joined(separator: " "))

@@ -24,11 +24,11 @@ struct CoordinationTests {
 
     /// A coordinator process on `runs`, started but not waited for; its stdout goes to `output`.
     static func start(runs: String, data: String, steps: Int = 12, ranks: String = "2,4,8", jobs: Int = 1,
-                      output: String) throws -> Process {
+                      keepCheckpoints: Bool = false, output: String) throws -> Process {
         let process = Process()
         process.executableURL = coordinator
         process.arguments = [runs, CLI.fixture("qlora-reference/tiny-llama/base"), data, String(steps), ranks, String(jobs),
-                             CLI.executable.path]
+                             CLI.executable.path] + (keepCheckpoints ? ["keep-checkpoints"] : [])
         FileManager.default.createFile(atPath: output, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardError = FileHandle.nullDevice

@@ -36,7 +36,9 @@ struct DiskFullTests {
         let root = try CoordinationTests.root()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let data = root + "/data.jsonl"
-        let straight = try CoordinationTests.start(runs: root + "/straight", data: data, steps: 24, ranks: "8", output: root + "/straight.txt")
+        // Its checkpoints kept, to size the disk by.
+        let straight = try CoordinationTests.start(runs: root + "/straight", data: data, steps: 24, ranks: "8", keepCheckpoints: true,
+                                                   output: root + "/straight.txt")
         straight.waitUntilExit()
         #expect(straight.terminationStatus == 0)
         let expected = try FaultInjectionTests.results(root + "/straight")

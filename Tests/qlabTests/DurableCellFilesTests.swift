@@ -50,7 +50,7 @@ struct DurableCellFilesTests {
         let cell = try #require(try runner.plan().first)
         // The worker in this process (a coordinator runs the same code as `qlab cell run`), so that the writes
         // can be watched; at the process's BLAS thread count, which other tests may be using at this moment.
-        let worker = CellWorker(entry: cell.entry, runsRoot: runsRoot, threads: BLAS.threads)
+        let worker = CellWorker(entry: cell.entry, runsRoot: runsRoot, threads: BLAS.threads, keepCheckpoints: true)
         let all = try await AtomicFile.recordingSteps { _ = try worker.run(say: { _ in }) }
 
         let dir = worker.directory
@@ -79,4 +79,49 @@ struct DurableCellFilesTests {
             #expect(published.contains { $0 > (written.max() ?? Int.max) }, "checkpoints/\(name): its rename into checkpoints/ was not flushed")
         }
     }
+
+    /// A succeeded cell is never resumed: its checkpoints and paged optimizer state go, its results stay. A cell
+    /// that stops before succeeding keeps them (CoordinationTests), and so does one run to keep them (above).
+    @Test func aSucceededCellKeepsItsResultsAndDropsWhatOnlyResumingNeeds() throws {
+        let f = try GridRunnerTests.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.root) }
+        let experiment = Experiment("tiny-pruned") {
+            Model.path(CLI.fixture("qlora-reference/tiny-llama/base"), parameters: 435_000)
+            QLoRA.paperDefaults.scaled(steps: 4, batchSize: 4, sourceLength: 12, targetLength: 6)
+            Fix(\.checkpointEvery, 2)
+            Fix(\.gradientCheckpointing, false)
+            Fix(\.data.datasets, [f.dataA])
+            Evaluate { HeldOutLoss(maxExamples: 8) }
+        }
+        let runsRoot = f.root + "/runs"
+        let runner = try GridRunner(experiment: experiment, runsRoot: runsRoot)
+        let cell = try #require(try runner.plan().first)
+        let lines = Lines()
+        let worker = CellWorker(entry: cell.entry, runsRoot: runsRoot, threads: BLAS.threads)
+        _ = try worker.run(say: lines.append)
+        let said = lines.all
+        let dir = worker.directory
+        let fm = FileManager.default
+        #expect(try dir.readRun().status == .succeeded)
+        #expect(!fm.fileExists(atPath: dir.file("checkpoints").path))
+        #expect(!fm.fileExists(atPath: dir.file("optimizer-m.f32").path) && !fm.fileExists(atPath: dir.file("optimizer-v.f32").path))
+        #expect(said.contains { $0.hasPrefix("removed the checkpoints and optimizer state") }, "\(said)")
+        // What the store and the reports read is all there, and the adapter is the one the artifacts name.
+        let artifacts = try dir.readArtifacts()
+        let adapter = try #require(artifacts.first { $0.path == "adapter/adapter_model.safetensors" })
+        #expect(try InputHashes.hash(path: dir.file(adapter.path).path) == adapter.sha256)
+        let metrics = try #require(try dir.readMetrics()).metrics
+        #expect(metrics["eval_loss"] != nil)
+        #expect(try dir.readSteps().steps.map(\.step) == [1, 2, 3, 4])
+        // Asked for again, the cell is done: nothing is trained, and nothing is missed.
+        #expect(try worker.run(say: { _ in }) == metrics)
+    }
+}
+
+/// Progress lines collected from a worker's callback.
+private final class Lines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var all: [String] { lock.withLock { lines } }
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
 }
