@@ -16,8 +16,8 @@ enum ResearchGrid {
 
     /// What the research grids' seeds do and do not vary, for their conclusions.
     static let seedCaveat = """
-        The three seeds vary the adapter initialisation and dropout only: every cell reads the same shuffled \
-        data order and held-out split (`data.seed` 42), so these intervals leave out data-order noise and \
-        understate the spread a new data order would bring.
+        The three seeds vary the adapter initialisation, the dropout and the shuffled data order (which follows \
+        each cell's seed); every cell is scored on the same held-out split (`data.splitSeed` 42), so the intervals \
+        are those of training noise on one test set.
         """
 }

@@ -37,7 +37,7 @@ public struct DataBundle: Sendable {
             } else {
                 // Split records, not tokens: the split must not depend on the tokenizer or the limits.
                 let parts = try DataSplit.split(total: file.records.count, evalSize: settings.evalSize,
-                                                seed: settings.seed, contentHash: source.hashes[0])
+                                                seed: settings.splitSeed, contentHash: source.hashes[0])
                 let train = try collator.encode(parts.train.map { file.records[$0] }, path: file.path, report: &report)
                 let eval = try collator.encode(parts.eval.map { file.records[$0] }, path: file.path, report: &report)
                 report.trainExamples = train.count
@@ -51,9 +51,9 @@ public struct DataBundle: Sendable {
     }
 
     /// A loader over the training examples in micro-batches of `batchSize`: grouped by length (mega-batches built on
-    /// `groupBatchSize`, the examples per optimizer step) or shuffled with the
-    /// data seed, starting at `position` (a checkpoint's).
-    public func loader(batchSize: Int, groupBatchSize: Int? = nil, settings: DataSettings, paddedLength: Int? = nil,
+    /// `groupBatchSize`, the examples per optimizer step) or shuffled with `orderSeed`, starting at `position` (a
+    /// checkpoint's).
+    public func loader(batchSize: Int, groupBatchSize: Int? = nil, settings: DataSettings, orderSeed: UInt64, paddedLength: Int? = nil,
                        microBatchesPerStep: Int = 1, position: DataLoader.Position = DataLoader.Position()) throws(DataError) -> DataLoader {
         // The loader's own error cannot name the files, and the user needs them.
         guard !train.isEmpty else {
@@ -61,20 +61,22 @@ public struct DataBundle: Sendable {
             throw .invalidSetting("\(reports.map(\.path).joined(separator: ", ")): no training examples (\(read.joined(separator: "; ")))")
         }
         let order: BatchOrder = settings.groupByLength
-            ? .groupedByLength(seed: settings.seed, batchSize: groupBatchSize ?? batchSize)
-            : .shuffled(seed: settings.seed)
+            ? .groupedByLength(seed: orderSeed, batchSize: groupBatchSize ?? batchSize)
+            : .shuffled(seed: orderSeed)
         return try DataLoader(examples: train, batchSize: batchSize, order: order, collator: collator,
                               paddedLength: paddedLength, microBatchesPerStep: microBatchesPerStep, position: position)
     }
 
     /// The trainer's batch source for `config`: micro-batches of batchSize / gradientAccumulation, length groups
-    /// built on the whole step's batch (as transformers does), padded to each batch's longest example.
+    /// built on the whole step's batch (as transformers does), padded to each batch's longest example, in the order
+    /// of `data.orderSeed`, or of the cell's seed when that is not set.
     public func batchSource(for config: TrainingConfig) throws(DataError) -> DataLoader {
         guard config.gradientAccumulation >= 1, config.batchSize % config.gradientAccumulation == 0 else {
             throw .invalidSetting("batch size \(config.batchSize) is not a multiple of gradient accumulation \(config.gradientAccumulation)")
         }
         return try loader(batchSize: config.batchSize / config.gradientAccumulation, groupBatchSize: config.batchSize,
-                          settings: config.data, microBatchesPerStep: config.gradientAccumulation)
+                          settings: config.data, orderSeed: config.data.orderSeed(trainingSeed: config.seed),
+                          microBatchesPerStep: config.gradientAccumulation)
     }
 
     /// The held-out examples in file order, `batchSize` at a time, each batch padded to its longest example.

@@ -18,7 +18,7 @@ public enum CellEvaluation {
             other.assistantTurns = turns
             heldOutBundle = try DataBundle.load(other, tokenizer: tokenizer, catalog: catalog)
         }
-        let examples = spec.map { heldOutBundle.heldOutExamples(minTokens: $0.minTokens, maxExamples: $0.maxExamples, seed: settings.seed) } ?? []
+        let examples = spec.map { heldOutBundle.heldOutExamples(minTokens: $0.minTokens, maxExamples: $0.maxExamples, seed: settings.splitSeed) } ?? []
         let batches = try heldOutBundle.batches(of: examples, batchSize: batchSize)
         if spec != nil, !examples.contains(where: { $0.trained.dropFirst().contains(true) }) {
             throw PerplexityError.noEvalExamples(dataset: settings.datasets.joined(separator: ", "))
@@ -71,7 +71,7 @@ public enum CellEvaluation {
             lines = try String(contentsOfFile: eval, encoding: .utf8).split(separator: "\n").map(String.init)
         } else {
             let all = try String(contentsOfFile: source.train, encoding: .utf8).split(separator: "\n").map(String.init)
-            let parts = try DataSplit.split(total: all.count, evalSize: settings.evalSize, seed: settings.seed, contentHash: source.hashes[0])
+            let parts = try DataSplit.split(total: all.count, evalSize: settings.evalSize, seed: settings.splitSeed, contentHash: source.hashes[0])
             lines = parts.eval.map { all[$0] }
         }
         // The questions first, then their answers in batches: one pass over the weights serves many questions.

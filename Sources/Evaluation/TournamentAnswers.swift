@@ -33,7 +33,7 @@ public struct TournamentAnswer: Codable, Sendable, Equatable {
             records = try DatasetFile.read(path: eval, format: settings.format).records
         } else {
             let file = try DatasetFile.read(path: source.train, format: settings.format)
-            let parts = try DataSplit.split(total: file.records.count, evalSize: settings.evalSize, seed: settings.seed, contentHash: source.hashes[0])
+            let parts = try DataSplit.split(total: file.records.count, evalSize: settings.evalSize, seed: settings.splitSeed, contentHash: source.hashes[0])
             records = parts.eval.map { file.records[$0] }
         }
         var result: [(String, String, String?)] = []

@@ -1,6 +1,6 @@
 /// Mean cross-entropy (and perplexity) of the adapted model on the held-out split of the training data.
 public struct HeldOutLoss: Codable, Sendable, Equatable, Hashable, EvaluationComponent {
-    /// Held-out examples (a sample seeded by the data seed) are taken until their scored (label) tokens reach
+    /// Held-out examples (a sample seeded by `data.splitSeed`) are taken until their scored (label) tokens reach
     /// this many, or the whole split when it holds fewer; 0: the whole split.
     public var minTokens: Int
     /// At most this many held-out examples (0: no cap). A cap below what `minTokens` needs makes the loss rest

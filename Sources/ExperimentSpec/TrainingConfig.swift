@@ -23,7 +23,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
     public var gradientCheckpointing: Bool = true
     /// Train every weight, unquantized, instead of adapters (pre-training or small models).
     public var fullFineTune: Bool = false
-    /// Seed of the adapter initialisation, dropout and data order.
+    /// Seed of the adapter initialisation and dropout, and of the data order unless `data.orderSeed` is set.
     public var seed: UInt64 = 0
     /// Write a resumable checkpoint every this many steps (0: only at the end).
     public var checkpointEvery: Int = 250
@@ -38,9 +38,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
     public init() {}
 
     /// Settings added after configurations were first stored, written into the canonical JSON only when they
-    /// differ from their default (so that older cells keep their ids), with that default.
+    /// differ from their default (so that older cells keep their ids), each with a value of its type.
     static let settingsWrittenWhenChanged: [String: CanonicalJSON.Value] = [
         "data.assistantTurns": .string(AssistantTurns.all.rawValue),
+        // Unset by default (the order follows the cell's seed); the value gives the command line its type.
+        "data.orderSeed": .unsignedInteger(0),
     ]
 }
 
@@ -196,8 +198,13 @@ public struct DataSettings: Codable, Sendable, Equatable, Hashable {
     public var groupByLength: Bool = true
     /// Held-out examples for evaluation: a count when ≥ 1, a fraction when below 1.
     public var evalSize: Double = 0.1
-    /// Seed of the shuffles and of the evaluation split.
-    public var seed: UInt64 = 42
+    /// Seed of the held-out split (which records are held out, and the sample of them a held-out loss scores):
+    /// one split for every cell, as QLoRA's script splits with seed 42, so that cells are scored on the same
+    /// examples.
+    public var splitSeed: UInt64 = 42
+    /// Seed of the training order (shuffle or length groups); nil, the default, follows the cell's `seed`, as
+    /// transformers' `data_seed` does, so that seeds vary the data order too.
+    public var orderSeed: UInt64? = nil
     /// Skip malformed lines (and count them) instead of failing.
     public var skipBadLines: Bool = false
     /// Which assistant turns of a conversation carry the loss: every one (Firefly, QLoRA's OASST1 runs) or
@@ -206,8 +213,8 @@ public struct DataSettings: Codable, Sendable, Equatable, Hashable {
 
     /// QLoRA's defaults for the "All" rows of Table 9: source 384, target 128.
     public init(datasets: [String] = [], format: DataFormat = .auto, sourceMaxLength: Int = 384, targetMaxLength: Int = 128,
-                trainOnSource: Bool = false, groupByLength: Bool = true, evalSize: Double = 0.1, seed: UInt64 = 42,
-                skipBadLines: Bool = false, assistantTurns: AssistantTurns = .all) {
+                trainOnSource: Bool = false, groupByLength: Bool = true, evalSize: Double = 0.1, splitSeed: UInt64 = 42,
+                orderSeed: UInt64? = nil, skipBadLines: Bool = false, assistantTurns: AssistantTurns = .all) {
         self.datasets = datasets
         self.format = format
         self.sourceMaxLength = sourceMaxLength
@@ -215,17 +222,24 @@ public struct DataSettings: Codable, Sendable, Equatable, Hashable {
         self.trainOnSource = trainOnSource
         self.groupByLength = groupByLength
         self.evalSize = evalSize
-        self.seed = seed
+        self.splitSeed = splitSeed
+        self.orderSeed = orderSeed
         self.skipBadLines = skipBadLines
         self.assistantTurns = assistantTurns
     }
 
     private enum CodingKeys: String, CodingKey {
-        case datasets, format, sourceMaxLength, targetMaxLength, trainOnSource, groupByLength, evalSize, seed, skipBadLines
-        case assistantTurns
+        case datasets, format, sourceMaxLength, targetMaxLength, trainOnSource, groupByLength, evalSize, splitSeed, orderSeed
+        case skipBadLines, assistantTurns
+        /// Written before the split and the order had seeds of their own: one seed for both.
+        case seed
     }
 
-    /// Reads settings written by this or an earlier version (which had no `assistantTurns`: every turn).
+    /// The seed of the training order of a cell whose own seed is `trainingSeed`.
+    public func orderSeed(trainingSeed: UInt64) -> UInt64 { orderSeed ?? trainingSeed }
+
+    /// Reads settings written by this or an earlier version (which had no `assistantTurns`: every turn; and one
+    /// `seed` for the split and the order, read back as both, so that an old cell means what it meant).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         datasets = try c.decode([String].self, forKey: .datasets)
@@ -235,13 +249,21 @@ public struct DataSettings: Codable, Sendable, Equatable, Hashable {
         trainOnSource = try c.decode(Bool.self, forKey: .trainOnSource)
         groupByLength = try c.decode(Bool.self, forKey: .groupByLength)
         evalSize = try c.decode(Double.self, forKey: .evalSize)
-        seed = try c.decode(UInt64.self, forKey: .seed)
+        if let old = try c.decodeIfPresent(UInt64.self, forKey: .seed) {
+            splitSeed = old
+            orderSeed = old
+        } else {
+            splitSeed = try c.decode(UInt64.self, forKey: .splitSeed)
+            orderSeed = try c.decodeIfPresent(UInt64.self, forKey: .orderSeed)
+        }
         skipBadLines = try c.decode(Bool.self, forKey: .skipBadLines)
         assistantTurns = try c.decodeIfPresent(AssistantTurns.self, forKey: .assistantTurns) ?? .all
     }
 
     /// Writes `assistantTurns` only when it is not the default, so that every configuration written before the
-    /// setting existed keeps its canonical JSON, and so its cell id.
+    /// setting existed keeps its canonical JSON, and so its cell id; `orderSeed` only when set. The seeds are
+    /// written as `splitSeed` (and `orderSeed`), never as the old `seed`: a cell whose order follows its seed is
+    /// a new computation, with a new id.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(datasets, forKey: .datasets)
@@ -251,7 +273,8 @@ public struct DataSettings: Codable, Sendable, Equatable, Hashable {
         try c.encode(trainOnSource, forKey: .trainOnSource)
         try c.encode(groupByLength, forKey: .groupByLength)
         try c.encode(evalSize, forKey: .evalSize)
-        try c.encode(seed, forKey: .seed)
+        try c.encode(splitSeed, forKey: .splitSeed)
+        try c.encodeIfPresent(orderSeed, forKey: .orderSeed)
         try c.encode(skipBadLines, forKey: .skipBadLines)
         if assistantTurns != .all { try c.encode(assistantTurns, forKey: .assistantTurns) }
     }

@@ -14,7 +14,10 @@ struct DataOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Batch examples of similar length.") var groupByLength: Bool?
     @Option(help: "Held-out examples when the dataset has no eval file: a count (≥ 1) or a fraction (< 1).")
     var evalSize: Double?
-    @Option(help: "Seed of the data order and of the evaluation split.") var dataSeed: UInt64?
+    @Option(help: "Seed of the training order (default: the run's --seed, so that seeds vary the order too).")
+    var dataSeed: UInt64?
+    @Option(help: "Seed of the evaluation split: which records are held out (default 42, the same for every run).")
+    var splitSeed: UInt64?
     @Flag(help: "Skip malformed lines (and count them) instead of failing.") var skipBadLines = false
     @Option(help: "Assistant turns of a conversation that carry the loss: all, or only the last one kept.")
     var assistantTurns: AssistantTurns?
@@ -29,7 +32,8 @@ struct DataOptions: ParsableArguments {
         if let trainOnSource { s.trainOnSource = trainOnSource }
         if let groupByLength { s.groupByLength = groupByLength }
         if let evalSize { s.evalSize = evalSize }
-        if let dataSeed { s.seed = dataSeed }
+        if let dataSeed { s.orderSeed = dataSeed }
+        if let splitSeed { s.splitSeed = splitSeed }
         if skipBadLines { s.skipBadLines = true }
         if let assistantTurns { s.assistantTurns = assistantTurns }
         guard s.sourceMaxLength >= 1, s.targetMaxLength >= 1 else {

@@ -119,7 +119,7 @@ struct EvalCommand: ParsableCommand {
             report["examples"] = bundle.eval.count
             report["data_settings"] = ["format": settings.format.rawValue, "source_max_length": settings.sourceMaxLength,
                                        "target_max_length": settings.targetMaxLength, "train_on_source": settings.trainOnSource,
-                                       "assistant_turns": settings.assistantTurns.rawValue, "eval_size": settings.evalSize, "seed": settings.seed] as [String: Any]
+                                       "assistant_turns": settings.assistantTurns.rawValue, "eval_size": settings.evalSize, "split_seed": settings.splitSeed] as [String: Any]
             what = "the evaluation split of \(name) (\(bundle.eval.count) examples)"
         }
         report["scored_tokens"] = tally.tokens

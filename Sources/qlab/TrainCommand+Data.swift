@@ -9,7 +9,7 @@ import Evaluation
 extension TrainCommand {
     /// What a run on a dataset trains and evaluates on.
     struct DataRun {
-        /// Micro-batches of the training part, length-grouped (or shuffled) with the data seed.
+        /// Micro-batches of the training part, length-grouped (or shuffled) with the order seed.
         let loader: DataLoader
         /// Held-out batches the loss is measured on.
         let heldOut: [Batch]
@@ -25,7 +25,7 @@ extension TrainCommand {
         let bundle = try DataBundle.load(c.data, tokenizer: tokenizer, catalog: try DatasetCatalog.locate())
         let loader = try bundle.batchSource(for: c)
         for warning in bundle.warnings { StandardError.write(Data("qlab: warning: \(warning)\n".utf8)) }
-        let examples = bundle.heldOutExamples(minTokens: evalTokens, seed: c.data.seed)
+        let examples = bundle.heldOutExamples(minTokens: evalTokens, seed: c.data.splitSeed)
         let scored = examples.contains { $0.trained.dropFirst().contains(true) }
         if c.evalEvery > 0, !scored {
             throw PerplexityError.noEvalExamples(dataset: c.data.datasets.joined(separator: ", "))

@@ -8,7 +8,7 @@ import Testing
 struct DataErrorTests {
     @Test func aDatasetWithNothingToTrainOnNamesItsFile() throws {
         let path = try DataTestPaths.write((0..<4).map { #"{"prompt": "q\#($0)", "answer": ""}"# }, name: "empty-answers.jsonl")
-        let settings = DataSettings(datasets: [path], sourceMaxLength: 8, targetMaxLength: 8, evalSize: 0, seed: 1)
+        let settings = DataSettings(datasets: [path], sourceMaxLength: 8, targetMaxLength: 8, evalSize: 0, splitSeed: 1)
         var config = TrainingConfig()
         config.data = settings
         config.batchSize = 2

@@ -121,7 +121,7 @@ struct DataLoaderTests {
         let second = try DataTestPaths.write((0..<8).map { #"{"text": "document \#($0)"}"# }, name: "two.jsonl")
         let tokenizer = try ByteTokenizer()
         let catalog = try DatasetCatalog(root: nil)
-        var settings = DataSettings(datasets: [first], sourceMaxLength: 8, targetMaxLength: 8, evalSize: 5, seed: 9)
+        var settings = DataSettings(datasets: [first], sourceMaxLength: 8, targetMaxLength: 8, evalSize: 5, splitSeed: 9)
         let alone = try DataBundle.load(settings, tokenizer: tokenizer, catalog: catalog)
         #expect(alone.train.count == 25 && alone.eval.count == 5)
         let evalBatches = try alone.evalBatches(batchSize: 2)
@@ -136,7 +136,7 @@ struct DataLoaderTests {
         #expect(mixed.reports.count == 2 && mixed.reports[1].evalExamples == 5)
         #expect(mixed.hashes.map(\.sha256) == [try DatasetIdentity.sha256(file: second), try DatasetIdentity.sha256(file: first)])
         #expect(try DatasetIdentity.hashes(of: settings, catalog: catalog) == mixed.hashes)
-        var loader = try mixed.loader(batchSize: 4, settings: settings)
+        var loader = try mixed.loader(batchSize: 4, settings: settings, orderSeed: 3)
         #expect(try loader.next().batchSize == 4)
         var config = TrainingConfig()
         config.data = settings
@@ -144,7 +144,12 @@ struct DataLoaderTests {
         config.gradientAccumulation = 2
         let source = try mixed.batchSource(for: config)
         #expect(source.batchSize == 4 && source.microBatchesPerStep == 2)
-        #expect(source.order == .groupedByLength(seed: 9, batchSize: 8))
+        // The order follows the cell's seed, not the split's, unless the data settings name an order seed.
+        config.seed = 5
+        #expect(try mixed.batchSource(for: config).order == .groupedByLength(seed: 5, batchSize: 8))
+        config.data.orderSeed = 11
+        #expect(try mixed.batchSource(for: config).order == .groupedByLength(seed: 11, batchSize: 8))
+        config.data.orderSeed = nil
         config.gradientAccumulation = 3
         #expect(throws: DataError.self) { try mixed.batchSource(for: config) }
         #expect(throws: DataError.self) {

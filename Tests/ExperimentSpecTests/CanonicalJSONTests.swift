@@ -72,8 +72,8 @@ struct CanonicalJSONTests {
         #expect(cells.count == 1)
         let expected = """
             {"batchSize":4,"checkpointEvery":250,\
-            "data":{"datasets":["tasks-en"],"evalSize":0.1,"format":"auto","groupByLength":true,"seed":42,\
-            "skipBadLines":false,"sourceMaxLength":64,"targetMaxLength":32,"trainOnSource":false},\
+            "data":{"datasets":["tasks-en"],"evalSize":0.1,"format":"auto","groupByLength":true,\
+            "skipBadLines":false,"sourceMaxLength":64,"splitSeed":42,"targetMaxLength":32,"trainOnSource":false},\
             "evalEvery":0,\
             "evaluation":{"exactAnswers":[],"heldOutLoss":{"maxExamples":64,"minTokens":2000},"multipleChoice":[],"perplexity":[],"tournament":null},\
             "fullFineTune":false,"gradientAccumulation":1,"gradientCheckpointing":true,\
