@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "Training",
-            dependencies: ["Tensors", "Quantization", "Llama", "ExperimentSpec", "Datasets"],
+            dependencies: ["Support", "Tensors", "Quantization", "Llama", "ExperimentSpec", "Datasets"],
             swiftSettings: optimize
         ),
         // Model-based evaluation (held-out loss set-up, perplexity, exact answers, multiple choice, tournament
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Llama"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Evaluation", "Lineage", "Support", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec", "Support"]),
-        .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", "Support", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

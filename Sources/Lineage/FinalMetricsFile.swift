@@ -1,3 +1,5 @@
+import Support
+
 /// `metrics.json`: a run's final metrics as one flat JSON object, e.g. `{"eval_loss": 1.87, "exact_arithmetic": 0.4}`.
 public struct FinalMetricsFile: Codable, Sendable, Equatable {
     /// The metrics by name.

@@ -2,6 +2,7 @@ import Datasets
 import ExperimentSpec
 import Foundation
 import Llama
+import Support
 import Tensors
 
 #if canImport(Glibc)
@@ -94,7 +95,7 @@ public final class Trainer: @unchecked Sendable {
     var tablePath: String { directory + "/steps.tsv" }
 
     /// A `steps.tsv` line: the step log as columns gnuplot reads as they are.
-    static func tableLine(_ r: StepRecord) -> String {
+    static func tableLine(_ r: StepLine) -> String {
         String(format: "%d\t%.6f\t%.6e\t%.6f\t%d\t%.4f\n", r.step, r.loss, r.lr, r.gradNorm, r.tokens, r.seconds)
     }
     static let tableHeader = "# step\tloss\tlr\tgrad_norm\ttokens\tseconds\n"
@@ -110,7 +111,7 @@ public final class Trainer: @unchecked Sendable {
     /// Runs (or resumes) to `config.steps`; `onStep` sees each step's record as it is written.
     /// `stopAfter` ends the process's work after that step without a final checkpoint or adapter, as a kill
     /// would (tests and time-limited workers use it); the returned summary then says so.
-    public func run(stopAfter: Int? = nil, onStep: (StepRecord) -> Void = { _ in }) throws -> TrainingSummary {
+    public func run(stopAfter: Int? = nil, onStep: (StepLine) -> Void = { _ in }) throws -> TrainingSummary {
         let resumedAt = try resumeIfPossible()
         let resumed = resumedAt?.step
         var step = resumed ?? 0
@@ -168,8 +169,9 @@ public final class Trainer: @unchecked Sendable {
                 let tokens = micro.reduce(0) { $0 + $1.tokenCount }
                 tokensThisProcess += tokens
                 secondsThisProcess += seconds
-                var record = StepRecord(step: step, loss: loss, gradNorm: norm, lr: lr, tokens: tokens, seconds: seconds,
-                                        tokensPerSecond: Double(tokens) / max(seconds, 1e-9), rssMiB: ProcessMemory.residentMiB())
+                var record = StepLine(step: step, loss: loss, gradNorm: norm, lr: lr, tokens: tokens, seconds: seconds,
+                                      extra: [StepLine.tokensPerSecondKey: Double(tokens) / max(seconds, 1e-9),
+                                              StepLine.residentMiBKey: ProcessMemory.residentMiB()])
                 if let evaluation, (config.evalEvery > 0 && step % config.evalEvery == 0) || step == config.steps {
                     record.evalLoss = try evaluation(self)
                 }
@@ -400,7 +402,7 @@ public final class Trainer: @unchecked Sendable {
         var rows = Self.tableHeader
         var lastLoss: Double? = nil
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard let record = try? JSONDecoder().decode(StepRecord.self, from: Data(line.utf8)), record.step <= step else { continue }
+            guard let record = try? JSONDecoder().decode(StepLine.self, from: Data(line.utf8)), record.step <= step else { continue }
             kept.append(line)
             rows += Self.tableLine(record)
             lastLoss = record.loss

@@ -217,7 +217,7 @@ struct TrainCommand: ParsableCommand {
         let summary = try trainer.run { r in
             if !quiet {
                 var line = String(format: "step %d/%d  loss %.4f  lr %.2e  grad_norm %.3f  %.0f tok/s  %.0f MiB",
-                                  r.step, c.steps, r.loss, r.lr, r.gradNorm, r.tokensPerSecond, r.rssMiB)
+                                  r.step, c.steps, r.loss, r.lr, r.gradNorm, r.tokensPerSecond, r.residentMiB ?? 0)
                 if let e = r.evalLoss { line += String(format: "  eval_loss %.4f", e) }
                 StandardError.write(Data((line + "\n").utf8))
             }

@@ -1,6 +1,7 @@
 import Datasets
 import ExperimentSpec
 import Foundation
+import Support
 import Testing
 import Llama
 import Tensors
@@ -60,7 +61,7 @@ struct FullFineTuneTrainerTests {
         #expect(resumed.resumedFrom == 3 && resumed.steps == 7)
         #expect(try Self.bytes(straight + "/model/model.safetensors") == Self.bytes(interrupted + "/model/model.safetensors"))
         let log = { (d: String) in try String(contentsOfFile: d + "/steps.jsonl", encoding: .utf8).split(separator: "\n")
-            .map { try JSONDecoder().decode(StepRecord.self, from: Data($0.utf8)) }.map { [$0.loss, $0.gradNorm] } }
+            .map { try JSONDecoder().decode(StepLine.self, from: Data($0.utf8)) }.map { [$0.loss, $0.gradNorm] } }
         #expect(try log(straight) == log(interrupted))
     }
 

@@ -1,6 +1,7 @@
 import Datasets
 import ExperimentSpec
 import Foundation
+import Support
 import Testing
 import Llama
 import Tensors
@@ -35,7 +36,7 @@ struct TrainerTests {
         #expect(summary.status == .completed && summary.steps == 40)
         let lines = try String(contentsOfFile: dir + "/steps.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 40)
-        let records = try lines.map { try JSONDecoder().decode(StepRecord.self, from: Data($0.utf8)) }
+        let records = try lines.map { try JSONDecoder().decode(StepLine.self, from: Data($0.utf8)) }
         let reference = try TrainingPaths.referenceJSON(TrainingPaths.run + "/reference.json")["results"]!["cuda"]!["losses"]!.array!.map { $0.double! }
         for (r, l) in zip(records, reference) { #expect(abs(r.loss - l) / l < 1e-4, "step \(r.step)") }
         #expect(records.map(\.step) == Array(1...40))
@@ -73,7 +74,7 @@ struct TrainerTests {
         #expect(resumed.resumedFrom == 10 && resumed.steps == 22)
         #expect(try Self.bytes(straight + "/adapter/adapter_model.safetensors") == Self.bytes(interrupted + "/adapter/adapter_model.safetensors"))
         let log = { (d: String) in try String(contentsOfFile: d + "/steps.jsonl", encoding: .utf8).split(separator: "\n")
-            .map { try JSONDecoder().decode(StepRecord.self, from: Data($0.utf8)) }.map { [$0.loss, $0.gradNorm] } }
+            .map { try JSONDecoder().decode(StepLine.self, from: Data($0.utf8)) }.map { [$0.loss, $0.gradNorm] } }
         #expect(try log(straight) == log(interrupted))
     }
 

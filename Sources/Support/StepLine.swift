@@ -1,7 +1,8 @@
-/// One line of `steps.jsonl`: what one optimizer step measured.
+/// One line of `steps.jsonl`: what one optimizer step measured. The trainer writes it, the store reads it.
 ///
 /// Flat keys so that `jq` and gnuplot read the file as it is; numbers beyond the fixed ones
-/// (e.g. `eval_loss` on evaluation steps) go in `extra` and are stored as metrics of the same name.
+/// (the trainer's speed, memory and `eval_loss` on evaluation steps) go in `extra` and are stored as metrics
+/// of the same name.
 public struct StepLine: Codable, Sendable, Equatable {
     /// The optimizer step, from 1.
     public var step: Int
@@ -29,7 +30,31 @@ public struct StepLine: Codable, Sendable, Equatable {
         self.extra = extra
     }
 
-    private static let fixedKeys: Set<String> = ["step", "loss", "grad_norm", "lr", "tokens", "seconds"]
+    /// Tokens per second of the step (the trainer writes it; a reader can also compute it).
+    public static let tokensPerSecondKey = "tokens_per_second"
+    /// Resident memory after the step, MiB.
+    public static let residentMiBKey = "rss_mib"
+    /// Held-out loss after the step's update, on evaluation steps.
+    public static let evalLossKey = "eval_loss"
+
+    /// Tokens per second of the step: as written, or else tokens over seconds.
+    public var tokensPerSecond: Double {
+        extra[Self.tokensPerSecondKey] ?? Double(tokens) / max(seconds, 1e-9)
+    }
+
+    /// Resident memory after the step, MiB, when recorded.
+    public var residentMiB: Double? {
+        get { extra[Self.residentMiBKey] }
+        set { extra[Self.residentMiBKey] = newValue }
+    }
+
+    /// Held-out loss after the step's update, on evaluation steps.
+    public var evalLoss: Double? {
+        get { extra[Self.evalLossKey] }
+        set { extra[Self.evalLossKey] = newValue }
+    }
+
+    public static let fixedKeys: Set<String> = ["step", "loss", "grad_norm", "lr", "tokens", "seconds"]
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: DynamicCodingKey.self)
@@ -57,23 +82,5 @@ public struct StepLine: Codable, Sendable, Equatable {
         for (name, value) in extra where !Self.fixedKeys.contains(name) {
             try container.encode(value, forKey: DynamicCodingKey(name))
         }
-    }
-
-    /// The step as store metrics: the fixed numbers, `tokens_per_second`, and the extras.
-    public var metricPoints: [MetricPoint] {
-        var points = [
-            MetricPoint(step: step, name: "loss", value: loss),
-            MetricPoint(step: step, name: "grad_norm", value: gradNorm),
-            MetricPoint(step: step, name: "lr", value: lr),
-            MetricPoint(step: step, name: "tokens", value: Double(tokens)),
-            MetricPoint(step: step, name: "seconds", value: seconds),
-        ]
-        if seconds > 0 {
-            points.append(MetricPoint(step: step, name: "tokens_per_second", value: Double(tokens) / seconds))
-        }
-        for (name, value) in extra.sorted(by: { $0.key < $1.key }) where !Self.fixedKeys.contains(name) {
-            points.append(MetricPoint(step: step, name: name, value: value))
-        }
-        return points
     }
 }

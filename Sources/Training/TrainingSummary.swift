@@ -1,33 +1,3 @@
-/// One optimizer step as `steps.jsonl` records it (one JSON object a line; gnuplot-friendly keys).
-public struct StepRecord: Codable, Sendable, Equatable {
-    /// 1-based optimizer step.
-    public var step: Int
-    /// Mean loss over the step's label tokens, before the step's update.
-    public var loss: Double
-    /// Global gradient norm before clipping.
-    public var gradNorm: Double
-    /// Learning rate used for the update.
-    public var lr: Double
-    /// Tokens (not padding) processed in this step.
-    public var tokens: Int
-    /// Wall-clock seconds of this step.
-    public var seconds: Double
-    /// Tokens per second of this step.
-    public var tokensPerSecond: Double
-    /// Resident memory after the step, MiB.
-    public var rssMiB: Double
-    /// Held-out loss after this step's update, on evaluation steps.
-    public var evalLoss: Double? = nil
-
-    enum CodingKeys: String, CodingKey {
-        case step, loss, lr, tokens, seconds
-        case evalLoss = "eval_loss"
-        case gradNorm = "grad_norm"
-        case tokensPerSecond = "tokens_per_second"
-        case rssMiB = "rss_mib"
-    }
-}
-
 /// How a training run ended.
 public enum TrainingStatus: String, Codable, Sendable {
     /// All steps ran.
