@@ -61,8 +61,9 @@ let package = Package(
             swiftSettings: optimize
         ),
         // Model-based evaluation (held-out loss set-up, perplexity, exact answers, multiple choice, tournament
-        // answers) beside the statistics and judges; Runner only calls it.
-        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "Llama", "ExperimentSpec", "Datasets"], swiftSettings: optimize),
+        // answers) beside the statistics and judges; Runner only calls it. Built with its checks: it reads user
+        // files and judges' output, and the arithmetic it asks for runs in Llama and Tensors.
+        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "Llama", "ExperimentSpec", "Datasets"], swiftSettings: checked),
         .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),

@@ -18,7 +18,7 @@ struct MultipleChoiceTests {
         let questions = try MultipleChoiceEvaluation.read(path: path)
         #expect(questions.map(\.answer) == [1, 0, 0])
         #expect(MultipleChoiceEvaluation.prompt(questions[0]) == "2+2=\nA. 3\nB. 4\nC. 5\nAnswer:")
-        let loaded = try ModelLoader.load(.huggingFace(directory: CLI.fixture("qlora-reference/tiny-llama/base")), quantization: nil)
+        let loaded = try ModelLoader.load(.huggingFace(directory: PerplexityTests.tinyModel), quantization: nil)
         let tokenizer = try #require(loaded.tokenizer)
         let result = try MultipleChoiceEvaluation.evaluate(questions, limit: 0, model: loaded.model, adapter: nil, tokenizer: tokenizer)
         #expect(result.asked == 3)
