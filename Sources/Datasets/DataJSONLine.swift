@@ -1,3 +1,5 @@
+import ExperimentSpec
+
 /// A JSON value written by hand, keys in the order given, non-ASCII text left readable: the prepared files'
 /// bytes depend on nothing but their content, so their hashes are stable across machines and Foundation versions.
 public indirect enum DataJSONLine: Sendable, Equatable {
@@ -39,21 +41,6 @@ public indirect enum DataJSONLine: Sendable, Equatable {
     }
 
     private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
-                // Control characters, and the two separators JavaScript treats as line breaks, are escaped.
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONStringWriter.append(s, to: &out, style: .dataLine)
     }
 }
