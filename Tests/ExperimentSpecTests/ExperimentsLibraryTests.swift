@@ -101,6 +101,16 @@ struct ExperimentsLibraryTests {
         }
     }
 
+    /// Length grouping sorts each mega-batch of 50 × the batch size longest first: a run shorter than a few of
+    /// them trains from the longest examples to the shortest, so shipped grids that short shuffle instead.
+    @Test func noShippedGridShorterThanThreeMegaBatchesGroupsByLength() throws {
+        for experiment in Experiments.all {
+            for cell in try experiment.cells() where cell.config.data.groupByLength && !cell.config.data.datasets.isEmpty {
+                #expect(cell.config.steps >= 3 * 50, "\(experiment.name): \(cell.config.steps) steps, length-grouped")
+            }
+        }
+    }
+
     @Test func learningRateIsTable9PlusOneTimesSchedulesAndThreeSeeds() throws {
         let cells = try Experiments.learningRate.cells()
         #expect(cells.count == 12)
