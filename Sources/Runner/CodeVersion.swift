@@ -5,14 +5,15 @@ import Support
 public struct CodeVersion: Sendable, Equatable {
     /// The commit hash, or nil outside a git checkout.
     public var commit: String?
-    /// Whether tracked files differed from the commit.
+    /// Whether tracked files differed from the commit, outside the `reports/` pages qlab writes itself (a
+    /// report regenerated in the checkout while cells run does not change the code they run).
     public var dirty: Bool?
 
     /// Reads the version of the checkout around `directory` (nil fields when git or the checkout is absent).
     public static func current(directory: String = FileManager.default.currentDirectoryPath) -> CodeVersion {
         guard let commit = git(["rev-parse", "HEAD"], in: directory)?.trimmingCharacters(in: .whitespacesAndNewlines),
               !commit.isEmpty else { return CodeVersion(commit: nil, dirty: nil) }
-        let status = git(["status", "--porcelain", "--untracked-files=no"], in: directory) ?? ""
+        let status = git(["status", "--porcelain", "--untracked-files=no", "--", ":(top)", ":(top,exclude)reports"], in: directory) ?? ""
         return CodeVersion(commit: commit, dirty: !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 
