@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Support", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "Tensors", dependencies: ["CBLAS", "CCPUID", "Support"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
-        .target(name: "Llama", dependencies: ["Tensors", "Quantization"], swiftSettings: optimize),
+        .target(name: "Llama", dependencies: ["Support", "Tensors", "Quantization"], swiftSettings: optimize),
         .target(name: "ExperimentSpec", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: checked),
         .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
         // Dataset formats and readers, the preparation of the real sources, the catalog, the collator and the
@@ -52,7 +52,7 @@ let package = Package(
         // clash with Foundation's `Data`.
         .target(
             name: "Datasets",
-            dependencies: ["Tensors", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
+            dependencies: ["Support", "Tensors", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
             swiftSettings: checked
         ),
         .target(

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Finds the files a dataset name stands for: a JSONL path as given, or a dataset `qlab data prepare` wrote.
 public struct DatasetCatalog: Sendable {
@@ -32,15 +33,7 @@ public struct DatasetCatalog: Sendable {
     /// Folders searched for prepared data, in order: `$QLAB_DATA`, `./data`, and the `data` folder of the
     /// checkout the running executable was built in.
     public static func searchFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
-        var folders: [String] = []
-        if let custom = environment["QLAB_DATA"], !custom.isEmpty { folders.append(custom) }
-        folders.append(FileManager.default.currentDirectoryPath + "/data")
-        var url = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            url = url.deletingLastPathComponent()
-            folders.append(url.path + "/data")
-        }
-        return folders
+        CheckoutFolders.candidates(relative: "data", variable: "QLAB_DATA", environment: environment)
     }
 
     /// The catalog of the first searched folder holding a manifest (or of no folder: paths only).

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Where a base model lives: a Hugging Face checkpoint directory or a GGUF file.
 public enum ModelLocation: Sendable, Equatable, CustomStringConvertible {
@@ -25,16 +26,7 @@ public enum ModelLocation: Sendable, Equatable, CustomStringConvertible {
     /// Folders searched for short names, in order: `$QLAB_MODELS`, `./.cache/models`, and the `.cache/models`
     /// of the checkout the running executable was built in.
     public static func searchFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
-        var folders: [String] = []
-        if let custom = environment["QLAB_MODELS"], !custom.isEmpty { folders.append(custom) }
-        folders.append(FileManager.default.currentDirectoryPath + "/.cache/models")
-        // .build/<config>/qlab or .build/<triple>/<config>/qlab → the checkout's root.
-        var url = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            url = url.deletingLastPathComponent()
-            folders.append(url.path + "/.cache/models")
-        }
-        return folders
+        CheckoutFolders.candidates(relative: ".cache/models", variable: "QLAB_MODELS", environment: environment)
     }
 
     /// Resolves a user's model argument: a short name, a GGUF file, or a checkpoint directory.
