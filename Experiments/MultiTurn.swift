@@ -20,22 +20,24 @@ extension Experiments {
             "Last" is the last assistant turn the cut conversation keeps, so every example has an answer to \
             learn from. Both ways are scored on the same held-out tokens: every assistant turn of the held-out \
             conversations (`eval_loss`, `HeldOutLoss(turns: .all)`), whatever turns the cell trained on. \
-            Measured: 15 min 29 s of wall time on 2 cores (two cells at a time, one BLAS thread each, SkylakeX \
-            kernel), with a rerun of another experiment's cell beside it for part of that time.
+            Each seed also draws its own data order, and every cell is scored on the same held-out conversations. \
+            Measured: 11 min 36 s of wall time from an empty store on 2 cores (two cells at a time, one BLAS \
+            thread each, SkylakeX kernel, nothing else running), 219–226 s a cell; 448 MB kept for the grid.
             """)
         Conclusion("""
             **Agrees with Firefly: the loss on every assistant turn trains the better chat model.** Held-out loss on \
             every assistant turn of 36 held-out conversations (2,025 answer tokens, the same tokens for both ways; \
-            3 seeds, mean ± 95% t-interval): every turn 3.7765 ± 0.0013, last turn only 3.8393 ± 0.0008. Paired by \
-            seed, every − last = −0.0628 ± 0.0005 nats (t = −570), lower in every seed: with the same \
-            conversations and steps, learning from each answer rather than one per conversation moves the model \
-            further.
+            3 seeds, mean ± 95% t-interval): every turn 3.7787 ± 0.0240, last turn only 3.8752 ± 0.0253. Paired by \
+            seed (same adapter initialisation, dropout and data order), every − last = −0.0966 ± 0.0481 nats \
+            (t = −8.6), lower in every seed (−0.080, −0.118, −0.093): with the same conversations and steps, \
+            learning from each answer rather than one per conversation moves the model further.
 
-            How sure: clear for this data order and budget, since the gap is a hundred times its interval. The measure \
-            favours every-turn training somewhat, since it scores the earlier turns that the last-turn cells only \
-            read as context; a last-turn-only held-out score (`HeldOutLoss(turns: .last)`) would be the test on \
-            the other side's ground, and is not run here. Both ways remain far from fluent after 40 steps \
-            (perplexity about 44–47). \
+            How sure: the gap is twice its interval and holds across three data orders, but how large it is \
+            depends on the order more than an earlier run with one shared order suggested (−0.0628 ± 0.0005 \
+            there). The measure favours every-turn training somewhat, since it scores the earlier turns that the \
+            last-turn cells only read as context; a last-turn-only held-out score (`HeldOutLoss(turns: .last)`) \
+            would be the test on the other side's ground, and is not run here. Both ways remain far from fluent \
+            after 40 steps (perplexity about 43–49). \
             \(ResearchGrid.seedCaveat)
             """)
         Model.smolLM2_135M

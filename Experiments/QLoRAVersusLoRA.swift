@@ -24,20 +24,21 @@ extension Experiments {
             """)
         Conclusion("""
             **Not at this scale: LoRA on the float32 base ends clearly lower than QLoRA on NF4 + DQ.** Held-out \
-            loss after 40 steps (2,006 answer tokens, 3 seeds, mean ± 95% t-interval): float32 1.9252 ± 0.0092, \
-            NF4 + DQ 2.0922 ± 0.0070. Paired by seed (same adapter initialisation, dropout and data order), QLoRA \
-            − LoRA = +0.1671 ± 0.0024 nats (t = 296, 2 degrees of freedom): the gap is seventy times its \
-            interval, and in every seed. Before training the quantized base was already far behind (zero-shot \
-            fortunes perplexity 47.54 against 38.21, 0.218 nats on other text), and 40 steps of adapters do not \
-            make up for it.
+            loss after 40 steps (2,006 answer tokens, 3 seeds, mean ± 95% t-interval): float32 1.8915 ± 0.0872, \
+            NF4 + DQ 2.0552 ± 0.0804. The intervals overlap because each seed trains on its own data order, which \
+            moves both bases together; paired by seed (same adapter initialisation, dropout and data order), \
+            QLoRA − LoRA = +0.1638 ± 0.0079 nats (t = 90, 2 degrees of freedom): higher in every seed (+0.165, \
+            +0.166, +0.160), the gap twenty times its interval. Before training the quantized base was already \
+            far behind (zero-shot fortunes perplexity 47.54 against 38.21, 0.218 nats on other text), and 40 steps \
+            of adapters do not make up for it.
 
             This disagrees with the paper's Table 3 and Figure 3, where QLoRA matches 16-bit LoRA, but the set-up \
             differs in ways that favour the paper's result: their models have 7B–65B parameters, where 4-bit \
             rounding costs little, and they train for thousands of steps; here a 135M model whose weights were \
             already rounded to 4 bits once (Q4_1) loses 24% in perplexity to NF4, and 40 steps are all the \
-            adapters get. How sure: clear for this model, data order and budget; it says nothing yet about larger \
-            models or longer training, which a longer grid (more steps, a float checkpoint through Model.path) \
-            would test. \
+            adapters get. How sure: clear for this model and budget, across three data orders; it says nothing yet \
+            about larger models or longer training, which a longer grid (more steps, a float checkpoint through \
+            Model.path) would test. \
             \(ResearchGrid.seedCaveat)
             """)
         ResearchGrid.chatterbot40Steps

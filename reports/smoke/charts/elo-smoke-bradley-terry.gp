@@ -12,7 +12,7 @@ do for [format in "svg png"] {
     set title "Tournament smoke: bradley-terry ratings, best first"
     set xlabel 'Elo rating (bars: interval)'
     set yrange [-0.6:3.6]
-    set ytics ('learningRate=0.001 rank=16' 3, 'learningRate=0.0002 rank=16' 2, 'learningRate=0.0002 rank=8' 1, 'learningRate=0.001 rank=8' 0) nomirror scale 0
+    set ytics ('learningRate=0.001 rank=16' 3, 'learningRate=0.0002 rank=8' 2, 'learningRate=0.0002 rank=16' 1, 'learningRate=0.001 rank=8' 0) nomirror scale 0
     set xtics nomirror
     set grid xtics lc rgb '#dddddd'
     set offsets graph 0.05, graph 0.05, 0, 0
