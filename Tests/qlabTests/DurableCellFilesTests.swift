@@ -96,10 +96,10 @@ struct DurableCellFilesTests {
         let runsRoot = f.root + "/runs"
         let runner = try GridRunner(experiment: experiment, runsRoot: runsRoot)
         let cell = try #require(try runner.plan().first)
-        let lines = Lines()
+        let log = FileInputTests.Log()
         let worker = CellWorker(entry: cell.entry, runsRoot: runsRoot, threads: BLAS.threads)
-        _ = try worker.run(say: lines.append)
-        let said = lines.all
+        _ = try worker.run(say: log.append)
+        let said = log.lines
         let dir = worker.directory
         let fm = FileManager.default
         #expect(try dir.readRun().status == .succeeded)
@@ -118,10 +118,3 @@ struct DurableCellFilesTests {
     }
 }
 
-/// Progress lines collected from a worker's callback.
-private final class Lines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    var all: [String] { lock.withLock { lines } }
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-}
