@@ -39,6 +39,7 @@ WITH_KERNEL = if [ -z "$$OPENBLAS_CORETYPE" ]; then \
 
 test: setup
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
+	@echo "tests run on:"; $$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab blas | sed -n '1p;4p;5p' | sed 's/^/  /'
 	@$(WITH_KERNEL) $(SWIFT) test $(TEST_FLAGS) --skip-build
 
 # A grid as Slurm job arrays on a real one-node Slurm started here (installs slurm-wlm and munge when

@@ -99,7 +99,7 @@ public enum BLASKernelChoice {
             if ours, let env = inputs.environmentCore, same(env, wanted) { return .rejected(core: wanted, loaded: loaded) }
             return .reexecute(core: wanted, source: .override)
         }
-        if let env = inputs.environmentCore, !ours {
+        if inputs.environmentCore != nil, !ours {
             return .use(core: loaded, source: .environment, mustPass: false)
         }
         // Automatic: the best candidate the processor runs that has not failed.
@@ -130,6 +130,9 @@ public enum BLASKernelChoice {
             return .use(core: loaded, source: source, mustPass: true)
         }
         if same(best, original) && ours { return .reexecute(core: nil, source: .openblas) }
+        // OpenBLAS's own choice was a kernel this list does not rank (its "Zen" on a Zen 3): trusted as above, so
+        // a value qlab set that does not fit this processor goes back to it rather than to a ranked guess.
+        if ours, rank(original) == nil, !isFailed(original) { return .reexecute(core: nil, source: .openblas) }
         return .reexecute(core: best, source: .automatic(openblasChoice: original))
     }
 }

@@ -35,9 +35,75 @@ struct BLASKernelChoiceTests {
         #expect(d == .reexecute(core: "SkylakeX", source: .automatic(openblasChoice: "Prescott")))
         let onAVX2 = BLASKernelChoice.decide(.init(features: Self.avx2Only, loaded: "Prescott"))
         #expect(onAVX2 == .reexecute(core: "Haswell", source: .automatic(openblasChoice: "Prescott")))
-        // Zen 5 with nothing set: OpenBLAS 0.3.21 loads Haswell, the CPU runs AVX-512.
-        let zen = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Haswell"))
-        #expect(zen == .reexecute(core: "SkylakeX", source: .automatic(openblasChoice: "Haswell")))
+        // An AVX-512 processor that this OpenBLAS knows only as an AVX2 one.
+        let older = BLASKernelChoice.decide(.init(features: Self.xeon, loaded: "Haswell"))
+        #expect(older == .reexecute(core: "SkylakeX", source: .automatic(openblasChoice: "Haswell")))
+    }
+
+    /// One row of the decision table: a processor as CPUID describes it, what OpenBLAS loaded, the environment.
+    struct Row: CustomStringConvertible {
+        var machine: String
+        var features: CPUFeatures
+        var loaded: String
+        var environmentCore: String? = nil
+        var setByQlab: String? = nil
+        var failed: [String] = []
+        var openblasChoice: String? = nil
+        var expected: BLASKernelChoice.Decision
+        var description: String { machine }
+    }
+
+    static func processor(_ base: CPUFeatures, vendor: String, family: Int, model: Int) -> CPUFeatures {
+        var f = base
+        f.vendor = vendor; f.family = family; f.modelNumber = model
+        return f
+    }
+
+    /// The machines of our kind, as seen (`../shared/reference/platform.md`): the rule must hold for each, and no
+    /// test may assume the machine it runs on.
+    static let table: [Row] = {
+        let zen5 = processor(xeon, vendor: "AuthenticAMD", family: 26, model: 2)   // AVX-512 F/BW/VL/DQ/CD + BF16
+        let emerald = processor(xeon, vendor: "GenuineIntel", family: 6, model: 207)
+        let zen3 = processor(avx2Only, vendor: "AuthenticAMD", family: 25, model: 1)  // AVX2 + FMA, no AVX-512
+        return [
+            // Zen 5, nothing set: Debian's OpenBLAS 0.3.21 knows it as Cooperlake, which ranks with SkylakeX: kept.
+            Row(machine: "Zen 5, nothing set", features: zen5, loaded: "Cooperlake",
+                expected: .use(core: "Cooperlake", source: .openblas, mustPass: true)),
+            // Zen 5 as these machines come: the environment sets Haswell, and a set value is respected.
+            Row(machine: "Zen 5, OPENBLAS_CORETYPE=Haswell", features: zen5, loaded: "Haswell", environmentCore: "Haswell",
+                expected: .use(core: "Haswell", source: .environment, mustPass: false)),
+            // Zen 5 whose Cooperlake failed its self-check: SkylakeX is the next candidate not failed.
+            Row(machine: "Zen 5, Cooperlake failed", features: zen5, loaded: "Cooperlake", failed: ["Cooperlake"],
+                expected: .reexecute(core: "SkylakeX", source: .automatic(openblasChoice: "Cooperlake"))),
+            // Intel Emerald Rapids, nothing set: OpenBLAS falls back to Prescott; qlab moves to SkylakeX.
+            Row(machine: "Emerald Rapids, nothing set", features: emerald, loaded: "Prescott",
+                expected: .reexecute(core: "SkylakeX", source: .automatic(openblasChoice: "Prescott"))),
+            // ... and after executing itself again with SkylakeX set.
+            Row(machine: "Emerald Rapids, re-executed", features: emerald, loaded: "SkylakeX", environmentCore: "SkylakeX",
+                setByQlab: "SkylakeX", openblasChoice: "Prescott",
+                expected: .use(core: "SkylakeX", source: .automatic(openblasChoice: "Prescott"), mustPass: true)),
+            // Zen 3 (family 25 model 1), nothing set: Debian's OpenBLAS 0.3.21 loads its "Zen" kernel, a name
+            // outside the ranking, trusted as OpenBLAS's knowledge of the processor.
+            Row(machine: "Zen 3, nothing set", features: zen3, loaded: "Zen",
+                expected: .use(core: "Zen", source: .openblas, mustPass: true)),
+            // Zen 3 with Haswell set by the environment, as the Zen 5 machines come: respected.
+            Row(machine: "Zen 3, OPENBLAS_CORETYPE=Haswell", features: zen3, loaded: "Haswell", environmentCore: "Haswell",
+                expected: .use(core: "Haswell", source: .environment, mustPass: false)),
+            // A Slurm task on a Zen 3 node inheriting the SkylakeX that qlab set on an Intel login node (where
+            // OpenBLAS alone had picked Prescott): back to OpenBLAS's own choice on this node.
+            Row(machine: "Zen 3, SkylakeX inherited from qlab", features: zen3, loaded: "SkylakeX", environmentCore: "SkylakeX",
+                setByQlab: "SkylakeX", openblasChoice: "Zen",
+                expected: .reexecute(core: nil, source: .openblas)),
+            Row(machine: "AVX2 node, SkylakeX inherited, OpenBLAS's own Haswell", features: zen3, loaded: "SkylakeX",
+                environmentCore: "SkylakeX", setByQlab: "SkylakeX", openblasChoice: "Haswell",
+                expected: .reexecute(core: nil, source: .openblas)),
+        ]
+    }()
+
+    @Test(arguments: table) func theDecisionTable(_ row: Row) {
+        let d = BLASKernelChoice.decide(.init(features: row.features, loaded: row.loaded, environmentCore: row.environmentCore,
+                                              setByQlab: row.setByQlab, failed: row.failed, openblasChoice: row.openblasChoice))
+        #expect(d == row.expected, "\(row.machine)")
     }
 
     @Test func afterExecutingAgainTheChosenKernelIsUsedAndMustPass() {
