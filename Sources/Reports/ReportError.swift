@@ -14,6 +14,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownAxis(name: String, experiment: String, known: [String])
     /// A file or directory could not be written or moved.
     case fileAccess(path: String, message: String)
+    /// The report's folder exists and is not a report: writing there would replace what it holds.
+    case notAReportFolder(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,9 @@ public enum ReportError: Error, CustomStringConvertible, Equatable, Sendable {
             return "experiment \(experiment) has no axis \(name); its axes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
         case let .fileAccess(path, message):
             return "cannot write \(path): \(message)"
+        case let .notAReportFolder(path, reason):
+            return "will not write a report into \(path): \(reason), and a report replaces its whole folder; "
+                + "choose a new folder with --out (one that does not exist yet, or a report qlab wrote)"
         }
     }
 }

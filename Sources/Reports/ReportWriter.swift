@@ -18,6 +18,8 @@ public struct ReportWriter: Sendable {
     @discardableResult
     public func write(_ document: ReportDocument, to directory: URL) throws -> [(script: String, warning: String)] {
         let fm = FileManager.default
+        // Refuse before any work: the swap at the end removes whatever the folder held.
+        try ReportFolder.checkReplaceable(directory)
         let parent = directory.deletingLastPathComponent()
         let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt64(Date().timeIntervalSince1970 * 1000))"
         let staging = parent.appendingPathComponent(".\(directory.lastPathComponent).partial-\(token)")
@@ -41,7 +43,10 @@ public struct ReportWriter: Sendable {
                 }
             }
             try durably(charts.path) { try AtomicFile.syncDirectory(charts.path, for: charts.path) }
+            try AtomicFile.write(ReportFolder.markerText, to: staging.appendingPathComponent(ReportFolder.marker))
             try AtomicFile.write(document.markdown, to: staging.appendingPathComponent("README.md"))
+            // Checked again just before the swap: the folder may have been made or filled while charts rendered.
+            try ReportFolder.checkReplaceable(directory)
             try swap(staging, into: directory)
             // The swap is a rename in the parent folder, lost with it in a crash unless that folder is flushed.
             try durably(directory.path) { try AtomicFile.syncDirectory(parent.path, for: directory.path) }

@@ -32,12 +32,22 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
+        // The names become the default folder's name: a name from a crafted store must not lead outside reports/.
+        for n in [name] + compare where !Self.isPlainName(n) {
+            throw ValidationError("\"\(n)\" is not an experiment name (lower-case letters, digits and dashes)")
+        }
+        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--out is empty; name the report's folder (a report replaces its whole folder)")
+        }
         if smooth < 0 { throw ValidationError("--smooth must be 0 or more steps") }
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if maxCurves < 1 { throw ValidationError("--max-curves must be at least 1") }
     }
 
     func run() throws {
+        let folder = out ?? "reports/" + ([name] + compare).joined(separator: "-vs-")
+        // Before any work: a folder that is not a report is refused, not replaced.
+        try ReportFolder.checkReplaceable(URL(fileURLWithPath: folder))
         let storePath = URL(fileURLWithPath: store.runs).appendingPathComponent("lineage.sqlite").path
         // Opening a store creates it; a report of a folder that holds none would only say "unknown experiment".
         guard FileManager.default.fileExists(atPath: storePath) else {
@@ -50,10 +60,15 @@ struct ReportCommand: ParsableCommand {
         let results = try ExperimentResults.load(from: lineage, subject: try subject(name), tournamentIDs: tournament)
         let others = try compare.map { try ExperimentResults.load(from: lineage, subject: try subject($0)) }
         let document = try ReportDocument(results: results, options: options, command: commandLine(), comparison: others)
-        let folder = out ?? "reports/" + ([name] + compare).joined(separator: "-vs-")
         let warnings = try ReportWriter(gnuplot: gnuplot).write(document, to: URL(fileURLWithPath: folder))
         for w in warnings { StandardError.write(Data("gnuplot warning in \(w.script):\n\(w.warning)\n".utf8)) }
         print("\(folder)/README.md: \(results.cells.count) cells, \(document.figures.count) charts")
+    }
+
+    /// What `Experiment` accepts as a name: lower-case letters, digits and dashes, not starting with a dash.
+    static func isPlainName(_ name: String) -> Bool {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        return !name.isEmpty && name.allSatisfy(allowed.contains) && name.first != "-"
     }
 
     /// The spec's prose and axis order when the experiment is declared; the store alone otherwise.

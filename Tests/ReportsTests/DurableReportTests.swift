@@ -29,7 +29,7 @@ import Testing
             var isDirectory: ObjCBool = false
             return FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path, isDirectory: &isDirectory) && !isDirectory.boolValue
         }
-        #expect(Set(files) == ["README.md", "charts/loss.gp", "charts/loss.tsv", "charts/loss.svg", "charts/loss.png"])
+        #expect(Set(files) == ["README.md", ".qlab-report", "charts/loss.gp", "charts/loss.tsv", "charts/loss.svg", "charts/loss.png"])
         for file in files {
             let path = staging + "/" + file
             let flushed = all.firstIndex { step in

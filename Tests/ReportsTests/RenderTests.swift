@@ -29,10 +29,10 @@ import Testing
         }
         let png = try Data(contentsOf: folder.appendingPathComponent("charts/loss-rank-8.png"))
         #expect(png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
-        // Regenerating replaces the folder: a stray file from before is gone, no staging folder is left behind.
-        try "stale".write(to: folder.appendingPathComponent("charts/stale.txt"), atomically: true, encoding: .utf8)
+        // Regenerating replaces the folder: a chart an earlier report drew is gone, no staging folder is left behind.
+        try "stale".write(to: folder.appendingPathComponent("charts/stale.svg"), atomically: true, encoding: .utf8)
         try writer.write(document, to: folder)
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("charts/stale.txt").path))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("charts/stale.svg").path))
         let siblings = try FileManager.default.contentsOfDirectory(atPath: folder.deletingLastPathComponent().path)
         #expect(siblings == ["grid"])
     }
