@@ -9,7 +9,7 @@ struct BarChart {
 
     var chart: Chart {
         let file = name + ".tsv"
-        var data = "# \(title)\n# columns: x position, value, category\nx\tvalue\tcategory\n"
+        var data = "# \(GnuplotText.comment(title))\n# columns: x position, value, category\nx\tvalue\tcategory\n"
         for (i, v) in values.enumerated() {
             data += "\(i)\t\(GnuplotText.number(v))\t\(GnuplotText.field(categories[i]))\n"
         }

@@ -34,7 +34,7 @@ public struct Chart: Sendable, Equatable {
     /// The complete script: both terminals in a loop, so one `gnuplot NAME.gp` re-renders both images.
     public var script: String {
         """
-        # \(title)
+        # \(GnuplotText.comment(title))
         # Written by `qlab report` from the lineage store. Data: \(dataFiles.map(\.name).joined(separator: ", ")).
         # Re-render both images (after restyling, say) with: gnuplot \(name).gp
         set datafile separator "\\t"

@@ -33,11 +33,11 @@ struct CurveChart {
 
     var chart: Chart {
         let file = name + ".tsv"
-        var data = "# \(title)\n# one block per curve (gnuplot `index N`); columns: step, value, smoothed value"
+        var data = "# \(GnuplotText.comment(title))\n# one block per curve (gnuplot `index N`); columns: step, value, smoothed value"
         data += smoothing > 1 ? " (exponential moving average, span \(smoothing) steps)\n" : " (= value: no smoothing)\n"
         var plots: [String] = []
         for (i, curve) in curves.enumerated() {
-            data += (i == 0 ? "" : "\n\n") + "# \(GnuplotText.field(curve.comment))\nstep\tvalue\tsmoothed\n"
+            data += (i == 0 ? "" : "\n\n") + "# \(GnuplotText.comment(curve.comment))\nstep\tvalue\tsmoothed\n"
             let smoothed = Self.smooth(curve.values, span: smoothing)
             for (k, step) in curve.steps.enumerated() {
                 data += "\(step)\t\(GnuplotText.number(curve.values[k]))\t\(GnuplotText.number(smoothed[k]))\n"

@@ -7,7 +7,7 @@ struct EloChart {
 
     var chart: Chart {
         let file = name + ".tsv"
-        var data = "# \(title)\n# columns: y position (best at the top), rating, lower and upper end of the interval, cell\ny\trating\tlower\tupper\tcell\n"
+        var data = "# \(GnuplotText.comment(title))\n# columns: y position (best at the top), rating, lower and upper end of the interval, cell\ny\trating\tlower\tupper\tcell\n"
         let n = entries.count
         for (rank, e) in entries.enumerated() {
             data += "\(n - 1 - rank)\t\(GnuplotText.number(e.rating))\t\(GnuplotText.number(e.lower ?? e.rating))\t\(GnuplotText.number(e.upper ?? e.rating))\t\(GnuplotText.field(e.label))\n"

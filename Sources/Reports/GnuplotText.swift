@@ -2,9 +2,22 @@ import Foundation
 
 /// Spelling values for gnuplot scripts and tab-separated data files.
 enum GnuplotText {
-    /// A single-quoted gnuplot string (no escapes are processed inside; a quote is doubled).
+    /// A single-quoted gnuplot string (no escapes and no back-quoted commands are processed inside; a quote is
+    /// doubled; control characters, which would end the line, become spaces).
     static func quoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\n", with: " ") + "'"
+        "'" + printable(text).replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// `text` with every control character (newline, carriage return, tab, ...) as a space: a script line read
+    /// from cell files must stay one line.
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
+
+    /// Text for a `#` comment line of a script or data file: one line that no trailing backslash continues
+    /// into the next one (gnuplot joins a line ending in `\\` with the next, comments included).
+    static func comment(_ text: String) -> String {
+        printable(text).replacingOccurrences(of: "\\", with: "/")
     }
 
     /// A number for a data file: every digit Swift needs to read it back exactly; NaN as gnuplot's `NaN`.
@@ -16,7 +29,7 @@ enum GnuplotText {
 
     /// A text field for a tab-separated data file (tabs and newlines would split it).
     static func field(_ text: String) -> String {
-        text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+        printable(text)
     }
 
     /// A file stem from arbitrary text: letters, digits, dots and dashes.
@@ -26,9 +39,15 @@ enum GnuplotText {
     }
 
     /// A double-quoted gnuplot string, in which `\n` breaks the line (for tic labels of several lines).
+    ///
+    /// gnuplot runs back-quoted text as a shell command before it parses a line, even inside double quotes,
+    /// unless the back-quote is escaped: text read from cell files (axis values, names) must never reach it bare.
     static func doubleQuoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n") + "\""
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            printable(String(line)).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "`", with: "\\`")
+        }
+        return "\"" + lines.joined(separator: "\\n") + "\""
     }
 
     /// A chart title as a double-quoted string, broken between words into lines of at most `width` characters

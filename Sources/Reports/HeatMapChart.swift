@@ -18,7 +18,7 @@ struct HeatMapChart {
 
     var chart: Chart {
         let file = name + ".tsv"
-        var data = "# \(title)\n# columns: x position, y position, value, x category, y category\nx\ty\tvalue\tx_category\ty_category\n"
+        var data = "# \(GnuplotText.comment(title))\n# columns: x position, y position, value, x category, y category\nx\ty\tvalue\tx_category\ty_category\n"
         for v in values {
             data += "\(v.x)\t\(v.y)\t\(GnuplotText.number(v.value))\t\(GnuplotText.field(xCategories[v.x]))\t\(GnuplotText.field(yCategories[v.y]))\n"
         }

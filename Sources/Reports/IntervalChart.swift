@@ -15,11 +15,11 @@ struct IntervalChart {
 
     var chart: Chart {
         let file = name + ".tsv"
-        var data = "# \(title)\n# one block per series (gnuplot `index N`); columns: x position, mean, lower and upper end of the 95% interval, values, category\n"
+        var data = "# \(GnuplotText.comment(title))\n# one block per series (gnuplot `index N`); columns: x position, mean, lower and upper end of the 95% interval, values, category\n"
         var plots: [String] = []
         let spread = series.count > 1 ? min(0.3, 0.6 / Double(series.count)) : 0
         for (i, s) in series.enumerated() {
-            data += (i == 0 ? "" : "\n\n") + "# \(GnuplotText.field(s.title))\nx\tmean\tlower\tupper\tn\tcategory\n"
+            data += (i == 0 ? "" : "\n\n") + "# \(GnuplotText.comment(s.title))\nx\tmean\tlower\tupper\tn\tcategory\n"
             for (k, summary) in s.summaries.enumerated() {
                 guard let summary, !summary.mean.isNaN else { continue }
                 data += "\(k)\t\(GnuplotText.number(summary.mean))\t\(GnuplotText.number(summary.lower))\t\(GnuplotText.number(summary.upper))\t\(summary.values.count)\t\(GnuplotText.field(categories[k]))\n"
