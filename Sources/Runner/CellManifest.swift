@@ -83,6 +83,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
     /// Another live worker holds the cell's claim; this one left it untouched.
     case cellClaimed(cell: String, holder: CellClaim.Holder?)
     case slurm(String)
+    /// A Slurm option whose value could not be written safely into a batch script.
+    case slurmValue(flag: String, value: String)
 
     public var description: String {
         switch self {
@@ -95,6 +97,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
         case .cellDiverged(let cell, let reason): "cell \(cell) diverged: \(reason)"
         case .cellClaimed(let cell, let holder): "cell \(cell) is running elsewhere (\(holder.map(\.description) ?? "another process")); left untouched"
         case .slurm(let message): message
+        case .slurmValue(let flag, let value):
+            "\(flag) \(value.debugDescription): expected letters, digits and . _ , : + - only (a partition list, a time such as 1-12:00:00, a size such as 8G); pass anything else with --sbatch-arg"
         }
     }
 }

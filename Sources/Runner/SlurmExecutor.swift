@@ -24,6 +24,21 @@ public struct SlurmOptions: Sendable {
     /// Seconds between `squeue` polls while waiting.
     public var pollInterval: Double
 
+    /// Throws unless every value that is written into the batch script is one Slurm could mean: letters, digits
+    /// and `. _ , : + -` (partition lists, times such as `1-12:00:00`, sizes such as `8G`). A newline would end
+    /// the `#SBATCH` line and start a shell command, and every directive after it would be ignored.
+    public func validate() throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._,:+-")
+        for (flag, value) in [("--partition", partition), ("--time", time), ("--mem", memory)] {
+            guard let value else { continue }
+            guard !value.isEmpty, value.allSatisfy(allowed.contains) else {
+                throw RunnerError.slurmValue(flag: flag, value: value)
+            }
+        }
+        if let cpusPerTask, cpusPerTask < 1 { throw RunnerError.slurmValue(flag: "--cpus-per-task", value: "\(cpusPerTask)") }
+        if let maxParallel, maxParallel < 1 { throw RunnerError.slurmValue(flag: "--max-parallel", value: "\(maxParallel)") }
+    }
+
     public init(partition: String? = nil, time: String? = nil, cpusPerTask: Int? = nil, memory: String? = nil,
                 maxParallel: Int? = nil, extraArguments: [String] = [], pollInterval: Double = 10) {
         self.partition = partition
@@ -90,18 +105,24 @@ extension GridRunner {
     }
 
     /// The batch script of an array: task i runs entry i of the manifest, in the submitting directory.
+    ///
+    /// Paths never enter an `#SBATCH` line, whose quoting sbatch parses its own way: the log file and the working
+    /// directory go to sbatch as arguments (`slurmPathArguments`), and the script names them in a comment only.
+    /// The options it carries have been validated (`SlurmOptions.validate`).
     static func slurmScript(experiment: String, count: Int, options: SlurmOptions, cpus: Int, logFolder: String,
                             workingDirectory: String, executable: String, manifest: String) -> String {
         func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        func comment(_ s: String) -> String {
+            String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+        }
         var lines = [
             "#!/bin/bash",
-            "# qlora-lab: \(count) cell(s) of experiment \(experiment) as one Slurm job array.",
+            "# qlora-lab: \(count) cell(s) of experiment \(comment(experiment)) as one Slurm job array.",
             "# Task i runs entry i of the manifest and writes only its cell directory; the coordinator ingests it.",
+            "# Submitted with --output=\(comment(logFolder))/%A_%a.out --chdir=\(comment(workingDirectory)) on sbatch's command line.",
             "#SBATCH --job-name=qlab-\(experiment)",
             "#SBATCH --array=0-\(count - 1)" + (options.maxParallel.map { "%\($0)" } ?? ""),
             "#SBATCH --cpus-per-task=\(cpus)",
-            "#SBATCH --output=\(logFolder)/%A_%a.out",
-            "#SBATCH --chdir=\(workingDirectory)",
         ]
         if let p = options.partition { lines.append("#SBATCH --partition=\(p)") }
         if let t = options.time { lines.append("#SBATCH --time=\(t)") }
@@ -110,11 +131,24 @@ extension GridRunner {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// sbatch's `--output` and `--chdir` for an array, as arguments (no shell, no script line parses them). In
+    /// the log file's name `%` starts one of Slurm's patterns, so a `%` of the folder's own is written `%%`; a
+    /// backslash would turn the patterns off, and is refused with control characters.
+    static func slurmPathArguments(logFolder: String, workingDirectory: String) throws -> [String] {
+        for (what, path) in [("the Slurm log folder", logFolder), ("the working directory", workingDirectory)] {
+            if path.contains("\\") || path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw RunnerError.slurm("\(what) \(path.debugDescription) holds a backslash or a control character, which sbatch cannot take in a path; run from another folder")
+            }
+        }
+        return ["--output=" + logFolder.replacingOccurrences(of: "%", with: "%%") + "/%A_%a.out", "--chdir=" + workingDirectory]
+    }
+
     /// Writes a manifest of the cells that are not done (all with `force`) and submits them as one job array.
     /// Returns nil when there is nothing to run. `executable` is the `qlab` binary the tasks run: it, the runs
     /// folder, the model and the data must be on storage the nodes share.
     public func submitToSlurm(_ cells: [PlannedCell], force: Bool, options: SlurmOptions, executable: String,
                               commands: SlurmCommands = SlurmCommands(), say: (String) -> Void) throws -> SlurmArray? {
+        try options.validate()
         let (todo, skipped) = try work(cells, force: force)
         guard !todo.isEmpty else {
             say("nothing to run: all \(cells.count) cells are done (use --force to run them again)")
@@ -139,10 +173,13 @@ extension GridRunner {
                                     executable: executable, manifest: manifest)
         try AtomicFile.write(Array(text.utf8), to: script)
         chmod(script, 0o755)
-        let job = try commands.submit(script: script, arguments: options.extraArguments)
+        // The user's own --sbatch-arg values come last: they may override ours.
+        let arguments = try Self.slurmPathArguments(logFolder: folder + "/logs", workingDirectory: fm.currentDirectoryPath)
+            + options.extraArguments
+        let job = try commands.submit(script: script, arguments: arguments)
         let array = SlurmArray(job: job, experiment: experiment.name, manifest: manifest, script: script, cells: todo.map(\.cell),
                                directories: todo.map(\.directory), submitted: Date(),
-                               command: ["sbatch", "--parsable"] + options.extraArguments + [script])
+                               command: ["sbatch", "--parsable"] + arguments + [script])
         try recordArray(array)
         say("submitted job array \(job): \(todo.count) of \(cells.count) cells (\(skipped.count) done), "
             + (options.maxParallel.map { "at most \($0) at once, " } ?? "") + "\(cpus) CPU(s) each; script \(script)")

@@ -147,6 +147,8 @@ struct SlurmArguments: ParsableArguments {
         if let n = cpusPerTask, n < 1 { throw ValidationError("--cpus-per-task must be at least 1, not \(n)") }
         if let n = maxParallel, n < 1 { throw ValidationError("--max-parallel must be at least 1, not \(n)") }
         if poll <= 0 { throw ValidationError("--poll must be positive, not \(poll)") }
+        // Values written into the batch script: checked at the command line, with its exit status.
+        do { try options.validate() } catch { throw ValidationError("\(error)") }
     }
 
     var options: SlurmOptions {

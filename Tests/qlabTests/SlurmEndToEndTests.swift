@@ -162,12 +162,39 @@ struct SlurmFilesTests {
                                             workingDirectory: "/home/a", executable: "/opt/it's/qlab", manifest: "/runs/m.json")
         let lines = script.split(separator: "\n").map(String.init)
         for expected in ["#SBATCH --array=0-4%3", "#SBATCH --cpus-per-task=2", "#SBATCH --partition=cpu", "#SBATCH --time=1:00:00",
-                         "#SBATCH --mem=8G", "#SBATCH --output=/runs/grid/slurm/logs/%A_%a.out", "#SBATCH --chdir=/home/a"] {
+                         "#SBATCH --mem=8G"] {
             #expect(lines.contains(expected), "\(expected)")
         }
+        // Paths are sbatch arguments, never script lines.
+        #expect(!script.contains("#SBATCH --output") && !script.contains("#SBATCH --chdir"))
         #expect(lines.last == "exec '/opt/it'\\''s/qlab' cell run --manifest '/runs/m.json' --index \"$SLURM_ARRAY_TASK_ID\" --executor slurm")
         let plain = GridRunner.slurmScript(experiment: "grid", count: 1, options: SlurmOptions(), cpus: 1, logFolder: "/l",
                                            workingDirectory: "/w", executable: "/q", manifest: "/m")
         #expect(plain.contains("#SBATCH --array=0-0\n") && !plain.contains("--partition") && !plain.contains("--mem"))
+    }
+
+    /// A value with a newline would end its `#SBATCH` line and start a shell command, after which sbatch ignores
+    /// every directive; such values are refused before anything is written.
+    @Test func injectedLinesAreRefused() throws {
+        for options in [SlurmOptions(partition: "cpu\ntouch X #"), SlurmOptions(time: "1:00\r\n#SBATCH --mem=1"),
+                        SlurmOptions(memory: "8G; touch X"), SlurmOptions(partition: ""), SlurmOptions(partition: "a b")] {
+            #expect(throws: RunnerError.self) { try options.validate() }
+        }
+        try SlurmOptions(partition: "cpu,gpu", time: "1-12:00:00", memory: "8G").validate()
+        // The same at the command line: a usage error (64), and no script written.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-sbatch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let r = try CLI.run(["run", "smoke", "--executor", "slurm", "--partition", "cpu\ntouch X #", "--runs", root.path + "/runs"])
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains("--partition"))
+        #expect(!FileManager.default.fileExists(atPath: root.path + "/runs/smoke/slurm"))
+    }
+
+    @Test func pathsGoToSbatchAsArgumentsWithPercentEscaped() throws {
+        let args = try GridRunner.slurmPathArguments(logFolder: "/runs 1/100%/slurm/logs", workingDirectory: "/home/a b")
+        #expect(args == ["--output=/runs 1/100%%/slurm/logs/%A_%a.out", "--chdir=/home/a b"])
+        #expect(throws: RunnerError.self) { try GridRunner.slurmPathArguments(logFolder: "/a\\b", workingDirectory: "/w") }
+        #expect(throws: RunnerError.self) { try GridRunner.slurmPathArguments(logFolder: "/l", workingDirectory: "/w\nx") }
     }
 }
