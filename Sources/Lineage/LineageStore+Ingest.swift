@@ -12,8 +12,16 @@ extension LineageStore {
         let runFile = try cellDirectory.readRun()
         let (steps, cutOff) = try cellDirectory.readSteps()
         let final = try cellDirectory.readMetrics()?.metrics ?? [:]
+        let runPath = cellDirectory.file(CellDirectory.runFile).path
+        // A cell directory may come from another machine: its names must not lead out of the runs folder.
+        guard CellDirectory.isPlainName(runFile.experiment) else {
+            throw LineageError.malformedFile(path: runPath, line: nil, message: "experiment \(runFile.experiment.debugDescription) is not a plain name (letters, digits, - and _)")
+        }
+        guard CellDirectory.isPlainName(runFile.cell) else {
+            throw LineageError.malformedFile(path: runPath, line: nil, message: "cell \(runFile.cell.debugDescription) is not a plain name (letters, digits, - and _)")
+        }
         let artifacts = try cellDirectory.readArtifacts().map { entry in
-            let url = URL(fileURLWithPath: entry.path, relativeTo: cellDirectory.url).standardizedFileURL
+            let url = try cellDirectory.inside(entry.path, listedIn: cellDirectory.file(CellDirectory.artifactsFile).path)
             let bytes = try entry.bytes ?? Self.fileSize(url)
             return ArtifactRecord(path: paths.relative(url.path), kind: entry.kind, sha256: entry.sha256.lowercased(), bytes: bytes, run: runFile.id)
         }
@@ -24,7 +32,7 @@ extension LineageStore {
         }
         let run = RunRecord(
             facts: runFile.facts,
-            logPath: runFile.log.map { paths.relative(URL(fileURLWithPath: $0, relativeTo: cellDirectory.url).standardizedFileURL.path) })
+            logPath: try runFile.log.map { paths.relative(try cellDirectory.inside($0, listedIn: runPath).path) })
         var points = steps.flatMap(\.metricPoints)
         points += final.sorted { $0.key < $1.key }.map { MetricPoint(step: nil, name: $0.key, value: $0.value) }
         let inputs = runFile.inputs.map { InputRecord(run: runFile.id, role: $0.role, path: paths.kept($0.path), sha256: $0.sha256.lowercased()) }

@@ -55,11 +55,16 @@ public struct CellManifest: Codable, Sendable {
 
     /// Reads a manifest written by `write(to:)`.
     public static func read(path: String) throws -> CellManifest {
+        let manifest: CellManifest
         do {
-            return try JSONDecoder().decode(CellManifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            manifest = try JSONDecoder().decode(CellManifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw RunnerError.badManifest(path: path, reason: "\(error)")
         }
+        for (i, entry) in manifest.entries.enumerated() {
+            if let problem = entry.placementProblem { throw RunnerError.badManifest(path: path, reason: "entry \(i): \(problem)") }
+        }
+        return manifest
     }
 
     /// Writes the manifest atomically.
@@ -67,6 +72,20 @@ public struct CellManifest: Codable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try encoder.encode(self)), to: path)
+    }
+}
+
+extension CellManifest.Entry {
+    /// Why this entry's names could lead a worker outside its runs folder, if they could: the directory must be
+    /// relative and made of plain names (`experiment/cell`), as must the experiment and the cell.
+    public var placementProblem: String? {
+        if !CellDirectory.isPlainName(experiment) { return "experiment \(experiment.debugDescription) is not a plain name" }
+        if !CellDirectory.isPlainName(cell) { return "cell \(cell.debugDescription) is not a plain name" }
+        let parts = directory.split(separator: "/", omittingEmptySubsequences: false)
+        if directory.hasPrefix("/") || parts.isEmpty || !parts.allSatisfy({ CellDirectory.isPlainName(String($0)) }) {
+            return "directory \(directory.debugDescription) is not a folder inside the runs folder (EXPERIMENT/CELL)"
+        }
+        return nil
     }
 }
 

@@ -41,8 +41,10 @@ public struct CellWorker: Sendable {
     /// Runs the cell; `say` receives progress lines (the worker's log). Returns the final metrics.
     @discardableResult
     public func run(say: @escaping @Sendable (String) -> Void) throws -> [String: Double] {
+        try checkPlacement()
         let dir = directory
         try dir.create()
+        try dir.checkNoLinks()
         // Held until this process ends: a second worker on the same cell would share its memory-mapped
         // optimizer state, step log and checkpoint folders.
         let claim: CellClaim
@@ -51,6 +53,27 @@ public struct CellWorker: Sendable {
         case .heldElsewhere(let holder): throw RunnerError.cellClaimed(cell: entry.cell, holder: holder)
         }
         return try withExtendedLifetime(claim) { try runClaimed(dir, say: say) }
+    }
+
+    /// Throws unless the cell's folder is inside the runs root and nothing on the way to it, or in it, is a link:
+    /// checked before anything is written there (the worker's log included).
+    public func checkPlacement() throws {
+        if let problem = entry.placementProblem { throw RunnerError.cellFailed(cell: entry.cell, reason: problem) }
+        try Self.refuseLinks(below: URL(fileURLWithPath: runsRoot).standardizedFileURL, to: directory)
+        try directory.checkNoLinks()
+    }
+
+    /// Throws if a folder between the runs root and the cell directory is a link: the cell's writes and removals
+    /// would land wherever it points. (The runs root itself may be a link, to another disk, say.)
+    static func refuseLinks(below root: URL, to dir: CellDirectory) throws {
+        var path = root.path
+        for part in dir.url.path.dropFirst(root.path.count).split(separator: "/") {
+            path += "/" + part
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+                throw LineageError.fileAccess(path: path, message: "is a symbolic link; qlab follows no links inside the runs folder")
+            }
+        }
     }
 
     private func runClaimed(_ dir: CellDirectory, say: @escaping @Sendable (String) -> Void) throws -> [String: Double] {

@@ -335,8 +335,14 @@ public final class Trainer: @unchecked Sendable {
         try fm.moveItem(atPath: temporary, toPath: final)
         // The rename lives in checkpoints/: flushed, so that a crash cannot lose a checkpoint a later run resumes from.
         try AtomicFile.syncDirectory(checkpointsPath, for: final)
-        let old = try fm.contentsOfDirectory(atPath: checkpointsPath).filter { $0.hasPrefix("step-") }.sorted().dropLast(keepCheckpoints)
+        // Only the names this trainer writes (step- and six digits): nothing else in the folder is its to remove.
+        let old = try fm.contentsOfDirectory(atPath: checkpointsPath).filter(Self.isCheckpointName).sorted().dropLast(keepCheckpoints)
         for o in old { try? fm.removeItem(atPath: checkpointsPath + "/" + o) }
+    }
+
+    /// `step-NNNNNN`, the name of a checkpoint folder this trainer writes.
+    static func isCheckpointName(_ name: String) -> Bool {
+        name.count == 11 && name.hasPrefix("step-") && name.dropFirst(5).allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// Removes what only resuming a run in `directory` needs, once it is finished: the checkpoints and the paged

@@ -222,6 +222,11 @@ struct CellRunCommand: ParsableCommand {
         }
         // Local workers' output is already redirected to cell.log; elsewhere the worker appends to it itself.
         var log: FileHandle? = nil
+        // The cell's configuration fixes its BLAS threads: results depend on them.
+        let worker = CellWorker(entry: entry, runsRoot: m.runsRoot, threads: entry.config.threads, executor: executorName,
+                                keepCheckpoints: m.keepCheckpoints ?? false)
+        // Before the log is opened: a linked cell.log would take the worker's output elsewhere.
+        try worker.checkPlacement()
         if executor != "local" {
             let path = m.runsRoot + "/" + entry.directory + "/cell.log"
             try FileManager.default.createDirectory(atPath: m.runsRoot + "/" + entry.directory, withIntermediateDirectories: true)
@@ -236,9 +241,6 @@ struct CellRunCommand: ParsableCommand {
             try? log?.write(contentsOf: data)
         }
         say("cell \(entry.cell) of \(entry.experiment) (\(entry.axes.map { "\($0.name)=\($0.value)" }.joined(separator: " "))), \(executorName)")
-        // The cell's configuration fixes its BLAS threads: results depend on them.
-        let worker = CellWorker(entry: entry, runsRoot: m.runsRoot, threads: entry.config.threads, executor: executorName,
-                                keepCheckpoints: m.keepCheckpoints ?? false)
         do {
             let metrics = try worker.run(say: say)
             say("metrics: " + metrics.keys.sorted().map { "\($0)=\(metrics[$0]!)" }.joined(separator: " "))
