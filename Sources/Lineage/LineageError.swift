@@ -24,6 +24,8 @@ public enum LineageError: Error, CustomStringConvertible, Equatable, Sendable {
     case noSpace(path: String)
     /// A file was read but its contents are not what the format says (`line` is 1-based, for JSON Lines).
     case malformedFile(path: String, line: Int?, message: String)
+    /// The store's file was deleted or replaced while a command that writes it ran.
+    case storeReplaced(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -57,6 +59,10 @@ public enum LineageError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .malformedFile(path, line, message):
             if let line { return "\(path):\(line): \(message)" }
             return "\(path): \(message)"
+        case let .storeReplaced(path, problem):
+            let runs = (path as NSString).deletingLastPathComponent
+            return "\(path): the lineage store was \(problem) while qlab ran, and nothing more was written to it; every result "
+                + "is in the cell folders: `qlab ingest \(runs.isEmpty ? "." : runs)/EXPERIMENT` rebuilds a store from them"
         }
     }
 }

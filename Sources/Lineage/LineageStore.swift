@@ -9,6 +9,9 @@ public final class LineageStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// The database file's device and inode when it was opened: a store deleted or replaced while this process
+    /// ran would otherwise take writes into a file no one can open again, or into another store.
+    let identity: FileIdentity?
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     public convenience init(path: String, busyTimeout: TimeInterval = 60) throws {
@@ -66,6 +69,19 @@ public final class LineageStore: Sendable {
             }
             return pool
         }
+        identity = FileIdentity(path: path)
+    }
+
+    /// Why this store is no longer the file it opened (deleted, or another file in its place), or nil.
+    public func replacementProblem() -> String? {
+        guard let identity else { return nil }
+        guard let now = FileIdentity(path: path) else { return "deleted" }
+        return now == identity ? nil : "replaced by another file"
+    }
+
+    /// Throws `LineageError.storeReplaced` when the store's file was deleted or replaced since it was opened.
+    public func checkInPlace() throws {
+        if let problem = replacementProblem() { throw LineageError.storeReplaced(path: path, problem: problem) }
     }
 
     /// The migrations applied to the store, oldest first.
@@ -78,6 +94,9 @@ public final class LineageStore: Sendable {
 
     /// Runs `body`, turning database errors into `LineageError.database` naming the store and `operation`.
     func perform<T>(_ operation: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+        // Every operation, not only the first: a store deleted or replaced under a long command must not take
+        // its writes into a file no one will open again.
+        try checkInPlace()
         do {
             return try body()
         } catch let error as LineageError {
@@ -266,5 +285,18 @@ public final class LineageStore: Sendable {
                 for rating in ratings { try rating.upsert(db) }
             }
         }
+    }
+}
+
+/// A file's device and inode number, as `stat` reports them.
+struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
     }
 }

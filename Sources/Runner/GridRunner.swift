@@ -214,7 +214,18 @@ public final class GridRunner: @unchecked Sendable {
         }
 
         var stopDeadline: Date? = nil
+        var storeProblem: String? = nil
         while !waiting.isEmpty || !running.isEmpty {
+            // A store deleted or replaced under us: nothing more goes into it, and the workers checkpoint and stop
+            // as on a signal; their folders keep every result for `qlab ingest`.
+            if storeProblem == nil, let problem = store.replacementProblem() {
+                storeProblem = problem
+                say("the lineage store \(store.path) was \(problem): stopping \(running.count) worker(s) at their next checkpoint; "
+                    + "\(waiting.count) cell(s) not started")
+                waiting.removeAll()
+                for r in running { kill(r.process.processIdentifier, SIGTERM) }
+                if stopDeadline == nil { stopDeadline = Date().addingTimeInterval(stopGrace) }
+            }
             if stopDeadline == nil, let signal = StopSignal.pending {
                 outcome.stoppedBy = signal
                 stopDeadline = Date().addingTimeInterval(stopGrace)
@@ -253,7 +264,7 @@ public final class GridRunner: @unchecked Sendable {
                     // The worker died mid-run: its run stays, marked interrupted, resumable.
                     _ = markInterruptedIfRunning(dir, reason: "worker killed by signal \(r.process.terminationStatus)")
                 }
-                _ = try? store.ingest(directory: dir)
+                if storeProblem == nil { _ = try? store.ingest(directory: dir) }
                 let logPath = dir.path + "/cell.log"
                 if killed {
                     outcome.interrupted.append(entry.cell)
@@ -270,7 +281,7 @@ public final class GridRunner: @unchecked Sendable {
                     outcome.failed.append((entry.cell, logPath))
                     // A worker that failed before it could record so (its error is in the log).
                     _ = markInterruptedIfRunning(dir, reason: "its worker exited with status \(r.process.terminationStatus); see \(logPath)", as: .failed)
-                    _ = try? store.ingest(directory: dir)
+                    if storeProblem == nil { _ = try? store.ingest(directory: dir) }
                     // The run's own verdict, when it could record one; a full disk may have kept it out of the log.
                     let recordedRun = try? CellDirectory(url: dir).readRun()
                     let recorded = recordedRun.flatMap { $0.status == .failed || $0.status == .diverged ? $0.exitReason : nil }
@@ -297,6 +308,7 @@ public final class GridRunner: @unchecked Sendable {
             }
         }
         if interactive { StandardError.write(Data("\r\u{1B}[K".utf8)) }
+        if let storeProblem { throw LineageError.storeReplaced(path: store.path, problem: storeProblem) }
         return outcome
     }
 
