@@ -53,7 +53,7 @@ public struct ReportDocument: Sendable {
         let cellTable = CellTable(results)
         md += cellTable.table.markdown + "\n"
         if !cellTable.constants.isEmpty {
-            md += "Same in every cell: " + cellTable.constants.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + ". "
+            md += "Same in every cell: " + cellTable.constants.map { MarkdownTable.inert("\($0.name) = \($0.value)") }.joined(separator: ", ") + ". "
         }
         md += "**Bold**: the best value of its column (metrics whose direction is known). Final metrics of each cell's latest succeeded run.\n\n"
         md += SupportSection(results).markdown

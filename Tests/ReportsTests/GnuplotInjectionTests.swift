@@ -5,6 +5,11 @@ import Testing
 
 /// Text from cell files reaches gnuplot scripts as titles, labels and tic labels; none of it may run.
 @Suite struct GnuplotInjectionTests {
+    @Test func htmlInTableCellsIsText() {
+        #expect(MarkdownTable.inert("<script>x</script> < 0.001 a<b") == "&lt;script>x&lt;/script> < 0.001 a&lt;b")
+        #expect(MarkdownTable.inert("<!-- hidden -->") == "&lt;!-- hidden -->")
+    }
+
     @Test func stringsCannotEndTheirQuotesOrLines() {
         #expect(GnuplotText.doubleQuoted("a`id`b") == #""a\`id\`b""#)
         #expect(GnuplotText.doubleQuoted("x\\`id`") == #""x\\\`id\`""#)
@@ -23,7 +28,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let witness = root.appendingPathComponent("witness").path
         let store = try LineageStore(path: root.appendingPathComponent("lineage.sqlite").path)
-        let hostile = ["8`id>\(witness)-1`", "16\"`id>\(witness)-2`\"", "x\n`id>\(witness)-3`\\", "y'`id>\(witness)-4`'\\"]
+        let hostile = ["8`id>\(witness)-1`", "16\"`id>\(witness)-2`\"", "x\n`id>\(witness)-3`\\", "y'`id>\(witness)-4`'\\",
+                       "<img src=x onerror=alert(1)>"]
         var definitions: [CellDefinition] = []
         for (i, value) in hostile.enumerated() {
             for seed in 0..<2 {
@@ -58,5 +64,9 @@ import Testing
         let svgs = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("charts").path).filter { $0.hasSuffix(".svg") }
         let text = try svgs.map { try String(contentsOf: folder.appendingPathComponent("charts/" + $0), encoding: .utf8) }.joined()
         #expect(text.contains("8`id&gt;") || text.contains("8`id>"), "the back-quoted value is not shown in any chart")
+        // HTML from a cell file is shown as text in the page, not rendered.
+        let page = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(page.contains("&lt;img src=x onerror=alert(1)>"))
+        #expect(!page.contains("<img"))
     }
 }
