@@ -31,16 +31,20 @@ public struct ReportSubject: Sendable, Equatable {
 
     /// The subject of a declared experiment, planned with `overrides`.
     public init(_ experiment: Experiment, overrides: Overrides = .none) throws {
-        let evaluation = experiment.parts.evaluation ?? EvaluationSettings()
+        let configurations = try experiment.cells(overrides: overrides).map(\.config)
         var metrics: [String] = []
-        // The names the runner records: text perplexity, held-out loss and perplexity, then one accuracy per exact-answer task and per multiple-choice set.
-        // Zero-shot perplexity first: it is measured before training.
-        metrics += evaluation.perplexity.flatMap { p in p.at.sorted { $0 == .base && $1 != .base }.map(p.metric(at:)) }
-        if evaluation.heldOutLoss != nil { metrics += ["eval_loss", "eval_perplexity"] }
-        metrics += evaluation.exactAnswers.map { "exact_\($0.task.rawValue)" }
-        metrics += evaluation.multipleChoice.map { "choice_" + (($0.dataset as NSString).lastPathComponent as NSString).deletingPathExtension }
+        // The names the runner records, from each cell's own evaluation (what an override or an Axis set there is
+        // what was measured): text perplexity, held-out loss and perplexity, then one accuracy per exact-answer
+        // task and per multiple-choice set. Zero-shot perplexity first: it is measured before training.
+        for evaluation in configurations.map(\.evaluation) {
+            var names = evaluation.perplexity.flatMap { p in p.at.sorted { $0 == .base && $1 != .base }.map(p.metric(at:)) }
+            if evaluation.heldOutLoss != nil { names += ["eval_loss", "eval_perplexity"] }
+            names += evaluation.exactAnswers.map { "exact_\($0.task.rawValue)" }
+            names += evaluation.multipleChoice.map { "choice_" + (($0.dataset as NSString).lastPathComponent as NSString).deletingPathExtension }
+            for name in names where !metrics.contains(name) { metrics.append(name) }
+        }
         self.init(name: experiment.name, prose: experiment.prose, axes: try experiment.axisNames(overrides: overrides),
                   evaluationMetrics: metrics, overrides: overrides.isEmpty ? nil : overrides.arguments,
-                  configurations: try experiment.cells(overrides: overrides).map(\.config))
+                  configurations: configurations)
     }
 }

@@ -20,8 +20,6 @@ public struct CellManifest: Codable, Sendable {
         public var canonicalConfig: String
         /// Axis name → value, in declaration order.
         public var axes: [Cell.AxisValue]
-        /// The evaluation to run after training.
-        public var evaluation: EvaluationSettings
         /// The inputs read: role (base-model, dataset), name, path, sha256.
         public var inputs: [Input]
         /// The cell's directory, relative to the runs root.
@@ -110,7 +108,7 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
         case .badManifest(let path, let reason): "\(path): not a cell manifest: \(reason)"
         case .unknownExperiment(let name, let known): "no experiment named \"\(name)\"; known: \(known.joined(separator: ", "))"
         case .unknownCell(let id): "no cell \(id) in the store or the experiments"
-        case .badFilter(let text): "--only \(text): expected AXIS=VALUE with an axis of the experiment"
+        case .badFilter(let text): "--only \(text)"
         case .cellFailed(let cell, let reason): "cell \(cell) failed: \(reason)"
         case .cellInterrupted(let cell, let reason): "cell \(cell) interrupted: \(reason)"
         case .cellDiverged(let cell, let reason): "cell \(cell) diverged: \(reason)"

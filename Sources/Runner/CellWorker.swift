@@ -154,7 +154,9 @@ public struct CellWorker: Sendable {
                                               targets: config.lora.targets.map(\.projection), seed: config.seed)
         let trainer = try Trainer(config: config, model: loaded.model, initialAdapter: adapter, batches: source,
                                   directory: directory, baseModelName: config.model.name)
-        let evaluation = entry.evaluation
+        // The cell's own configuration, which its id hashes and config.json records: what --set or an Axis
+        // changed there is what is measured.
+        let evaluation = config.evaluation
         // Set up before training: a cell whose held-out split has nothing to score fails at once.
         let (heldOutExamples, heldOut) = try CellEvaluation.heldOutSet(
             evaluation.heldOutLoss, bundle: bundle, settings: config.data, tokenizer: tokenizer, catalog: catalog,

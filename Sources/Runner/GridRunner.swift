@@ -50,14 +50,13 @@ public final class GridRunner: @unchecked Sendable {
     public func plan(only: [(axis: String, value: String)] = [], requireInputs: Bool = true) throws -> [PlannedCell] {
         let cells = try experiment.cells(overrides: overrides)
         let axes = try experiment.axisNames(overrides: overrides)
-        for (axis, _) in only where !axes.contains(axis) { throw RunnerError.badFilter("\(axis)=…; axes are \(axes.joined(separator: ", "))") }
+        for (axis, _) in only where !axes.contains(axis) { throw RunnerError.badFilter("\(axis)=…: the experiment has no such axis; its axes: \(axes.joined(separator: ", "))") }
         let hashes = InputHashes(cells: cells)
         unhashedInputs = hashes.unhashed
         if requireInputs, !hashes.unhashed.isEmpty {
             let problems = hashes.unhashed.keys.sorted().map { "\($0): \(hashes.unhashed[$0]!)" }
             throw RunnerError.cellFailed(cell: experiment.name, reason: "inputs not found:\n  " + problems.joined(separator: "\n  "))
         }
-        let evaluation = experiment.parts.evaluation ?? EvaluationSettings()
         var planned: [PlannedCell] = []
         var definitions: [CellDefinition] = []
         for cell in cells {
@@ -72,7 +71,7 @@ public final class GridRunner: @unchecked Sendable {
                 inputs.append(CellManifest.Input(role: "dataset", name: d, path: hashes.paths[d].map(store.paths.relative) ?? d, sha256: hashes.hashes[d] ?? ""))
             }
             let entry = CellManifest.Entry(experiment: experiment.name, cell: identity.id, digest: identity.digest, config: cell.config,
-                                           canonicalConfig: canonical, axes: cell.axisValues, evaluation: evaluation, inputs: inputs,
+                                           canonicalConfig: canonical, axes: cell.axisValues, inputs: inputs,
                                            directory: "\(experiment.name)/\(identity.id)", parentRun: nil)
             let axesJSON = "{" + cell.axisValues.map { "\(Self.quote($0.name)):\(Self.quote($0.value))" }.joined(separator: ",") + "}"
             definitions.append(CellDefinition(id: identity.id, config: canonical, axisValues: axesJSON))
@@ -90,7 +89,28 @@ public final class GridRunner: @unchecked Sendable {
         try store.markInterruptedRuns()
         let statuses = try store.cellStatuses(experiment: experiment.name)
         for i in planned.indices { planned[i].status = statuses[planned[i].entry.cell] ?? .pending }
-        return planned.filter { p in only.allSatisfy { f in p.entry.axes.first { $0.name == f.axis }?.value == f.value } }
+        return try Self.matching(planned, only: only)
+    }
+
+    /// The cells whose axis values equal every filter's, compared as values, not spellings (`2e-4` is the stored
+    /// `0.0002`, `8.0` is `8`); a filter value that no cell has is an error listing the axis's values.
+    public static func matching(_ cells: [PlannedCell], only: [(axis: String, value: String)]) throws -> [PlannedCell] {
+        for f in only {
+            let values = cells.compactMap { c in c.entry.axes.first { $0.name == f.axis }?.value }
+            guard values.contains(where: { sameValue($0, f.value) }) else {
+                var seen: [String] = []
+                for v in values where !seen.contains(v) { seen.append(v) }
+                throw RunnerError.badFilter("\(f.axis)=\(f.value): no cell has that value; its values: \(seen.joined(separator: ", "))")
+            }
+        }
+        return cells.filter { c in only.allSatisfy { f in c.entry.axes.first { $0.name == f.axis }.map { sameValue($0.value, f.value) } ?? false } }
+    }
+
+    /// Whether an axis label and a value typed by a person name the same value: equal text, or equal numbers.
+    static func sameValue(_ label: String, _ typed: String) -> Bool {
+        if label == typed { return true }
+        guard let a = Double(label), let b = Double(typed.trimmingCharacters(in: .whitespaces)) else { return false }
+        return a == b
     }
 
     /// Cells in the store for this experiment that the spec no longer produces (changed data or settings).

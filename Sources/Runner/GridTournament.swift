@@ -9,6 +9,17 @@ extension GridRunner {
     /// Whether the store already holds ratings of this experiment's tournament.
     public var hasTournament: Bool { ((try? store.ratings(tournament: experiment.name)) ?? []).isEmpty == false }
 
+    /// The tournament the grid's cells declare in their own configurations (with the overrides: a `--set` of a
+    /// tournament setting counts), or nil; an error when the cells disagree, as an `Axis` over one would make them.
+    public func declaredTournament() throws -> Tournament? {
+        let declared = Set(try experiment.cells(overrides: overrides).map(\.config.evaluation.tournament))
+        guard declared.count <= 1 else {
+            throw RunnerError.cellFailed(cell: experiment.name, reason: "its cells declare \(declared.count) different tournaments; "
+                                         + "a tournament compares cells under one setting")
+        }
+        return declared.first ?? nil
+    }
+
     /// Judges every pair of done cells on every prompt in both orders, rates them, and records judgments and
     /// ratings in the store (tournament id = the experiment's name); writes `runs/NAME/tournament.json`.
     public func tournament(_ spec: Tournament, judge: String? = nil, orderings: Int? = nil, seed: UInt64? = nil,

@@ -24,6 +24,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print a JSON array of {\"id\", \"status\", \"config\", \"axes\"} objects.")
     var json = false
 
+    @Option(parsing: .upToNextOption, help: "Only cells with these axis values (AXIS=VALUE, repeatable), as `qlab run` takes them.")
+    var only: [String] = []
+
     @OptionGroup var store: StoreOptions
     @OptionGroup(title: "Overrides") var overrideOptions: OverrideOptions
 
@@ -32,20 +35,26 @@ struct PlanCommand: ParsableCommand {
             listExperiments()
             return
         }
+        let filters = try onlyFilters(only)
         let experiment = try experimentNamed(name)
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
         let runner: GridRunner
-        let cells: [PlannedCell]
+        let planned: [PlannedCell]
         do {
             runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
-            cells = try runner.plan(requireInputs: false)
+            planned = try runner.plan(requireInputs: false)
         } catch let error as ExperimentError {
             throw PlanError(experiment: name, reason: error.description)
         } catch let error as OverrideError {
             throw PlanError(experiment: name, reason: overrideOptions.explain(error, experiment: name, runs: store.runs))
         }
         try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs)
-        let stale = try runner.staleCells(current: cells)
+        let stale = filters.isEmpty ? try runner.staleCells(current: planned) : []
+        let axisNames = try experiment.axisNames(overrides: overrides)
+        for (axis, _) in filters where !axisNames.contains(axis) {
+            throw RunnerError.badFilter("\(axis)=…: the experiment has no such axis; its axes: \(axisNames.joined(separator: ", "))")
+        }
+        let cells = try GridRunner.matching(planned, only: filters)
         let notes = runner.unhashedInputs.keys.sorted().map { "input \($0): not hashed (\(runner.unhashedInputs[$0]!)); ids cannot see its content" }
 
         if json {

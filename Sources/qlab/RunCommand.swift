@@ -19,6 +19,15 @@ func experimentNamed(_ name: String) throws -> Experiment {
     return experiment
 }
 
+/// `--only AXIS=VALUE` options as filters.
+func onlyFilters(_ only: [String]) throws -> [(axis: String, value: String)] {
+    try only.map { text in
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw ValidationError("--only \(text): expected AXIS=VALUE") }
+        return (parts[0], parts[1])
+    }
+}
+
 /// The path of the running `qlab` binary (workers are started from it).
 func currentExecutable() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
@@ -54,11 +63,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let experiment = try experimentNamed(name)
-        let filters = try only.map { text -> (axis: String, value: String) in
-            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw ValidationError("--only \(text): expected AXIS=VALUE") }
-            return (parts[0], parts[1])
-        }
+        let filters = try onlyFilters(only)
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
         runner.keepCheckpoints = keepCheckpoints
@@ -114,7 +119,7 @@ struct RunCommand: ParsableCommand {
         }
         if !outcome.failed.isEmpty || !outcome.interrupted.isEmpty { throw ExitCode(1) }
         // The declared tournament runs once every cell of the grid is done.
-        if let spec = experiment.parts.evaluation?.tournament, only.isEmpty,
+        if let spec = try runner.declaredTournament(), only.isEmpty,
            try runner.plan().allSatisfy({ $0.status == .done }), !(outcome.succeeded.isEmpty && !force && runner.hasTournament) {
             let result = try runner.tournament(spec) { line in StandardError.write(Data((line + "\n").utf8)) }
             TournamentCommand.printResult(result)

@@ -25,12 +25,12 @@ struct TournamentCommand: ParsableCommand {
 
     func run() throws {
         let experiment = try experimentNamed(name)
-        guard let spec = experiment.parts.evaluation?.tournament else {
-            throw ValidationError("\(name) declares no tournament (add Tournament(judge: .reference) to its Evaluate block)")
-        }
         // Between the cells of the grid last planned: with the overrides recorded by --set/--axis, if any.
         let overrides = try OverrideRecord(runs: store.runs, experiment: name).read() ?? .none
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
+        guard let spec = try runner.declaredTournament() else {
+            throw ValidationError("\(name) declares no tournament (add Tournament(judge: .reference) to its Evaluate block)")
+        }
         let result = try runner.tournament(spec, judge: judge, orderings: orderings, seed: seed) { line in
             StandardError.write(Data((line + "\n").utf8))
         }
