@@ -39,8 +39,12 @@ public struct Collator: Sendable {
                       assistantTurns: settings.assistantTurns)
     }
 
-    /// The longest example: source limit plus target limit (also the packed length of plain text).
-    public var maxLength: Int { sourceMaxLength + targetMaxLength }
+    /// The longest example: source limit plus target limit (also the packed length of plain text). "No limit"
+    /// is `Int.max` (Table 9's rows without a source limit), and a sum with it stays `Int.max`, not an overflow.
+    public var maxLength: Int {
+        let (sum, overflow) = sourceMaxLength.addingReportingOverflow(targetMaxLength)
+        return overflow ? Int.max : sum
+    }
 
     /// The id padding uses: the pad id, else EOS, else 0 (the attention mask, not the id, marks padding).
     public var padID: Int { tokenizer.padID ?? tokenizer.eosID ?? 0 }
@@ -124,6 +128,13 @@ public struct Collator: Sendable {
             if let bos = tokenizer.bosID { stream.append(bos) }
             stream += tokenizer.encode(document)
             if let eos = tokenizer.eosID { stream.append(eos) }
+        }
+        // No limit: nothing to pack to, so each document is one sequence of its own length.
+        if maxLength == Int.max {
+            return documents.map { document in
+                let ids = (tokenizer.bosID.map { [$0] } ?? []) + tokenizer.encode(document) + (tokenizer.eosID.map { [$0] } ?? [])
+                return DataExample(ids: ids, trained: Array(repeating: true, count: ids.count))
+            }
         }
         let length = maxLength
         let full = stream.count / length

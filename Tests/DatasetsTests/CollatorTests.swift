@@ -142,6 +142,25 @@ struct CollatorTests {
         }
     }
 
+    /// Table 9's "no source limit" is Int.max: a sum with it must not overflow (the module is built with its
+    /// checks, so an overflow traps), and a conversation of any length is kept whole up to the other limit.
+    @Test func noSourceLimitIsALimitNotAnOverflow() throws {
+        let collator = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: Int.max, targetMaxLength: 64)
+        #expect(collator.maxLength == Int.max)
+        var messages: [ChatMessage] = []
+        for i in 0..<30 { messages += [ChatMessage(role: "user", content: "question \(i)"), ChatMessage(role: "assistant", content: "answer \(i)")] }
+        var report = DataReport(path: "c", format: "messages")
+        let whole = try Collator(tokenizer: Self.chatBytes, sourceMaxLength: 100_000, targetMaxLength: 100_000)
+            .encode(DataRecord(line: 1, content: .chat(messages)), path: "c", report: &report)
+        let unlimited = try collator.encode(DataRecord(line: 1, content: .chat(messages)), path: "c", report: &report)
+        #expect(unlimited.ids == whole.ids && unlimited.trained == whole.trained)
+        #expect(report.truncatedExamples == 0)
+        // Plain text is not packed to an infinite length: each document is a sequence of its own.
+        let texts = try Collator(tokenizer: Self.bytes, sourceMaxLength: Int.max, targetMaxLength: 2)
+            .encode(["abc", "de"].enumerated().map { DataRecord(line: $0 + 1, content: .text($1)) }, path: "t", report: &report)
+        #expect(texts.map(\.ids) == [[257] + Self.ids("abc") + [258], [257] + Self.ids("de") + [258]])
+    }
+
     @Test func plainTextIsPackedIntoFullSequences() throws {
         let collator = try Collator(tokenizer: Self.bytes, sourceMaxLength: 3, targetMaxLength: 2)
         var report = DataReport(path: "t", format: "text")
