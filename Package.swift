@@ -10,7 +10,6 @@ let checked: [SwiftSetting] = []
 
 let package = Package(
     name: "qlora-lab",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "qlab", targets: ["qlab"]),
         .library(name: "Tensors", targets: ["Tensors"]),

@@ -3,6 +3,10 @@ import ArgumentParser
 import Foundation
 import Tensors
 
+#if !os(Linux)
+#error("qlora-lab runs on Linux only: it relies on /proc, glibc, flock and Linux's OpenBLAS packages")
+#endif
+
 @main
 struct QLab: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,6 +50,11 @@ struct QLab: ParsableCommand {
         } catch {
             StandardError.write(Data("qlab: error: \(error)\n".utf8))
             Foundation.exit(2)
+        }
+        // Answered here rather than by the parser: it names the kernel just chosen and the checkout's commit.
+        if arguments == ["--version"] {
+            print(VersionText.render())
+            Foundation.exit(0)
         }
         runPresentingErrors(arguments)
     }

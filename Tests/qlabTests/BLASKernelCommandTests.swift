@@ -99,3 +99,25 @@ struct BLASKernelCommandTests {
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == info?.core)
     }
 }
+
+/// `qlab --version`: the version, the checkout and commit it was built from, and the kernel it would choose.
+struct VersionTests {
+    @Test func versionNamesTheCommitAndTheKernel() throws {
+        let r = try CLI.run(["--version"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("qlab ") == true)
+        // The tests run from the checkout the binary was built in: its commit is the one git reports there.
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        git.arguments = ["-C", CLI.packageRoot.path, "rev-parse", "HEAD"]
+        let out = Pipe()
+        git.standardOutput = out
+        try git.run()
+        let head = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        git.waitUntilExit()
+        #expect(lines.contains { $0.hasPrefix("commit:") && $0.contains(head) }, "\(r.stdout)")
+        let (_, blas) = try BLASKernelCommandTests.blas(cache: try BLASKernelCommandTests.temporary())
+        #expect(lines.contains { $0.hasPrefix("BLAS kernel: \(blas?.core ?? "?"),") }, "\(r.stdout)")
+    }
+}
