@@ -10,6 +10,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidSetting(String)
     /// An archive (a wheel) that could not be unpacked.
     case archive(path: String, reason: String)
+    /// An archive refused because reading it would pass a limit on its size (the reason says which).
+    case archiveLimit(path: String, reason: String)
     /// A source file of `qlab data prepare` that does not hold what it should.
     case source(path: String, line: Int?, reason: String)
     /// A batch of a pre-tokenized batch file (`step` counted from 1) that the model cannot take.
@@ -22,6 +24,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownDataset(let name, let reason): "dataset \(name.debugDescription): \(reason)"
         case .invalidSetting(let reason): "invalid data setting: \(reason)"
         case .archive(let path, let reason): "\(path): not a readable zip archive: \(reason)"
+        case .archiveLimit(let path, let reason): "\(path): archive refused: \(reason)"
         case .source(let path, let line, let reason): line.map { "\(path):\($0): \(reason)" } ?? "\(path): \(reason)"
         case .invalidBatch(let path, let step, let reason): "\(path): step \(step): \(reason)"
         }

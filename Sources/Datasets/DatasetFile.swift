@@ -1,5 +1,6 @@
 import ExperimentSpec
 import Foundation
+import Support
 import Llama
 import Tensors
 
@@ -18,6 +19,7 @@ public struct DatasetFile: Sendable {
     /// counted when `skipBadLines` is set.
     public static func read(path: String, format: DataFormat = .auto, skipBadLines: Bool = false) throws(DataError) -> DatasetFile {
         let data: Data
+        do { try RegularFile.check(path) } catch { throw .unreadable(path: path, reason: error.message) }
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {

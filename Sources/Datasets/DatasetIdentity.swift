@@ -1,5 +1,6 @@
 import ExperimentSpec
 import Foundation
+import Support
 
 /// The content hashes of the files a run's data settings read: part of a cell's identity, so that changed
 /// data means a new cell.
@@ -16,6 +17,7 @@ public enum DatasetIdentity {
 
     /// SHA-256 of the file at `path` (lower-case hex), read in 1 MiB chunks.
     public static func sha256(file path: String) throws(DataError) -> String {
+        do { try RegularFile.check(path) } catch { throw .unreadable(path: path, reason: error.message) }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path: path, reason: "cannot open for hashing") }
         defer { try? handle.close() }
         var hash = SHA256()

@@ -4,7 +4,7 @@ extension DatasetPreparer {
     /// chatterbot-corpus 1.3.3: the English and Simplified-Chinese YAML conversations as Alpaca pairs, each
     /// statement the instruction and the next one its output (ChatterBot's own reading of a conversation).
     func prepareChatterbot() throws -> [DatasetManifest.Entry] {
-        let archive = try wheel("chatterbot-corpus", "1.3.3")
+        var archive = try wheel("chatterbot-corpus", "1.3.3")
         var entries: [DatasetManifest.Entry] = []
         for (language, name) in [("english", "chatterbot-en"), ("chinese", "chatterbot-zh")] {
             let members = archive.entries.map(\.name)

@@ -14,7 +14,7 @@ extension DatasetPreparer {
     /// chitchat-dataset 0.9.0: conversations between two people; the one who speaks first is the human, the
     /// other the assistant; a conversation in which only one person spoke has no answer and is left out.
     func prepareChitchat() throws -> DatasetManifest.Entry {
-        let archive = try wheel("chitchat-dataset", "0.9.0")
+        var archive = try wheel("chitchat-dataset", "0.9.0")
         let member = "chitchat_dataset/dataset.json"
         let where_ = "\(archive.path)!\(member)"
         let conversations: [String: ChitchatConversation]

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensors
 
 /// Reads battles from JSON Lines: one `{"model_a", "model_b", "winner"}` object a line.
@@ -6,6 +7,9 @@ public enum BattleFile {
     /// Reads every battle in the file at `path`, in file order.
     public static func read(path: String) throws(BattleFileError) -> [Battle] {
         let data: Data
+        if FileManager.default.fileExists(atPath: path) {
+            do { try RegularFile.check(path) } catch { throw .unreadable(file: path, reason: error.message) }
+        }
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Llama
 
 /// The tokens of text files as perplexity measures them: the files joined with "\n" in the order given,
@@ -14,6 +15,7 @@ public enum EvaluationText {
                 throw .unreadable(path: path, reason: "no such file")
             }
             guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "a directory, not a text file") }
+            do { try RegularFile.check(path) } catch { throw .unreadable(path: path, reason: error.message) }
             guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "permission denied or I/O error") }
             guard !data.isEmpty else { throw .emptyText(path: path) }
             guard let text = String(validating: data, as: UTF8.self) else { throw .unreadable(path: path, reason: "not valid UTF-8") }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensors
 
 /// Judgments made by people, imported from files and looked up per presentation.
@@ -78,6 +79,9 @@ public struct HumanJudge: Judge {
     /// The ratings in the file at `path`.
     public static func read(path: String) throws(JudgeError) -> [Rating] {
         let data: Data
+        if FileManager.default.fileExists(atPath: path) {
+            do { try RegularFile.check(path) } catch { throw .unreadableFile(file: path, reason: error.message) }
+        }
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {

@@ -1,6 +1,7 @@
 import Datasets
 import ExperimentSpec
 import Foundation
+import Support
 import Llama
 import Tensors
 
@@ -30,6 +31,7 @@ public enum MultipleChoiceEvaluation {
     /// Reads `{"question", "choices", "answer"}` lines; `answer` is an index or a letter. Errors name file:line.
     public static func read(path: String) throws -> [Question] {
         let text: String
+        do { try RegularFile.check(path) } catch { throw DataError.unreadable(path: path, reason: error.message) }
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw DataError.unreadable(path: path, reason: "\(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensors
 
 extension BPETokenizer {
@@ -171,6 +172,7 @@ extension BPETokenizer {
 
     private static func readJSON(_ path: String) throws(TokenizerError) -> JSONValue {
         let data: Data
+        do { try RegularFile.check(path) } catch { throw .unreadable(file: path, reason: error.message) }
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {

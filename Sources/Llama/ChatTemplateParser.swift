@@ -9,12 +9,18 @@ struct ChatTemplateParser {
     private var tokens: [Token] = []
     private var position = 0
 
+    /// Blocks (`for`, `if`) nested deeper than this are refused. Parsing and rendering recurse once per level,
+    /// so the limit is what keeps a crafted template (thousands of nested `if`s) from overflowing the stack;
+    /// real chat templates nest three or four levels.
+    static let maximumDepth = 100
+
     init(_ source: String) throws(TokenizerError) {
         tokens = try Self.tokenize(source)
     }
 
-    /// Nodes up to (not including) a statement whose first word is in `terminators`, or to the end.
-    mutating func parseBody(until terminators: Set<String>) throws(TokenizerError) -> [ChatTemplateNode] {
+    /// Nodes up to (not including) a statement whose first word is in `terminators`, or to the end; `depth` is
+    /// the number of blocks around them, and `inLoop` whether one of those is the loop over the messages.
+    mutating func parseBody(until terminators: Set<String>, depth: Int = 0, inLoop: Bool = false) throws(TokenizerError) -> [ChatTemplateNode] {
         var nodes: [ChatTemplateNode] = []
         while position < tokens.count {
             switch tokens[position] {
@@ -28,21 +34,26 @@ struct ChatTemplateParser {
                 let keyword = body.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
                 if terminators.contains(keyword) { return nodes }
                 position += 1
+                if keyword == "for" || keyword == "if", depth >= Self.maximumDepth {
+                    throw .chatTemplate(reason: "the block opened at character \(offset) is nested \(depth + 1) deep; at most \(Self.maximumDepth) nested blocks are supported")
+                }
                 switch keyword {
                 case "for":
                     guard body == "for message in messages" else {
                         throw Self.unsupported("loop `{% \(body) %}`", offset: offset)
                     }
-                    let loopBody = try parseBody(until: ["endfor"])
+                    // A loop inside the loop would render messages² times (and, nested again, without bound).
+                    guard !inLoop else { throw Self.unsupported("loop over the messages inside the loop over the messages", offset: offset) }
+                    let loopBody = try parseBody(until: ["endfor"], depth: depth + 1, inLoop: true)
                     try expectEnd("endfor", opened: offset)
                     nodes.append(.forEachMessage(loopBody))
                 case "if":
                     let conditions = try Self.parseConditions(String(body.dropFirst(3)), offset: offset)
-                    let then = try parseBody(until: ["else", "endif"])
+                    let then = try parseBody(until: ["else", "endif"], depth: depth + 1, inLoop: inLoop)
                     var otherwise: [ChatTemplateNode] = []
                     if case .statement("else", _) = tokens[safe: position] {
                         position += 1
-                        otherwise = try parseBody(until: ["endif"])
+                        otherwise = try parseBody(until: ["endif"], depth: depth + 1, inLoop: inLoop)
                     }
                     try expectEnd("endif", opened: offset)
                     nodes.append(.conditional(conditions, then: then, otherwise: otherwise))

@@ -12,6 +12,14 @@ struct GGUFByteReader {
 
     /// Nesting deeper than this is refused: it bounds recursion on a crafted file.
     static let maximumArrayDepth = 8
+    /// Array elements in all of a file's metadata together. A count the file can hold may still cost far more
+    /// memory than it takes on disk (a one-byte element becomes a `GGUFValue` of 24 bytes), so a file of a few
+    /// hundred megabytes could ask for gigabytes. Real tokenizers need under a million (Gemma 3's 262,144
+    /// tokens, scores and types); four million leaves them room and bounds the values at about 100 MB.
+    static let maximumArrayElements = 1 << 22
+
+    /// Array elements read so far, counted against `maximumArrayElements`.
+    private(set) var arrayElements = 0
 
     init(bytes: UnsafeRawBufferPointer, path: String) {
         self.bytes = bytes
@@ -93,6 +101,10 @@ struct GGUFByteReader {
             guard count <= remaining / elementType.minimumSize else {
                 throw error("array of \(count) \(elementType) values needs at least \(count) × \(elementType.minimumSize) bytes at offset \(position) but only \(remaining) remain")
             }
+            guard count <= Self.maximumArrayElements - arrayElements else {
+                throw error("array of \(count) \(elementType) values would bring the metadata's array elements to \(arrayElements + count), more than the limit of \(Self.maximumArrayElements) (real tokenizers need under 1,000,000)")
+            }
+            arrayElements += count
             var values: [GGUFValue] = []
             values.reserveCapacity(count)
             for _ in 0..<count { values.append(try readValue(of: elementType, depth: depth + 1)) }

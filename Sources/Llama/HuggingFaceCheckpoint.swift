@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensors
 
 /// A Hugging Face checkpoint directory: `config.json` and `model.safetensors`, or shards listed in
@@ -29,6 +30,7 @@ public final class HuggingFaceCheckpoint: @unchecked Sendable {
             fileOfTensor = Dictionary(uniqueKeysWithValues: file.entries.keys.map { ($0, single) })
         } else if fm.fileExists(atPath: index) {
             let json: JSONValue
+            do { try RegularFile.check(index) } catch { throw ModelLoadError(path: index, message: error.message) }
             do { json = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: index))) } catch {
                 throw ModelLoadError(path: index, message: "not valid JSON")
             }

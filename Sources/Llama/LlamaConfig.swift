@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensors
 
 /// The shape of a LLaMA-family decoder: what a Hugging Face `config.json` says about it.
@@ -81,6 +82,7 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
     /// Reads a Hugging Face `config.json`; anything this implementation would silently get wrong is an error.
     public static func load(path: String) throws -> LlamaConfig {
         let data: Data
+        do { try RegularFile.check(path) } catch { throw LlamaConfigError(path: path, field: nil, message: error.message) }
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw LlamaConfigError(path: path, field: nil, message: "cannot read: \(error.localizedDescription)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensors
 
 /// One LoRA pair on one projection: A is `r × in`, B is `out × r`; the update is `B·A · scaling`.
@@ -76,6 +77,7 @@ public struct LoRAAdapter: Sendable, Equatable {
     public static func load(directory: String, config: LlamaConfig) throws -> LoRAAdapter {
         let configPath = directory + "/adapter_config.json"
         let json: JSONValue
+        do { try RegularFile.check(configPath) } catch { throw AdapterError(path: configPath, message: "cannot read adapter configuration: \(error.message)") }
         do { json = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: configPath))) } catch {
             throw AdapterError(path: configPath, message: "cannot read adapter configuration: \(error)")
         }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Support
 
 /// A read-only memory mapping of a whole file; unmapped when the last reference goes.
 public final class MappedFile: @unchecked Sendable {
@@ -14,12 +15,11 @@ public final class MappedFile: @unchecked Sendable {
     /// Maps `path` read-only; throws `FileError` when it cannot be opened or mapped.
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        // Non-blocking, so that opening a FIFO returns at once and is refused below instead of waiting for a writer.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw FileError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw FileError(path: path, message: "cannot stat: \(String(cString: strerror(errno)))") }
-        let size = Int(info.st_size)
+        let size = try RegularFile.check(descriptor: fd, path: path)
         if size == 0 {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return

@@ -58,6 +58,12 @@ struct EloCommand: ParsableCommand {
     func run() throws {
         let list = try BattleFile.read(path: battles)
         guard !list.isEmpty else { throw ValidationError("\(battles): no battles in the file (one JSON object a line: model_a, model_b, winner)") }
+        if method == .orderings {
+            // Every model's rating after every ordering is kept to read percentiles off, then copied once to sort.
+            let models = Set(list.flatMap { [$0.modelA, $0.modelB] }).count
+            try MemoryEstimate.require(Double(orderings) * Double(models + 2) * 8,
+                                       for: "--orderings \(orderings) over \(models) models")
+        }
         let parameters = EloParameters(k: k, initial: initial)
         var estimates: [String: RatingEstimate] = [:]
         var note: String?

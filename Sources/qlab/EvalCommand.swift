@@ -59,7 +59,7 @@ struct EvalCommand: ParsableCommand {
         }
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
         guard maxTokens >= 0 else { throw ValidationError("--max-tokens must not be negative") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try ThreadCount.validate(threads)
         guard (blocksize ?? 64) >= 2 else { throw ValidationError("--blocksize must be at least 2") }
     }
 
@@ -67,6 +67,7 @@ struct EvalCommand: ParsableCommand {
         BLAS.threads = threads
         var trained: TrainingConfig?
         if let config {
+            do { try RegularFile.check(config) } catch { throw ValidationError("\(config): \(error.message)") }
             do { trained = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: config))) } catch {
                 throw ValidationError("\(config): not a training configuration: \(error)")
             }

@@ -38,6 +38,9 @@ struct GenerateCommand: ParsableCommand {
         guard ["nf4", "fp4", "int4", "none"].contains(dtype) else { throw ValidationError("--dtype must be nf4, fp4, int4 or none") }
         guard prompt != nil || chat else { throw ValidationError("give --prompt TEXT, or --chat to read messages from standard input") }
         guard maxNewTokens >= 1 else { throw ValidationError("--max-new-tokens must be at least 1") }
+        // An empty stop string would match before the first token and leaves nothing to hold back.
+        guard !stop.contains("") else { throw ValidationError("--stop must not be empty: give the text that ends an answer") }
+        try ThreadCount.validate(threads)
         guard temperature >= 0, topP > 0, topP <= 1, topK >= 0, repetitionPenalty > 0 else {
             throw ValidationError("sampling settings out of range (temperature ≥ 0, 0 < top-p ≤ 1, top-k ≥ 0, repetition penalty > 0)")
         }

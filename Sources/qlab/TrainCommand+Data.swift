@@ -19,10 +19,18 @@ extension TrainCommand {
 
     /// The dataset of `config.data` read, split and collated as a grid cell does; nil when the configuration
     /// names no dataset (then --batches must be given).
-    func dataRun(config c: TrainingConfig, tokenizer: (any Tokenizer)?) throws -> DataRun? {
+    func dataRun(config c: TrainingConfig, model: LlamaConfig, tokenizer: (any Tokenizer)?) throws -> DataRun? {
         guard !c.data.datasets.isEmpty else { return nil }
         guard let tokenizer else { throw ValidationError("\(c.model.name) has no tokenizer (tokenizer.json or GGUF vocabulary) to encode --data with") }
         let bundle = try DataBundle.load(c.data, tokenizer: tokenizer, catalog: try DatasetCatalog.locate())
+        // Every micro-batch is padded to its longest example, so the shortest example gives a size no micro-batch
+        // can fall below; checked before the loader and the trainer allocate for micro-batches of that size.
+        let shortest = bundle.train.map(\.length).min() ?? 1
+        let micro = c.batchSize / max(1, c.gradientAccumulation)
+        try MemoryEstimate.require(
+            MemoryEstimate.activations(model, batch: micro, length: shortest),
+            for: "--batch-size \(c.batchSize) (micro-batches of \(micro) examples of at least \(shortest) tokens through "
+                + "\(model.numHiddenLayers) layers of width \(model.hiddenSize))")
         let loader = try bundle.batchSource(for: c)
         for warning in bundle.warnings { StandardError.write(Data("qlab: warning: \(warning)\n".utf8)) }
         let examples = bundle.heldOutExamples(minTokens: evalTokens, seed: c.data.splitSeed)

@@ -88,6 +88,7 @@ struct TrainCommand: ParsableCommand {
     func resolvedConfig() throws -> TrainingConfig {
         var c = TrainingConfig()
         if let config {
+            do { try RegularFile.check(config) } catch { throw ValidationError("\(config): \(error.message)") }
             do { c = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: config))) } catch {
                 throw ValidationError("\(config): not a training configuration: \(error)")
             }
@@ -130,6 +131,8 @@ struct TrainCommand: ParsableCommand {
         }
         guard c.steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard c.lora.rank >= 1 else { throw ValidationError("--rank must be at least 1") }
+        guard c.batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        try ThreadCount.validate(c.threads)
         guard c.lora.dropout >= 0 && c.lora.dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
         guard c.optimizer.learningRate > 0, c.optimizer.learningRate.isFinite else {
             throw ValidationError("--lr must be a positive finite number, not \(c.optimizer.learningRate)")
@@ -162,6 +165,12 @@ struct TrainCommand: ParsableCommand {
         let started = Date()
         let loaded = try ModelLoader.load(location, quantization: quantization)
         let modelConfig = loaded.model.config
+        if !c.fullFineTune, initAdapter == nil {
+            try MemoryEstimate.require(
+                MemoryEstimate.lora(modelConfig, rank: c.lora.rank, targets: c.lora.targets.map(\.projection)),
+                for: "--rank \(c.lora.rank) over \(c.lora.targets.count) projections in each of \(modelConfig.numHiddenLayers) layers "
+                    + "(A, B, their gradients and two Adam moments)")
+        }
         let adapter: LoRAAdapter?
         if c.fullFineTune {
             adapter = nil
@@ -175,7 +184,7 @@ struct TrainCommand: ParsableCommand {
                                               useRSLoRA: c.lora.useRSLoRA, targets: c.lora.targets.map(\.projection),
                                               seed: c.seed)
         }
-        let data = batches == nil ? try dataRun(config: c, tokenizer: loaded.tokenizer) : nil
+        let data = batches == nil ? try dataRun(config: c, model: modelConfig, tokenizer: loaded.tokenizer) : nil
         let source: any BatchSource
         if let data {
             source = data.loader

@@ -53,7 +53,7 @@ struct DataPrepareTests {
                                  0xF0, 0x74, 0xE9, 0x5E, 0x2E, 0x00]
         zip.members.append(("b/deflated.txt", 8, deflated, text.count, 0x186C_11BB))
         zip.store("empty", [])
-        let archive = try DatasetZipArchive(bytes: zip.bytes, path: "t.whl")
+        var archive = try DatasetZipArchive(bytes: zip.bytes, path: "t.whl")
         #expect(archive.entries.map(\.name) == ["a/stored.txt", "b/deflated.txt", "empty"])
         #expect(try archive.contents(of: "a/stored.txt") == Array("plain words".utf8))
         #expect(try archive.contents(of: "b/deflated.txt") == text)
@@ -63,12 +63,16 @@ struct DataPrepareTests {
         var damaged = zip.bytes
         damaged[30 + "a/stored.txt".utf8.count] ^= 0x20
         #expect(throws: DataError.archive(path: "t.whl", reason: "a/stored.txt: CRC-32 mismatch")) {
-            try DatasetZipArchive(bytes: damaged, path: "t.whl").contents(of: "a/stored.txt")
+            var damagedArchive = try DatasetZipArchive(bytes: damaged, path: "t.whl")
+            _ = try damagedArchive.contents(of: "a/stored.txt")
         }
         #expect(throws: DataError.self) { try DatasetZipArchive(bytes: Array(zip.bytes.prefix(40)), path: "t.whl") }
         var corrupt = zip
         corrupt.members[1].stored[3] ^= 0xFF
-        #expect(throws: DataError.self) { try DatasetZipArchive(bytes: corrupt.bytes, path: "t.whl").contents(of: "b/deflated.txt") }
+        #expect(throws: DataError.self) {
+            var corruptArchive = try DatasetZipArchive(bytes: corrupt.bytes, path: "t.whl")
+            _ = try corruptArchive.contents(of: "b/deflated.txt")
+        }
     }
 
     @Test func yamlSubsetAsTheCorpusWritesIt() throws {

@@ -50,3 +50,36 @@ struct TokenizerChatTemplateTests {
         }
     }
 }
+
+/// Templates that would recurse without bound (nested blocks) or render without bound (nested loops).
+@Suite("Tokenizer: chat templates that would exhaust the stack")
+struct ChatTemplateDepthTests {
+    static func nestedIfs(_ depth: Int) -> String {
+        String(repeating: "{% if add_generation_prompt %}", count: depth) + "x" + String(repeating: "{% endif %}", count: depth)
+    }
+
+    /// 20,000 nested `if`s overflowed the stack while parsing (a segmentation fault in every command loading the model).
+    @Test func nestingPastTheLimitIsAnErrorNamingTheDepth() {
+        for depth in [ChatTemplateParser.maximumDepth + 1, 20_000] {
+            #expect(throws: TokenizerError.chatTemplate(
+                reason: "the block opened at character \("{% if add_generation_prompt %}".count * ChatTemplateParser.maximumDepth) is nested 101 deep; at most 100 nested blocks are supported")) {
+                try ChatTemplate(jinja: Self.nestedIfs(depth))
+            }
+        }
+    }
+
+    @Test func nestingUpToTheLimitParsesAndRenders() throws {
+        let template = try ChatTemplate(jinja: Self.nestedIfs(ChatTemplateParser.maximumDepth))
+        #expect(template.render([], addGenerationPrompt: true) == "x")
+        #expect(template.render([], addGenerationPrompt: false) == "")
+    }
+
+    /// A loop over the messages inside another would render messages² times, and nested again, without bound.
+    @Test func aLoopInsideTheLoopIsRefused() {
+        let source = "{% for message in messages %}{% if loop.first %}{% for message in messages %}x{% endfor %}{% endif %}{% endfor %}"
+        #expect { try ChatTemplate(jinja: source) } throws: { error in
+            guard case .chatTemplate(let reason)? = error as? TokenizerError else { return false }
+            return reason.contains("loop over the messages inside the loop over the messages")
+        }
+    }
+}
