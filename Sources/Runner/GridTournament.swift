@@ -9,6 +9,17 @@ extension GridRunner {
     /// Whether the store already holds ratings of this experiment's tournament.
     public var hasTournament: Bool { ((try? store.ratings(tournament: experiment.name)) ?? []).isEmpty == false }
 
+    /// A judgment's outcome as the store records it: every case named, so a new outcome cannot be stored as
+    /// another by a silent fallback.
+    static func storedWinner(_ outcome: JudgmentOutcome) -> JudgmentWinner {
+        switch outcome {
+        case .a: .a
+        case .b: .b
+        case .tie: .tie
+        case .failed: .failed
+        }
+    }
+
     /// The tournament the grid's cells declare in their own configurations (with the overrides: a `--set` of a
     /// tournament setting counts), or nil; an error when the cells disagree, as an `Axis` over one would make them.
     public func declaredTournament() throws -> Tournament? {
@@ -62,7 +73,7 @@ extension GridRunner {
             JudgmentRecord(tournament: tournamentID, prompt: j.match.promptID, cellA: j.match.contestantA, runA: runOf[j.match.contestantA],
                            cellB: j.match.contestantB, runB: runOf[j.match.contestantB],
                            presentationOrder: j.match.order == .forward ? .ab : .ba,
-                           winner: JudgmentWinner(rawValue: j.outcome.label) ?? .failed, judge: result.judge, rawOutput: j.rawOutput)
+                           winner: Self.storedWinner(j.outcome), judge: result.judge, rawOutput: j.rawOutput)
         }
         try store.recordJudgments(records)
         var ratings: [RatingRecord] = []

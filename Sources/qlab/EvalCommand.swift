@@ -30,7 +30,8 @@ struct EvalCommand: ParsableCommand {
             are used unless a flag says otherwise, so that the split, the limits and the quantized base are the ones \
             training used.
 
-            Without --config the base is NF4 in blocks of 64 without double quantization (--double-quant adds it).
+            Without --config the base is NF4 in blocks of 64 with double quantization, as the paper \
+            trains (--no-double-quant leaves the block constants in float32).
 
             Mean loss: the mean negative log-likelihood in nats over all scored tokens (accumulated in double \
             precision); perplexity: exp(mean loss). Progress goes to standard error, the result to standard output.
@@ -41,7 +42,7 @@ struct EvalCommand: ParsableCommand {
     var model: String?
     @Option(help: "A PEFT adapter directory to apply.") var adapter: String?
     @Option(help: "Frozen-weight storage: nf4, fp4, int4 or none (float32) (default: nf4).") var dtype: QuantizationKind?
-    @Flag(inversion: .prefixedNo, help: "Quantize the block constants again (double quantization; default: off).") var doubleQuant: Bool?
+    @Flag(inversion: .prefixedNo, help: "Quantize the block constants again (double quantization; default: on, as the paper).") var doubleQuant: Bool?
     @Option(help: "Quantization block size (default: 64).") var blocksize: Int?
     @Option(parsing: .upToNextOption, help: "Text files to score, joined with \"\\n\" in this order.") var text: [String] = []
     @OptionGroup var dataOptions: DataOptions
@@ -74,7 +75,7 @@ struct EvalCommand: ParsableCommand {
         }
         let model = self.model ?? trained?.model.name ?? "smollm2-135m"
         let dtype = self.dtype ?? trained?.model.quantization ?? .nf4
-        let doubleQuant = self.doubleQuant ?? trained?.model.doubleQuant ?? false
+        let doubleQuant = self.doubleQuant ?? trained?.model.doubleQuant ?? true
         let blocksize = self.blocksize ?? trained?.model.blocksize ?? 64
         let location = try ModelLocation.resolve(model)
         let quantization = dtype.weightQuantization(blocksize: blocksize, doubleQuant: doubleQuant)

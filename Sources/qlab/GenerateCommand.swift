@@ -1,7 +1,9 @@
 import Support
 import ArgumentParser
+import ExperimentSpec
 import Foundation
 import Llama
+import Training
 import Quantization
 import Tensors
 
@@ -20,7 +22,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Base model: a short name (smollm2-135m), a checkpoint directory or a .gguf file.")
     var model: String = "smollm2-135m"
     @Option(help: "A PEFT adapter directory to apply.") var adapter: String?
-    @Option(help: "Frozen-weight storage: nf4, fp4, int4 or none.") var dtype: String = "nf4"
+    @Option(help: "Frozen-weight storage: nf4, fp4, int4 or none.") var dtype: QuantizationKind = .nf4
     @Flag(inversion: .prefixedNo, help: "Quantize the block constants again.") var doubleQuant: Bool = true
     @Option(help: "Text to continue (or, with --chat, the first user message).") var prompt: String?
     @Flag(help: "Chat with the model's chat template.") var chat = false
@@ -35,7 +37,6 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "BLAS threads.") var threads: Int = 1
 
     func validate() throws {
-        guard ["nf4", "fp4", "int4", "none"].contains(dtype) else { throw ValidationError("--dtype must be nf4, fp4, int4 or none") }
         guard prompt != nil || chat else { throw ValidationError("give --prompt TEXT, or --chat to read messages from standard input") }
         guard maxNewTokens >= 1 else { throw ValidationError("--max-new-tokens must be at least 1") }
         // An empty stop string would match before the first token and leaves nothing to hold back.
@@ -49,7 +50,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         BLAS.threads = threads
         let location = try ModelLocation.resolve(model)
-        let quantization = QuantizationType(rawValue: dtype).map { WeightQuantization(type: $0, doubleQuant: doubleQuant) }
+        let quantization = dtype.weightQuantization(blocksize: 64, doubleQuant: doubleQuant)
         let loaded = try ModelLoader.load(location, quantization: quantization)
         guard let tokenizer = loaded.tokenizer else {
             throw ValidationError("\(location.path) has no tokenizer (tokenizer.json or GGUF vocabulary)")

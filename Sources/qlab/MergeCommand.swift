@@ -1,6 +1,8 @@
 import ArgumentParser
+import ExperimentSpec
 import Foundation
 import Llama
+import Training
 import Quantization
 
 /// `qlab merge`: an adapter folded into its base model, written as a Hugging Face checkpoint.
@@ -17,21 +19,20 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Base model: a short name, a checkpoint directory or a .gguf file.") var model: String = "smollm2-135m"
     @Option(help: "The PEFT adapter directory.") var adapter: String
     @Option(help: "Output directory.") var out: String
-    @Option(help: "Weight type of the output: float32 or bfloat16.") var dtype: String = "float32"
+    @Option(help: "Weight type of the output: float32 or bfloat16.") var dtype: AdapterMerge.OutputType = .float32
     @Option(help: "Quantize and dequantize the base through this type before merging: nf4, fp4, int4 or none.")
-    var through: String = "none"
-
-    func validate() throws {
-        guard AdapterMerge.OutputType(rawValue: dtype) != nil else { throw ValidationError("--dtype must be float32 or bfloat16") }
-        guard ["nf4", "fp4", "int4", "none"].contains(through) else { throw ValidationError("--through must be nf4, fp4, int4 or none") }
-    }
+    var through: QuantizationKind = .none
+    @Flag(inversion: .prefixedNo, help: "With --through: quantize the block constants again (double quantization, the paper's).")
+    var doubleQuant: Bool = true
 
     func run() throws {
         let location = try ModelLocation.resolve(model)
-        let quantization = Quantization.QuantizationType(rawValue: through).map { WeightQuantization(type: $0, doubleQuant: true) }
+        let quantization = through.weightQuantization(blocksize: 64, doubleQuant: doubleQuant)
         let loaded = try ModelLoader.load(location, quantization: quantization)
         let lora = try LoRAAdapter.load(directory: adapter, config: loaded.model.config)
-        try AdapterMerge.write(model: loaded.model, adapter: lora, to: out, type: AdapterMerge.OutputType(rawValue: dtype)!)
-        print("merged \(adapter) into \(location.path) → \(out) (\(dtype))")
+        try AdapterMerge.write(model: loaded.model, adapter: lora, to: out, type: dtype)
+        print("merged \(adapter) into \(location.path) → \(out) (\(dtype.rawValue))")
     }
 }
+
+extension AdapterMerge.OutputType: ExpressibleByArgument {}

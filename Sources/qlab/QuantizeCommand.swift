@@ -21,8 +21,8 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "4-bit data type: nf4, fp4 or int4.")
     var dtype: QuantizationType = .nf4
 
-    @Flag(inversion: .prefixedNo, help: "Quantize the block constants again (8-bit, blocks of 256).")
-    var doubleQuant: Bool = false
+    @Flag(inversion: .prefixedNo, help: "Quantize the block constants again (8-bit, blocks of 256; on by default, as the paper).")
+    var doubleQuant: Bool = true
 
     @Option(help: "Elements per quantization block (32, 64, ..., 4096).")
     var blocksize: Int = 64

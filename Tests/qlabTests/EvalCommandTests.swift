@@ -84,4 +84,23 @@ struct EvalCommandTests {
         let lossBefore = try #require(b["mean_loss"] as? Double), lossAfter = try #require(a["mean_loss"] as? Double)
         #expect(lossAfter < lossBefore - 0.1, "held-out loss \(lossBefore) → \(lossAfter)")
     }
+
+    /// One default for double quantization everywhere, the paper's (on); one typed parse per option kind.
+    @Test func doubleQuantizationIsOnByDefaultAndTypesAreParsedOneWay() throws {
+        let text = TrainCommandTests.temporary() + "/t.txt"
+        try String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 20).write(toFile: text, atomically: true, encoding: .utf8)
+        let plain = try CLI.run(["eval", "--model", model, "--text", text, "--window", "32", "--max-tokens", "64", "--json"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(try Self.json(plain.stdout)["double_quant"] as? Bool == true)
+        let off = try CLI.run(["eval", "--model", model, "--text", text, "--window", "32", "--max-tokens", "64", "--json", "--no-double-quant"])
+        #expect(try Self.json(off.stdout)["double_quant"] as? Bool == false)
+        for (command, flag) in [("generate", "--dtype"), ("merge", "--dtype"), ("merge", "--through")] {
+            var args = [command, "--model", model, flag, "nf5"]
+            if command == "merge" { args += ["--adapter", "/nonexistent", "--out", TrainCommandTests.temporary() + "/m"] }
+            if command == "generate" { args += ["--prompt", "hi"] }
+            let r = try CLI.run(args)
+            #expect(r.status == 64, "\(command) \(flag) nf5: \(r.stderr)")
+            #expect(r.stderr.contains("nf5"), "\(r.stderr)")
+        }
+    }
 }

@@ -4,6 +4,8 @@ import Testing
 struct QuantizeCommandTests {
     let model = CLI.fixture("qlora-reference/tiny-llama/base")
 
+    func bits(_ r: [String: Any]) -> Double? { r["bitsPerParameter"] as? Double }
+
     func report(_ args: [String]) throws -> [String: Any] {
         let result = try CLI.run(["quantize", model, "--json"] + args)
         #expect(result.status == 0, "\(result.stderr)")
@@ -12,7 +14,9 @@ struct QuantizeCommandTests {
 
     @Test func bitsPerParameterAndErrorsByDataType() throws {
         let dq = try report(["--dtype", "nf4", "--double-quant"])
-        let plain = try report(["--dtype", "nf4"])
+        let plain = try report(["--dtype", "nf4", "--no-double-quant"])
+        // Double quantization is the default, as the paper trains (and as train, eval, generate and merge take it).
+        #expect(bits(try report(["--dtype", "nf4"])) == bits(dq))
         // 4 bits + 8/64 + 32/(64·256) + one 32-bit offset per tensor ≈ 4.127 with double quantization; 4.5 without.
         let dqBits = dq["bitsPerParameter"] as! Double
         #expect(dqBits > 4.125 && dqBits < 4.135, "\(dqBits)")
@@ -21,7 +25,7 @@ struct QuantizeCommandTests {
         #expect(layers.count == 14)
         #expect(layers.allSatisfy { ($0["name"] as! String).hasPrefix("model.layers.") })
         func rmse(_ r: [String: Any]) -> Double { (r["total"] as! [String: Any])["rmse"] as! Double }
-        let fp4 = try report(["--dtype", "fp4"]), int4 = try report(["--dtype", "int4"])
+        let fp4 = try report(["--dtype", "fp4", "--no-double-quant"]), int4 = try report(["--dtype", "int4", "--no-double-quant"])
         #expect(rmse(plain) < rmse(fp4))
         #expect(rmse(plain) < rmse(int4))
         // NF4 with blocks of 64 on weights of RMS ~0.02: the error is a few percent of the RMS, never zero.
