@@ -36,3 +36,30 @@ struct CodeVersionTests {
         #expect(CodeVersion.current(directory: root + "/reports").dirty == true)
     }
 }
+
+/// `make demo` writes the smoke report where a user's reports go (`reports/smoke/`, qlab report's default), and a
+/// fresh clone's `git status` stays clean after it: that folder is ignored, the committed example lives beside it.
+struct DemoLeavesCheckoutCleanTests {
+    @Test func theDemoReportFolderIsIgnoredAndTheExampleIsCommitted() throws {
+        func git(_ arguments: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            p.arguments = ["-C", CLI.packageRoot.path] + arguments
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        for file in ["reports/smoke/README.md", "reports/smoke/charts/loss-rank-8.svg", "reports/smoke/.qlab-report"] {
+            #expect(try git(["check-ignore", "-q", "--no-index", file]).0 == 0, "\(file) would show in git status after make demo")
+        }
+        #expect(try git(["check-ignore", "-q", "--no-index", "reports/learning-rate/README.md"]).0 == 1)
+        let tracked = try git(["ls-files", "reports/smoke-example/README.md"]).1
+        #expect(tracked.contains("reports/smoke-example/README.md"))
+        let makefile = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Makefile"), encoding: .utf8)
+        #expect(makefile.contains("qlab report smoke\n"), "the demo writes the report to its default folder")
+    }
+}
