@@ -59,6 +59,7 @@ public struct CellManifest: Codable, Sendable {
         } catch {
             throw RunnerError.badManifest(path: path, reason: "\(error)")
         }
+        if let problem = manifest.rootProblem { throw RunnerError.badManifest(path: path, reason: problem) }
         for (i, entry) in manifest.entries.enumerated() {
             if let problem = entry.placementProblem { throw RunnerError.badManifest(path: path, reason: "entry \(i): \(problem)") }
         }
@@ -70,6 +71,24 @@ public struct CellManifest: Codable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try encoder.encode(self)), to: path)
+    }
+}
+
+extension CellManifest {
+    /// Why the runs root cannot be the folder every entry's directory hangs from, if it cannot: it must be an
+    /// existing folder named by an absolute path with no `.` or `..` in it (an empty one would put the cells at
+    /// the root of the file system in one reading and in the working directory in another).
+    public var rootProblem: String? {
+        let parts = runsRoot.split(separator: "/", omittingEmptySubsequences: true)
+        guard runsRoot.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == "." || $0 == ".." }),
+              !runsRoot.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            return "runsRoot \(runsRoot.debugDescription) is not an absolute path to a runs folder"
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runsRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return "runsRoot \(runsRoot) is not an existing folder"
+        }
+        return nil
     }
 }
 

@@ -178,7 +178,9 @@ public final class GridRunner: @unchecked Sendable {
         }
         let manifestPath = runsRoot + "/\(experiment.name)/manifest-\(ProcessInfo.processInfo.processIdentifier).json"
         try FileManager.default.createDirectory(atPath: runsRoot + "/\(experiment.name)", withIntermediateDirectories: true)
-        try CellManifest(runsRoot: runsRoot, entries: todo, keepCheckpoints: keepCheckpoints).write(to: manifestPath)
+        // Absolute, as a Slurm manifest: the worker reads it as a stranger's file and wants no working-directory guess.
+        try CellManifest(runsRoot: URL(fileURLWithPath: runsRoot).standardizedFileURL.path, entries: todo,
+                         keepCheckpoints: keepCheckpoints).write(to: manifestPath)
         defer { try? FileManager.default.removeItem(atPath: manifestPath) }
 
         // A cell's BLAS thread count is part of its configuration (the bits depend on it), so the cores are

@@ -233,8 +233,8 @@ struct CellRunCommand: ParsableCommand {
         // Before the log is opened: a linked cell.log would take the worker's output elsewhere.
         try worker.checkPlacement()
         if executor != "local" {
-            let path = m.runsRoot + "/" + entry.directory + "/cell.log"
-            try FileManager.default.createDirectory(atPath: m.runsRoot + "/" + entry.directory, withIntermediateDirectories: true)
+            let path = worker.directory.file("cell.log").path
+            try worker.directory.create()
             if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
             log = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try log?.seekToEnd()

@@ -49,6 +49,14 @@ struct CellContainmentTests {
         #expect(r.status != 0)
         #expect(r.stderr.contains("not a folder inside the runs folder"), "\(r.stderr)")
         #expect(Self.intact(root + "/elsewhere"))
+        // The fuzz pass found this one: an empty runs root put the cell at the file system's root in one reading
+        // (runsRoot + "/" + directory) and in the working directory in another.
+        for badRoot in ["", "runs", root + "/runs/../elsewhere", root + "/no-such-folder"] {
+            var m = CellManifest(runsRoot: badRoot, entries: [entry])
+            m.entries[0].directory = "tiny-contained/" + entry.cell
+            #expect(m.rootProblem != nil, "\(badRoot)")
+        }
+        #expect(CellManifest(runsRoot: root + "/runs", entries: [entry]).rootProblem == nil)
         for bad in ["/abs/cell", "a/../../b", "", "x/./y"] {
             entry.directory = bad
             #expect(entry.placementProblem != nil, "\(bad)")
