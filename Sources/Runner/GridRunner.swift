@@ -200,6 +200,9 @@ public final class GridRunner: @unchecked Sendable {
         func launch(_ index: Int) throws {
             let entry = todo[index]
             let dir = runsRoot + "/" + entry.directory
+            // Before the coordinator itself writes there (run.json, the log it opens for the worker): a link in
+            // the cell folder would take those writes elsewhere.
+            try CellWorker(entry: entry, runsRoot: runsRoot, threads: 1).checkPlacement()
             // The worker checks again when it claims the cell; this spares a process and a line in its log.
             if case .held(let holder) = CellClaim.status(of: URL(fileURLWithPath: dir)) {
                 outcome.elsewhere.append((entry.cell, holder))

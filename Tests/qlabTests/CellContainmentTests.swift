@@ -83,6 +83,14 @@ struct CellContainmentTests {
             #expect(Self.intact(outside), "\(name)")
             try fm.removeItem(atPath: cellPath + "/" + name)
         }
+        // Through a coordinator: a linked cell.log would receive the worker's output, opened by the coordinator.
+        try "mine".write(toFile: outside + "/log", atomically: false, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: cellPath + "/cell.log", withDestinationPath: outside + "/log")
+        let outcome = try runner.run([PlannedCell(entry: entry, status: .pending)], jobs: 1, cores: 1, force: false,
+                                     executable: CLI.executable.path, say: { _ in })
+        #expect(outcome.failed.count == 1 && outcome.succeeded.isEmpty)
+        #expect(try String(contentsOfFile: outside + "/log", encoding: .utf8) == "mine")
+        try fm.removeItem(atPath: cellPath + "/cell.log")
         // A linked experiment folder between the runs root and the cell.
         try fm.removeItem(atPath: runner.runsRoot + "/tiny-contained")
         try fm.createSymbolicLink(atPath: runner.runsRoot + "/tiny-contained", withDestinationPath: outside)
