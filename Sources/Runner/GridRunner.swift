@@ -73,7 +73,7 @@ public final class GridRunner: @unchecked Sendable {
             let entry = CellManifest.Entry(experiment: experiment.name, cell: identity.id, digest: identity.digest, config: cell.config,
                                            canonicalConfig: canonical, axes: cell.axisValues, inputs: inputs,
                                            directory: "\(experiment.name)/\(identity.id)", parentRun: nil)
-            let axesJSON = "{" + cell.axisValues.map { "\(Self.quote($0.name)):\(Self.quote($0.value))" }.joined(separator: ",") + "}"
+            let axesJSON = Self.axisValuesText(cell.axisValues)
             definitions.append(CellDefinition(id: identity.id, config: canonical, axisValues: axesJSON))
             planned.append(PlannedCell(entry: entry, status: .pending))
         }
@@ -394,8 +394,10 @@ public final class GridRunner: @unchecked Sendable {
         return text.split(separator: "\n").suffix(count).joined(separator: " | ")
     }
 
-    static func quote(_ s: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+    /// A cell's axis values as the store keeps them: the spelling ingesting its run.json gives (one spelling,
+    /// whichever of plan and ingest writes the row last).
+    public static func axisValuesText(_ axes: [Cell.AxisValue]) -> String {
+        Lineage.JSONValue.object(Dictionary(axes.map { ($0.name, Lineage.JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a })).canonicalText()
     }
 }
 

@@ -1,4 +1,5 @@
 import ExperimentSpec
+import Lineage
 import Foundation
 @testable import Runner
 import enum Tensors.BLAS
@@ -65,5 +66,21 @@ struct OnlyFilterTests {
         let wrong = try CLI.run(["plan", "smoke", "--runs", root + "/runs", "--only", "optimizer.learningRate=3e-4"])
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("its values: 0.0002, 0.001"), "\(wrong.stderr)")
+    }
+}
+
+/// A cell's axis values have one spelling in the store, whether plan or ingest wrote the row last.
+struct AxisValuesSpellingTests {
+    @Test func planWritesWhatIngestWrites() throws {
+        let axes = [Cell.AxisValue(name: "optimizer.learningRate", value: "0.0002"), Cell.AxisValue(name: "lora.rank", value: "8"),
+                    Cell.AxisValue(name: "data.datasets", value: "a\"b")]
+        let run = RunFile(id: "r", experiment: "x", cell: "c",
+                          axisValues: Dictionary(axes.map { ($0.name, Lineage.JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }),
+                          status: .running, started: Date(), gitCommit: nil, gitDirty: nil, hostname: "h", pid: 1, blasCore: "Haswell",
+                          threads: 1, seed: 0, parentRun: nil, executor: "local", log: nil, inputs: [])
+        // What ingest writes from that run.json.
+        let ingested = Lineage.JSONValue.object(run.axisValues).canonicalText()
+        #expect(GridRunner.axisValuesText(axes) == ingested)
+        #expect(ingested == #"{"data.datasets":"a\"b","lora.rank":"8","optimizer.learningRate":"0.0002"}"#)
     }
 }
