@@ -25,7 +25,11 @@ public enum AdapterMerge {
 
     /// Writes `config.json` and `model.safetensors` of `model` with `adapter` merged into `directory`.
     /// Frozen weights are written as the model holds them (dequantized when quantized).
-    public static func write(model: LlamaModel, adapter: LoRAAdapter?, to directory: String, type: OutputType) throws {
+    ///
+    /// With `tokenizer` (a byte-level BPE one), its `tokenizer.json` and `tokenizer_config.json` are written beside
+    /// the weights, so that the checkpoint loads again as a model of its own: to train, evaluate or chat with.
+    public static func write(model: LlamaModel, adapter: LoRAAdapter?, to directory: String, type: OutputType,
+                             tokenizer: (any Tokenizer)? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let c = model.config
         func blob(_ t: Tensor) -> SafeTensorsBlob { type == .float32 ? .float32(t) : .bfloat16(t) }
@@ -48,6 +52,7 @@ public enum AdapterMerge {
         }
         try SafeTensorsWriter.write(tensors, metadata: ["format": "pt"], to: directory + "/model.safetensors")
         try AtomicFile.write(Array(c.huggingFaceJSON(dtype: type == .float32 ? "float32" : "bfloat16").utf8), to: directory + "/config.json")
+        if let bpe = tokenizer as? BPETokenizer { try bpe.writeHuggingFaceFiles(to: directory) }
     }
 }
 

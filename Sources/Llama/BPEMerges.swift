@@ -4,7 +4,7 @@
 /// strings are built while merging.
 struct BPEMerges: Sendable {
     /// `left << 32 | right` to `rank << 32 | merged`, ranks counting from 0 for the first merge.
-    private let table: [UInt64: UInt64]
+    let table: [UInt64: UInt64]
     /// The id of each single byte's token, or -1 when the vocabulary lacks it.
     let byteIDs: [Int32]
 

@@ -30,14 +30,16 @@ public struct BPETokenizer: Tokenizer {
     /// Why the chat template the file came with could not be read, reported when a chat is rendered
     /// (so that a vocabulary with an unusual template still encodes and decodes).
     public private(set) var chatTemplateProblem: TokenizerError?
+    /// The chat template's text as the file gave it (kept even when it could not be read, to be written again).
+    public private(set) var chatTemplateSource: String?
     /// How text is cut into words.
     public let preTokenizer: BPEPreTokenizer
     /// The tokens matched in text as a whole, before the pre-tokenizer runs.
     public let addedTokens: [AddedToken]
 
-    private let spellings: [String: Int]
+    let spellings: [String: Int]
     private let tokenBytes: [[UInt8]?]
-    private let merges: BPEMerges
+    let merges: BPEMerges
     private let specials: SpecialTokenMatcher
     private let cache = BPEWordCache()
     private static let longestCachedWord = 64
@@ -168,6 +170,7 @@ public struct BPETokenizer: Tokenizer {
 
     /// Reads `source` as the chat template, or keeps the reason it is unsupported for `renderChat` to throw.
     mutating func setChatTemplate(source: String) {
+        chatTemplateSource = source
         do {
             chatTemplate = try ChatTemplate(jinja: source)
         } catch {

@@ -154,6 +154,7 @@ public struct CellWorker: Sendable {
                                               targets: config.lora.targets.map(\.projection), seed: config.seed)
         let trainer = try Trainer(config: config, model: loaded.model, initialAdapter: adapter, batches: source,
                                   directory: directory, baseModelName: config.model.name)
+        trainer.tokenizer = tokenizer
         // The cell's own configuration, which its id hashes and config.json records: what --set or an Axis
         // changed there is what is measured.
         let evaluation = config.evaluation

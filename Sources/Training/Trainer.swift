@@ -45,6 +45,8 @@ public final class Trainer: @unchecked Sendable {
     /// Asked after every step: when it answers true the run writes a checkpoint of that step and returns
     /// (status `stopped`) so that a later run resumes from exactly there. How workers honour SIGTERM.
     public var stopRequested: (@Sendable () -> Bool)?
+    /// The model's tokenizer: a fully fine-tuned `model/` carries its files, to load again as a model of its own.
+    public var tokenizer: (any Tokenizer)?
 
     /// Prepares a run of `config` on `model` from `initialAdapter` (nil, and an unquantized model, for full
     /// fine-tuning), reading `batches`, writing into `directory`.
@@ -243,7 +245,7 @@ public final class Trainer: @unchecked Sendable {
     func writeWeights() throws -> (adapter: String?, model: String?) {
         if let full {
             let path = directory + "/model"
-            try AdapterMerge.write(model: full.model(), adapter: nil, to: path, type: .float32)
+            try AdapterMerge.write(model: full.model(), adapter: nil, to: path, type: .float32, tokenizer: tokenizer)
             return (nil, path)
         }
         let path = directory + "/adapter"

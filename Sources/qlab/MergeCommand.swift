@@ -1,4 +1,5 @@
 import ArgumentParser
+import Support
 import ExperimentSpec
 import Foundation
 import Llama
@@ -30,7 +31,10 @@ struct MergeCommand: ParsableCommand {
         let quantization = through.weightQuantization(blocksize: 64, doubleQuant: doubleQuant)
         let loaded = try ModelLoader.load(location, quantization: quantization)
         let lora = try LoRAAdapter.load(directory: adapter, config: loaded.model.config)
-        try AdapterMerge.write(model: loaded.model, adapter: lora, to: out, type: dtype)
+        try AdapterMerge.write(model: loaded.model, adapter: lora, to: out, type: dtype, tokenizer: loaded.tokenizer)
+        if !(loaded.tokenizer is BPETokenizer) {
+            StandardError.write(Data("qlab: warning: \(location.path) has no byte-level BPE tokenizer to write beside the merged weights; give the checkpoint one before loading it as a model\n".utf8))
+        }
         print("merged \(adapter) into \(location.path) → \(out) (\(dtype.rawValue))")
     }
 }

@@ -208,6 +208,7 @@ struct TrainCommand: ParsableCommand {
         try AtomicFile.write(Array(try encoder.encode(c)), to: out + "/config.json")
         let trainer = try Trainer(config: c, model: loaded.model, initialAdapter: adapter, batches: source,
                                   directory: out, baseModelName: location.path)
+        trainer.tokenizer = loaded.tokenizer
         if let data, !data.heldOut.isEmpty {
             let heldOut = data.heldOut
             trainer.evaluation = { t in try t.evaluate(heldOut).loss }
