@@ -137,7 +137,9 @@ import Testing
         #expect(aligned.header == ["optimizer.learningRate", "grid (n)", "longer (n)", "Δ longer"])
         // grid at lr 0.0002 pools ranks and seeds: mean of 2.5, 2.625, 2.75, 2.25, 2.375, 2.5 = 2.5.
         #expect(aligned.rows[0][0] == "0.0002" && aligned.rows[0][1].hasPrefix("2.5 ± ") && aligned.rows[0][2] == "**1.25 (1)**" && aligned.rows[0][3] == "-1.25")
-        let chart = try #require(document.figures.first { $0.chart.name == "compare-eval_loss" || $0.chart.name == "compare-eval-loss" })
+        // Chart names are file stems: the metric's underscore becomes a dash, as in "heatmap-eval-loss".
+        let names = document.figures.map(\.chart.name)
+        let chart = try #require(document.figures.first { $0.chart.name == "compare-eval-loss" }, "\(names)")
         let blocks = dataBlocks(chart.chart.dataFiles[0].contents)
         #expect(blocks.map(\.comment) == ["# grid", "# longer"])
         #expect(blocks[1].rows.map { Double($0[1])! } == [1.25, 0.75])

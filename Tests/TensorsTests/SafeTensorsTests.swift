@@ -83,37 +83,128 @@ struct SafeTensorsTests {
         }
     }
 
-    @Test func truncatedAndCorruptedFilesThrowInsteadOfCrashing() throws {
+    /// What the format says about `bytes`, worked out independently of the reader: the entries as (dtype, shape,
+    /// byte range) when the file is a valid safetensors file, nil when it is not. The header is parsed with
+    /// `JSONSerialization`, not the reader's JSON type, and the rules are the format's, written out here:
+    /// an 8-byte little-endian header length within the file; a JSON object; `__metadata__` a map of strings;
+    /// every other entry an object with a known dtype, a shape of non-negative integers and `data_offsets` a pair
+    /// of integers 0 ≤ begin ≤ end ≤ data size whose length is the shape's element count × the dtype's size;
+    /// no two non-empty ranges overlap.
+    static func formatVerdict(_ bytes: [UInt8]) -> [String: ExpectedEntry]? {
+        let sizes = ["F32": 4, "F16": 2, "BF16": 2, "U8": 1, "I8": 1, "I32": 4, "I64": 8]
+        guard bytes.count >= 8 else { return nil }
+        let length = bytes.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard length <= UInt64(bytes.count - 8) else { return nil }
+        let headerEnd = 8 + Int(length)
+        let dataSize = bytes.count - headerEnd
+        guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd]), options: [.fragmentsAllowed]),
+              let object = header as? [String: Any] else { return nil }
+        // A JSON number with an integral value (JSON has one number type; a changed byte cannot spell true or false).
+        func integer(_ value: Any) -> Int? {
+            guard let number = value as? NSNumber else { return nil }
+            let double = number.doubleValue
+            guard double.rounded() == double, abs(double) < 9e15 else { return nil }
+            return number.intValue
+        }
+        var entries: [String: ExpectedEntry] = [:]
+        for (name, value) in object {
+            if name == "__metadata__" {
+                guard let map = value as? [String: Any], map.values.allSatisfy({ $0 is String }) else { return nil }
+                continue
+            }
+            guard let fields = value as? [String: Any], let dtype = fields["dtype"] as? String, let size = sizes[dtype],
+                  let rawShape = fields["shape"] as? [Any], let offsets = fields["data_offsets"] as? [Any], offsets.count == 2,
+                  let begin = integer(offsets[0]), let end = integer(offsets[1]) else { return nil }
+            let shape = rawShape.map(integer)
+            guard shape.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
+            let dims = shape.map { $0! }
+            guard 0 <= begin, begin <= end, end <= dataSize else { return nil }
+            // In Double, exact here, so that a dimension grown by a changed digit cannot trap the oracle itself.
+            guard dims.reduce(Double(size), { $0 * Double($1) }) == Double(end - begin) else { return nil }
+            entries[name] = ExpectedEntry(dtype: dtype, shape: dims, range: begin..<end)
+        }
+        let ranges = entries.values.map(\.range).filter { !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
+        for (a, b) in zip(ranges, ranges.dropFirst()) where a.upperBound > b.lowerBound { return nil }
+        return entries
+    }
+
+    struct ExpectedEntry: Equatable {
+        var dtype: String
+        var shape: [Int]
+        var range: Range<Int>
+    }
+
+    /// Damaged copies of a real adapter file, drawn from a fixed seed. Every copy the format calls invalid must
+    /// be rejected with a `SafeTensorsError` (never a crash, never accepted); every copy it calls valid (a byte
+    /// changed inside a tensor name or the padding, or anywhere in the data) must be read, with exactly the
+    /// entries the format gives it.
+    @Test func truncatedAndCorruptedFilesAreRejectedExactlyWhenInvalid() throws {
         let source = FixturePaths.fixture("qlora-reference/tiny-llama/r8_a16_lr1e-3_all_dq/adapter_init/adapter_model.safetensors")
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
+        #expect(Self.formatVerdict(original)?.count == 28, "the oracle reads the intact file")
         let dir = try FixturePaths.temporaryDirectory()
         let path = dir.appendingPathComponent("t.safetensors").path
         let headerEnd = 8 + Int(original.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
-        var rng = SeededGenerator(seed: 1)
-        var rejected = 0
-        // Truncations inside the header and the data: every one must be an error.
-        for _ in 0..<60 {
+        let seed: UInt64 = 1
+        var rng = SeededGenerator(seed: seed)
+        // Truncations inside the header and the data: the last tensor ends at the end of the file, so every one
+        // is invalid.
+        for trial in 0..<60 {
             let cut = Int(rng.next() % UInt64(original.count - 1))
+            #expect(Self.formatVerdict(Array(original.prefix(cut))) == nil)
             try Data(original.prefix(cut)).write(to: URL(fileURLWithPath: path))
-            #expect(throws: (any Error).self) { try SafeTensorsFile(path: path) }
-            rejected += 1
+            #expect(throws: SafeTensorsError.self, "seed \(seed), truncation \(trial) at byte \(cut)") { try SafeTensorsFile(path: path) }
         }
-        // Corrupted header bytes: either rejected with a SafeTensorsError, or (a harmless byte) still consistent.
-        for _ in 0..<300 {
+        // Where each tensor's name lies in the header, to know when a changed byte renames one to another's name.
+        let names = try SafeTensorsFile(path: source).names
+        let header = Array(original[8..<headerEnd])
+        let nameSpans = names.map { name -> Range<Int> in
+            let quoted = Array("\"\(name)\"".utf8)
+            let start = (0...(header.count - quoted.count)).first { header[$0..<($0 + quoted.count)].elementsEqual(quoted) }!
+            return (8 + start + 1)..<(8 + start + quoted.count - 1)
+        }
+        // One byte replaced, nine times in ten in the length or the header, otherwise in the data.
+        var rejected = 0, accepted = 0, duplicates = 0
+        for trial in 0..<1000 {
             var bytes = original
-            let position = Int(rng.next() % UInt64(headerEnd))
-            bytes[position] = UInt8(truncatingIfNeeded: rng.next())
+            let inHeader = rng.next() % 10 != 0
+            let position = inHeader ? Int(rng.next() % UInt64(headerEnd)) : headerEnd + Int(rng.next() % UInt64(original.count - headerEnd))
+            let value = UInt8(truncatingIfNeeded: rng.next())
+            guard bytes[position] != value else { continue }
+            bytes[position] = value
+            let origin = "seed \(seed), trial \(trial): byte \(position) \(original[position]) → \(value)"
+                + (inHeader && position >= 8 ? " in \(String(decoding: bytes[max(8, position - 30)..<min(headerEnd, position + 30)], as: UTF8.self).debugDescription)" : "")
             try Data(bytes).write(to: URL(fileURLWithPath: path))
+            // Two tensors of one name are invalid, but JSON parsers keep one of a repeated key without a word (the
+            // reader's the first, JSONSerialization the last), so neither side can see it: such a file may be
+            // accepted, with the one name's entry fewer, and is left out of the comparison.
+            let renamed = nameSpans.indices.first { nameSpans[$0].contains(position) }.map { i in
+                String(decoding: bytes[nameSpans[i]], as: UTF8.self)
+            }
+            if let renamed, names.contains(renamed) {
+                duplicates += 1
+                if let file = try? SafeTensorsFile(path: path) { #expect(file.entries.count == names.count - 1, "\(origin)") }
+                continue
+            }
+            let verdict = Self.formatVerdict(bytes)
             do {
                 let file = try SafeTensorsFile(path: path)
-                for name in file.names { _ = try file.bytes(name) }
-            } catch is SafeTensorsError {
+                accepted += 1
+                guard let verdict else {
+                    Issue.record("accepted an invalid file: \(origin)")
+                    continue
+                }
+                let read = file.entries.mapValues { ExpectedEntry(dtype: $0.dtype.rawValue, shape: $0.shape, range: $0.range) }
+                #expect(read == verdict, "\(origin)")
+                for name in file.names { #expect(try file.bytes(name).count == verdict[name]?.range.count, "\(origin)") }
+            } catch let error as SafeTensorsError {
                 rejected += 1
-            } catch is FileError {
-                rejected += 1
+                #expect(verdict == nil, "rejected a valid file: \(origin): \(error)")
             }
         }
-        #expect(rejected > 60)
+        print("SafeTensors corruptions (seed \(seed)): \(rejected) rejected, \(accepted) accepted, \(duplicates) duplicate names")
+        // Both kinds occur in numbers, so neither half of the check above is empty.
+        #expect(rejected >= 200 && accepted >= 200, "\(rejected) rejected, \(accepted) accepted")
     }
 
     @Test func writesAtomically() throws {

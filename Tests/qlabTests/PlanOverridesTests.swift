@@ -7,9 +7,13 @@ struct PlanOverridesTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("qlab-override-runs-\(UUID().uuidString)").path
     }
 
+    /// The plan's `--json` output: an array of cell objects, or a test failure (not a crash) saying what it was.
+    private func cells(_ stdout: String) throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [[String: Any]], "\(stdout)")
+    }
+
     private func ids(_ stdout: String) throws -> [String] {
-        let objects = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as! [[String: Any]]
-        return objects.filter { $0["status"] as? String != "stale" }.map { $0["id"] as! String }
+        try cells(stdout).filter { $0["status"] as? String != "stale" }.map { try #require($0["id"] as? String, "\($0)") }
     }
 
     @Test func overridesGiveNewCellsShownByPlanAndRecordedForTheNextPlan() throws {
@@ -35,9 +39,9 @@ struct PlanOverridesTests {
         let overridden = try ids(again.stdout)
         #expect(overridden.count == 8)
         #expect(Set(overridden).isDisjoint(with: try ids(plain.stdout)), "every configuration changed, so every id")
-        let objects = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [[String: Any]]
-        for object in objects where object["status"] as? String != "stale" {
-            let model = (object["config"] as! [String: Any])["model"] as! [String: Any]
+        for object in try cells(again.stdout) where object["status"] as? String != "stale" {
+            let config = try #require(object["config"] as? [String: Any], "\(object)")
+            let model = try #require(config["model"] as? [String: Any], "\(config)")
             #expect(model["quantization"] as? String == "fp4")
         }
 
@@ -97,9 +101,14 @@ struct PlanOverridesTests {
         let environment = ["QLAB_DATA": data]
         let planned = try CLI.run(["plan", "smoke", "--json", "--runs", runs, "--axis", "lora.dropout=0,0.05"], environment: environment)
         #expect(planned.status == 0, "\(planned.stderr)")
-        let objects = try JSONSerialization.jsonObject(with: Data(planned.stdout.utf8)) as! [[String: Any]]
-        let overridden = try #require(objects.first { ($0["axes"] as! [[String: String]]).contains { $0["name"] == "lora.dropout" && $0["value"] == "0.05" } })
-        let rerun = try CLI.run(["rerun", overridden["id"] as! String, "--runs", runs], environment: environment)
+        var found: [String: Any]?
+        for object in try cells(planned.stdout) where found == nil {
+            let axes = try #require(object["axes"] as? [[String: String]], "\(object)")
+            if axes.contains(where: { $0["name"] == "lora.dropout" && $0["value"] == "0.05" }) { found = object }
+        }
+        let overridden = try #require(found, "no cell with lora.dropout=0.05: \(planned.stdout)")
+        let id = try #require(overridden["id"] as? String, "\(overridden)")
+        let rerun = try CLI.run(["rerun", id, "--runs", runs], environment: environment)
         // Found (it has no run yet to repeat), rather than unknown to the spec as declared.
         #expect(rerun.status != 0)
         #expect(rerun.stderr.contains("no successful run to repeat"), "\(rerun.stderr)")
