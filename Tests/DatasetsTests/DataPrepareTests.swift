@@ -22,23 +22,13 @@ struct TestZip {
         members.append((name, 0, bytes, bytes.count, Self.crc32(bytes)))
     }
 
+    /// The archive, laid out by `CraftedZip` (one zip writer for every archive test).
     var bytes: [UInt8] {
-        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
-        func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(v >> (8 * UInt32($0)) & 0xFF) } }
-        var out: [UInt8] = [], directory: [UInt8] = []
-        for m in members {
-            let offset = out.count
-            let name = Array(m.name.utf8)
-            let common = u16(20) + u16(0) + u16(Int(m.method)) + u16(0) + u16(0) + u32(m.crc) + u32(UInt32(m.stored.count))
-                + u32(UInt32(m.size)) + u16(name.count) + u16(0)
-            out += u32(0x0403_4B50) + common + name + m.stored
-            directory += u32(0x0201_4B50) + u16(20) + common + u16(0) + u16(0) + u16(0) + u32(0) + u32(UInt32(offset)) + name
+        var crafted = CraftedZip()
+        crafted.members = members.map {
+            CraftedZip.Member(name: $0.name, method: $0.method, stored: $0.stored, declaredSize: UInt64($0.size), crc: $0.crc)
         }
-        let directoryOffset = out.count
-        out += directory
-        out += u32(0x0605_4B50) + u16(0) + u16(0) + u16(members.count) + u16(members.count)
-            + u32(UInt32(directory.count)) + u32(UInt32(directoryOffset)) + u16(0)
-        return out
+        return crafted.bytes
     }
 }
 
