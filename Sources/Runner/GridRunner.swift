@@ -47,7 +47,9 @@ public final class GridRunner: @unchecked Sendable {
 
     /// Every cell with its status (after ingesting whatever cell directories already hold, and marking runs
     /// whose process is gone as interrupted). `only` keeps cells whose axes have the given values.
-    public func plan(only: [(axis: String, value: String)] = [], requireInputs: Bool = true) throws -> [PlannedCell] {
+    /// With `record`, the experiment and its cells are recorded in the store (what running them needs); without
+    /// it the plan is a preview and leaves no trace of cells that never ran (no `stale` rows later).
+    public func plan(only: [(axis: String, value: String)] = [], requireInputs: Bool = true, record: Bool = true) throws -> [PlannedCell] {
         let cells = try experiment.cells(overrides: overrides)
         let axes = try experiment.axisNames(overrides: overrides)
         for (axis, _) in only where !axes.contains(axis) { throw RunnerError.badFilter("\(axis)=…: the experiment has no such axis; its axes: \(axes.joined(separator: ", "))") }
@@ -77,9 +79,11 @@ public final class GridRunner: @unchecked Sendable {
             definitions.append(CellDefinition(id: identity.id, config: canonical, axisValues: axesJSON))
             planned.append(PlannedCell(entry: entry, status: .pending))
         }
-        try store.recordExperiment(ExperimentRecord(name: experiment.name, description: experiment.prose.description ?? "",
-                                                    specHash: ExperimentSpec.SHA256.hexDigest(definitions.map(\.id).joined(separator: ",").utf8)),
-                                   cells: definitions)
+        if record {
+            try store.recordExperiment(ExperimentRecord(name: experiment.name, description: experiment.prose.description ?? "",
+                                                        specHash: ExperimentSpec.SHA256.hexDigest(definitions.map(\.id).joined(separator: ",").utf8)),
+                                       cells: definitions)
+        }
         for p in planned where FileManager.default.fileExists(atPath: runsRoot + "/" + p.entry.directory + "/run.json") {
             let dir = URL(fileURLWithPath: runsRoot + "/" + p.entry.directory)
             // Marked in the directory, not only in the store: ingesting the file again must not revive the run.
@@ -87,9 +91,25 @@ public final class GridRunner: @unchecked Sendable {
             _ = try? store.ingest(directory: dir)
         }
         try store.markInterruptedRuns()
-        let statuses = try store.cellStatuses(experiment: experiment.name)
-        for i in planned.indices { planned[i].status = statuses[planned[i].entry.cell] ?? .pending }
+        let statuses = try store.cellStatuses(cells: planned.map(\.entry.cell))
+        for i in planned.indices {
+            planned[i].status = statuses[planned[i].entry.cell] ?? .pending
+            if planned[i].status == .done, try !hasResultsOnDisk(planned[i].entry) { planned[i].status = .missing }
+        }
         return try Self.matching(planned, only: only)
+    }
+
+    /// Whether some succeeded run of the cell still has its folder (its `run.json`): the store remembers a run
+    /// after its folder is removed by hand, but a cell whose results are gone is not done.
+    func hasResultsOnDisk(_ entry: CellManifest.Entry) throws -> Bool {
+        try store.runs(cell: entry.cell).contains { run in
+            guard run.status == .succeeded else { return false }
+            // The log sits in the run's own folder (a rerun's is below the cell's); runs recorded without one
+            // are taken to be in the cell's folder.
+            let folder = run.logPath.map { (store.paths.absolute($0) as NSString).deletingLastPathComponent }
+                ?? runsRoot + "/" + entry.directory
+            return FileManager.default.fileExists(atPath: folder + "/" + CellDirectory.runFile)
+        }
     }
 
     /// The cells whose axis values equal every filter's, compared as values, not spellings (`2e-4` is the stored
@@ -107,16 +127,19 @@ public final class GridRunner: @unchecked Sendable {
     }
 
     /// Whether an axis label and a value typed by a person name the same value: equal text, or equal numbers.
-    static func sameValue(_ label: String, _ typed: String) -> Bool {
+    public static func sameValue(_ label: String, _ typed: String) -> Bool {
         if label == typed { return true }
         guard let a = Double(label), let b = Double(typed.trimmingCharacters(in: .whitespaces)) else { return false }
         return a == b
     }
 
-    /// Cells in the store for this experiment that the spec no longer produces (changed data or settings).
+    /// Cells of this experiment with runs in the store that the spec no longer produces (changed data or
+    /// settings). A cell that was recorded but never ran holds no results, so it is not stale.
     public func staleCells(current: [PlannedCell]) throws -> [String] {
         let ids = Set(current.map(\.entry.cell))
-        return try store.cells(experiment: experiment.name).map(\.cell).filter { !ids.contains($0) }.sorted()
+        let statuses = try store.cellStatuses(experiment: experiment.name)
+        return try store.cells(experiment: experiment.name).map(\.cell)
+            .filter { !ids.contains($0) && statuses[$0] != .pending }.sorted()
     }
 
     /// What a grid run did.

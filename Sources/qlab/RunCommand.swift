@@ -71,7 +71,9 @@ struct RunCommand: ParsableCommand {
         do {
             cells = try runner.plan(only: filters)
         } catch let error as OverrideError {
-            throw PlanError(experiment: name, reason: overrideOptions.explain(error, experiment: name, runs: store.runs))
+            throw overrideOptions.failure(error, experiment: name, runs: store.runs)
+        } catch RunnerError.badFilter(let text) {
+            throw ValidationError("--only \(text)")
         }
         try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs)
         guard !cells.isEmpty else { throw ValidationError("no cell of \(name) matches \(only.joined(separator: " "))") }
