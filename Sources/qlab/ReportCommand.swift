@@ -56,6 +56,7 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("no lineage store at \(storePath); run an experiment first (`qlab run \(name)`) or pass --runs")
         }
         let lineage = try LineageStore(path: storePath)
+        for n in [name] + compare { try ExperimentNames.check(n, store: lineage) }
         let options = ReportOptions(colorAxis: colorBy, smoothing: smooth, metric: metric, maxCurvesPerChart: maxCurves,
                                     topCount: top, tournaments: tournament, runsFolder: store.runs)
         let gnuplot = try Gnuplot(program: options.gnuplot)

@@ -11,11 +11,9 @@ struct StoreOptions: ParsableArguments {
     var runs: String = "runs"
 }
 
-/// The experiment called `name`, or a validation error listing the known ones.
+/// The experiment called `name`, or a validation error suggesting the nearest and listing the known ones.
 func experimentNamed(_ name: String) throws -> Experiment {
-    guard let experiment = Experiments.named(name) else {
-        throw ValidationError("no experiment named \"\(name)\"; known: \(Experiments.all.map(\.name).joined(separator: ", "))")
-    }
+    guard let experiment = Experiments.named(name) else { throw ValidationError(ExperimentNames.unknown(name, store: nil)) }
     return experiment
 }
 
