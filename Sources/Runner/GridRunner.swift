@@ -390,7 +390,8 @@ public final class GridRunner: @unchecked Sendable {
     /// Each running cell is projected from its own pace (its elapsed time per step logged since it started, so a
     /// resumed cell is not credited with the steps it resumed from), so the estimate moves as its steps are
     /// logged; to its training the mean evaluation time of the finished cells is added (`evaluationSeconds`, from
-    /// their last step to their end), and a cell already evaluating is counted down from that mean. A waiting
+    /// their last step to their end), and a cell already evaluating is counted down from that mean (no estimate
+    /// while a cell evaluates before any evaluation has been measured). A waiting
     /// cell is counted at the mean duration of the finished cells, or, before any has finished, at the running
     /// cells' projections.
     static func remainingSeconds(running: [CellProgress], finishedSeconds: [Double], evaluationSeconds: [Double] = [],
@@ -400,6 +401,8 @@ public final class GridRunner: @unchecked Sendable {
         for cell in running {
             let left: Double
             if let evaluating = cell.evaluatingFor {
+                // Until a cell has been seen evaluating to its end, how long evaluation takes is unknown, not 0 s.
+                guard !evaluationSeconds.isEmpty else { return nil }
                 left = max(0, evaluation - evaluating)
             } else {
                 let logged = cell.stepsDone - cell.stepsAtStart

@@ -50,6 +50,8 @@ struct ProgressLineTests {
         let evaluating = try #require(GridRunner.remainingSeconds(running: [Progress(elapsed: 24, stepsDone: 10, steps: 10, evaluatingFor: 4)],
                                                                   finishedSeconds: [30], evaluationSeconds: [10], waiting: 0, jobs: 1))
         #expect(evaluating == 6, "all steps logged is not done: 6 s of the evaluation remain")
+        #expect(GridRunner.remainingSeconds(running: [Progress(elapsed: 24, stepsDone: 10, steps: 10, evaluatingFor: 4)],
+                                            finishedSeconds: [], waiting: 0, jobs: 1) == nil, "no evaluation measured yet: unknown, not 0 s")
     }
 
     @Test func aResumedCellIsPacedByTheStepsItLoggedItself() throws {
