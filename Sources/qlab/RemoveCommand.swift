@@ -67,17 +67,19 @@ struct RemoveCommand: ParsableCommand {
         print("\(name): \(dryRun ? "would remove" : "removing") \(chosen.count) cell\(chosen.count == 1 ? "" : "s")\(dryRun ? " (dry run: nothing is removed)" : "")")
         var rowsOut: [[String]] = []
         for target in chosen {
-            let folder = folders[target.id].map { "\(store.runs)/\(name)/\(target.id)  \(Self.bytes($0.size()))" } ?? "(no folder) \(target.id)"
-            rowsOut.append([folder, target.axes.keys.sorted().map { "\($0)=\(target.axes[$0]!)" }.joined(separator: " ")])
+            let folder = folders[target.id]
+            rowsOut.append([folder == nil ? "\(target.id) (no folder)" : "\(store.runs)/\(name)/\(target.id)",
+                            folder.map { Self.bytes($0.size()) } ?? "-",
+                            target.axes.keys.sorted().map { "\($0)=\(target.axes[$0]!)" }.joined(separator: " ")])
         }
-        print(TextTable.render(header: ["folder", "axes"], rows: rowsOut))
+        print(TextTable.render(header: ["folder", "size", "axes"], rows: rowsOut, rightAligned: [1]))
         print("store \(storePath): \(rows.description)")
         guard !dryRun else { return }
         // The store first: a removal that fails there leaves every folder, and a folder removal cut short leaves no
         // run.json that the next plan would ingest again.
         _ = try lineage?.removeResults(experiment: name, cells: chosen.map(\.id))
         for target in chosen { try folders[target.id]?.removeTree() }
-        print("\(name): removed \(chosen.count) cell\(chosen.count == 1 ? "" : "s"); `qlab plan \(name)` shows them pending")
+        print("\(name): removed \(chosen.count) cell\(chosen.count == 1 ? "" : "s"); `qlab plan \(name)` lists \(chosen.count == 1 ? "it" : "them") as pending")
     }
 
     /// The targets `--cell` and `--only` select (all without them); a selector that matches nothing is an error
