@@ -77,15 +77,35 @@ enum SettingValue {
 
     /// `config` with setting `key` (a path `leaves` lists) set to `value`; throws when the result does not decode.
     static func write(_ value: CanonicalJSON.Value, at key: String, text: String, into config: TrainingConfig) throws -> TrainingConfig {
-        let tree = replacing(try JSONTreeEncoder().encode(config), at: key.split(separator: ".").map(String.init)[...], with: value)
+        let path = key.split(separator: ".").map(String.init)[...]
+        let original = try JSONTreeEncoder().encode(config)
+        let decode = { (value: CanonicalJSON.Value) throws -> TrainingConfig in
+            try JSONDecoder().decode(TrainingConfig.self, from: Data(CanonicalJSON.write(replacing(original, at: path, with: value)).utf8))
+        }
         do {
-            return try JSONDecoder().decode(TrainingConfig.self, from: Data(CanonicalJSON.write(tree).utf8))
+            return try decode(value)
         } catch let DecodingError.dataCorrupted(context) {
+            // A word the setting's type does not name: the words it does, found by trying each known one.
+            if case .string = value {
+                let valid = choices.filter { (try? decode(.string($0))) != nil }
+                if !valid.isEmpty { throw OverrideError.wrongType(key: key, value: text, expected: "one of \(valid.joined(separator: ", "))") }
+            }
             throw OverrideError.wrongType(key: key, value: text, expected: "a valid value (\(context.debugDescription))")
         } catch let DecodingError.typeMismatch(type, _) {
             throw OverrideError.wrongType(key: key, value: text, expected: "a value of type \(type)")
         }
     }
+
+    /// Every word a setting of a fixed set of values can take (the configuration's string enumerations).
+    static let choices: [String] = {
+        var words: [String] = []
+        let sets: [[String]] = [QuantizationKind.allCases.map(\.rawValue), LoRATarget.allCases.map(\.rawValue),
+                                LoRASettings.LayerSet.allCases.map(\.rawValue), OptimizerKind.allCases.map(\.rawValue),
+                                ScheduleKind.allCases.map(\.rawValue), AssistantTurns.allCases.map(\.rawValue),
+                                DataFormat.allCases.map(\.rawValue), Perplexity.Moment.allCases.map(\.rawValue)]
+        for word in sets.joined() where !words.contains(word) { words.append(word) }
+        return words
+    }()
 
     private static func replacing(_ tree: CanonicalJSON.Value, at path: ArraySlice<String>, with value: CanonicalJSON.Value) -> CanonicalJSON.Value {
         guard let first = path.first, case .object(var members) = tree else { return value }

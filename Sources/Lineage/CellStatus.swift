@@ -12,6 +12,9 @@ public enum CellStatus: String, Codable, Sendable, CaseIterable {
     case diverged
     /// The cell was never run.
     case pending
+    /// A run succeeded, but the folder it wrote is gone (removed by hand): its results are no longer there, so
+    /// `qlab run` makes them again. The store alone cannot tell; the runner sets it when it plans.
+    case missing
 
     /// Applies the status rules to a cell's run statuses, oldest run first.
     public init(runStatusesOldestFirst statuses: [RunStatus]) {

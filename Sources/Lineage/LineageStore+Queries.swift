@@ -103,6 +103,19 @@ extension LineageStore {
         }
     }
 
+    /// The status of each of `cells` from its runs, whichever experiment recorded them (pending without a run).
+    public func cellStatuses(cells: [String]) throws -> [String: CellStatus] {
+        try perform("read the statuses of \(cells.count) cells") {
+            try pool.read { db in
+                var statuses: [String: CellStatus] = [:]
+                for cell in cells {
+                    statuses[cell] = CellStatus(runStatusesOldestFirst: try Self.runs(db, cell: cell).map(\.status))
+                }
+                return statuses
+            }
+        }
+    }
+
     /// A run's per-step metrics, one series per name, sorted by name.
     public func metricSeries(run: String) throws -> [MetricSeries] {
         try perform("read metric series of run \(run)") {

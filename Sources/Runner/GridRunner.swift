@@ -47,7 +47,9 @@ public final class GridRunner: @unchecked Sendable {
 
     /// Every cell with its status (after ingesting whatever cell directories already hold, and marking runs
     /// whose process is gone as interrupted). `only` keeps cells whose axes have the given values.
-    public func plan(only: [(axis: String, value: String)] = [], requireInputs: Bool = true) throws -> [PlannedCell] {
+    /// With `record`, the experiment and its cells are recorded in the store (what running them needs); without
+    /// it the plan is a preview and leaves no trace of cells that never ran (no `stale` rows later).
+    public func plan(only: [(axis: String, value: String)] = [], requireInputs: Bool = true, record: Bool = true) throws -> [PlannedCell] {
         let cells = try experiment.cells(overrides: overrides)
         let axes = try experiment.axisNames(overrides: overrides)
         for (axis, _) in only where !axes.contains(axis) { throw RunnerError.badFilter("\(axis)=…: the experiment has no such axis; its axes: \(axes.joined(separator: ", "))") }
@@ -77,9 +79,11 @@ public final class GridRunner: @unchecked Sendable {
             definitions.append(CellDefinition(id: identity.id, config: canonical, axisValues: axesJSON))
             planned.append(PlannedCell(entry: entry, status: .pending))
         }
-        try store.recordExperiment(ExperimentRecord(name: experiment.name, description: experiment.prose.description ?? "",
-                                                    specHash: ExperimentSpec.SHA256.hexDigest(definitions.map(\.id).joined(separator: ",").utf8)),
-                                   cells: definitions)
+        if record {
+            try store.recordExperiment(ExperimentRecord(name: experiment.name, description: experiment.prose.description ?? "",
+                                                        specHash: ExperimentSpec.SHA256.hexDigest(definitions.map(\.id).joined(separator: ",").utf8)),
+                                       cells: definitions)
+        }
         for p in planned where FileManager.default.fileExists(atPath: runsRoot + "/" + p.entry.directory + "/run.json") {
             let dir = URL(fileURLWithPath: runsRoot + "/" + p.entry.directory)
             // Marked in the directory, not only in the store: ingesting the file again must not revive the run.
@@ -87,9 +91,25 @@ public final class GridRunner: @unchecked Sendable {
             _ = try? store.ingest(directory: dir)
         }
         try store.markInterruptedRuns()
-        let statuses = try store.cellStatuses(experiment: experiment.name)
-        for i in planned.indices { planned[i].status = statuses[planned[i].entry.cell] ?? .pending }
+        let statuses = try store.cellStatuses(cells: planned.map(\.entry.cell))
+        for i in planned.indices {
+            planned[i].status = statuses[planned[i].entry.cell] ?? .pending
+            if planned[i].status == .done, try !hasResultsOnDisk(planned[i].entry) { planned[i].status = .missing }
+        }
         return try Self.matching(planned, only: only)
+    }
+
+    /// Whether some succeeded run of the cell still has its folder (its `run.json`): the store remembers a run
+    /// after its folder is removed by hand, but a cell whose results are gone is not done.
+    func hasResultsOnDisk(_ entry: CellManifest.Entry) throws -> Bool {
+        try store.runs(cell: entry.cell).contains { run in
+            guard run.status == .succeeded else { return false }
+            // The log sits in the run's own folder (a rerun's is below the cell's); runs recorded without one
+            // are taken to be in the cell's folder.
+            let folder = run.logPath.map { (store.paths.absolute($0) as NSString).deletingLastPathComponent }
+                ?? runsRoot + "/" + entry.directory
+            return FileManager.default.fileExists(atPath: folder + "/" + CellDirectory.runFile)
+        }
     }
 
     /// The cells whose axis values equal every filter's, compared as values, not spellings (`2e-4` is the stored
@@ -107,16 +127,19 @@ public final class GridRunner: @unchecked Sendable {
     }
 
     /// Whether an axis label and a value typed by a person name the same value: equal text, or equal numbers.
-    static func sameValue(_ label: String, _ typed: String) -> Bool {
+    public static func sameValue(_ label: String, _ typed: String) -> Bool {
         if label == typed { return true }
         guard let a = Double(label), let b = Double(typed.trimmingCharacters(in: .whitespaces)) else { return false }
         return a == b
     }
 
-    /// Cells in the store for this experiment that the spec no longer produces (changed data or settings).
+    /// Cells of this experiment with runs in the store that the spec no longer produces (changed data or
+    /// settings). A cell that was recorded but never ran holds no results, so it is not stale.
     public func staleCells(current: [PlannedCell]) throws -> [String] {
         let ids = Set(current.map(\.entry.cell))
-        return try store.cells(experiment: experiment.name).map(\.cell).filter { !ids.contains($0) }.sorted()
+        let statuses = try store.cellStatuses(experiment: experiment.name)
+        return try store.cells(experiment: experiment.name).map(\.cell)
+            .filter { !ids.contains($0) && statuses[$0] != .pending }.sorted()
     }
 
     /// What a grid run did.
@@ -168,7 +191,11 @@ public final class GridRunner: @unchecked Sendable {
     /// checkpoint the step they are on; those still running `stopGrace` seconds later are killed (they resume
     /// from their last periodic checkpoint). `Outcome.stoppedBy` then names the signal.
     public func run(_ cells: [PlannedCell], jobs: Int, cores: Int, force: Bool, executable: String, stopGrace: Double = 120,
-                    say: @escaping (String) -> Void) throws -> Outcome {
+                    say report: @escaping (String) -> Void) throws -> Outcome {
+        let interactive = isatty(STDERR_FILENO) != 0
+        let display = StatusDisplay(interactive: interactive, write: { StandardError.write(Data($0.utf8)) }, say: report)
+        // Every message is an event: on a terminal it clears the status line first instead of running on from it.
+        let say: (String) -> Void = { display.event($0) }
         var outcome = Outcome()
         let (todo, skipped) = try work(cells, force: force)
         outcome.skipped = skipped
@@ -191,11 +218,10 @@ public final class GridRunner: @unchecked Sendable {
         say("running \(todo.count) of \(cells.count) cells (\(outcome.skipped.count) done), \(jobs) at once, \(threads) BLAS thread(s) each on \(cores) cores")
         say(BLASKernel.current.summary)
         var waiting = Array(todo.indices)
-        var running: [(index: Int, process: Process, started: Date)] = []
+        var running: [RunningCell] = []
         let started = Date()
-        var finishedSeconds: [Double] = []
+        var finishedSeconds: [Double] = [], evaluationSeconds: [Double] = []
         var lastReport = Date.distantPast
-        let interactive = isatty(STDERR_FILENO) != 0
 
         func launch(_ index: Int) throws {
             let entry = todo[index]
@@ -234,8 +260,9 @@ public final class GridRunner: @unchecked Sendable {
             process.standardOutput = log
             process.standardError = log
             Diagnostics.debug("starting a worker for cell \(entry.cell): \(executable) \((process.arguments ?? []).joined(separator: " ")), output to \(logPath)")
+            let stepsAtStart = Self.lineCount(dir + "/" + CellDirectory.stepsFile)
             try process.run()
-            running.append((index, process, Date()))
+            running.append(RunningCell(index: index, process: process, started: Date(), stepsAtStart: stepsAtStart))
         }
 
         var stopDeadline: Date? = nil
@@ -272,7 +299,7 @@ public final class GridRunner: @unchecked Sendable {
                 }
             }
             usleep(200_000)
-            var still: [(index: Int, process: Process, started: Date)] = []
+            var still: [RunningCell] = []
             for r in running {
                 if r.process.isRunning { still.append(r); continue }
                 let entry = todo[r.index]
@@ -301,6 +328,7 @@ public final class GridRunner: @unchecked Sendable {
                 } else if r.process.terminationStatus == 0 {
                     outcome.succeeded.append(entry.cell)
                     finishedSeconds.append(Date().timeIntervalSince(r.started))
+                    if let trained = r.trainedAt { evaluationSeconds.append(Date().timeIntervalSince(trained)) }
                     say("cell \(entry.cell) done (\(Self.describe(entry.axes))) in \(Int(Date().timeIntervalSince(r.started))) s")
                 } else {
                     outcome.failed.append((entry.cell, logPath))
@@ -318,46 +346,81 @@ public final class GridRunner: @unchecked Sendable {
             running = still
             if interactive || Date().timeIntervalSince(lastReport) > 10 {
                 lastReport = Date()
-                var progress: [CellProgress] = []
-                let steps = running.map { r -> String in
-                    let e = todo[r.index]
-                    let done = Self.lineCount(runsRoot + "/" + e.directory + "/steps.jsonl")
-                    progress.append(CellProgress(elapsed: Date().timeIntervalSince(r.started), stepsDone: done, steps: e.config.steps))
-                    return "\(e.cell) \(done)/\(e.config.steps)"
+                var progress: [CellProgress] = [], shown: [ProgressLine.Cell] = []
+                for i in running.indices {
+                    let e = todo[running[i].index]
+                    let done = Self.lineCount(runsRoot + "/" + e.directory + "/" + CellDirectory.stepsFile)
+                    // The last step logged: evaluation starts, and the time it takes is measured from here.
+                    if done >= e.config.steps, running[i].trainedAt == nil { running[i].trainedAt = Date() }
+                    progress.append(CellProgress(elapsed: Date().timeIntervalSince(running[i].started), stepsDone: done, steps: e.config.steps,
+                                                 stepsAtStart: running[i].stepsAtStart,
+                                                 evaluatingFor: running[i].trainedAt.map { Date().timeIntervalSince($0) }))
+                    shown.append(ProgressLine.Cell(id: e.cell, step: done, steps: e.config.steps))
                 }
-                let doneCount = outcome.succeeded.count, failedCount = outcome.failed.count + outcome.interrupted.count
-                let remaining = Self.remainingSeconds(running: progress, finishedSeconds: finishedSeconds, waiting: waiting.count, jobs: jobs)
-                let eta = remaining.map { ", ETA \(Self.duration($0))" } ?? ""
-                let line = "cells \(doneCount)/\(todo.count) done, \(running.count) running [\(steps.joined(separator: ", "))], \(failedCount) failed, \(Self.duration(Date().timeIntervalSince(started))) elapsed\(eta)"
-                if interactive { StandardError.write(Data(("\r\u{1B}[K" + line).utf8)) } else { say(line) }
+                let line = ProgressLine(done: outcome.succeeded.count, total: todo.count, failed: outcome.failed.count + outcome.interrupted.count,
+                                        running: shown, elapsed: Date().timeIntervalSince(started),
+                                        remaining: Self.remainingSeconds(running: progress, finishedSeconds: finishedSeconds,
+                                                                         evaluationSeconds: evaluationSeconds, waiting: waiting.count, jobs: jobs))
+                display.status(line.render())
             }
         }
-        if interactive { StandardError.write(Data("\r\u{1B}[K".utf8)) }
+        display.clear()
         if let storeProblem { throw LineageError.storeReplaced(path: store.path, problem: storeProblem) }
         return outcome
     }
 
-    /// How far a running cell has got: seconds since it started, steps logged, steps in all.
+    /// A worker process of a grid run and its cell.
+    private struct RunningCell {
+        var index: Int
+        var process: Process
+        var started: Date
+        /// Steps its step log held when it started (a resumed cell's log keeps the steps before its checkpoint).
+        var stepsAtStart: Int
+        /// When its last training step was logged (its evaluation began), once seen.
+        var trainedAt: Date? = nil
+    }
+
+    /// How far a running cell has got: seconds since it started, steps logged, steps in all; the steps its log
+    /// held when it started (a resumed cell), and how long it has been evaluating once its steps are done.
     struct CellProgress: Sendable {
         var elapsed: Double
         var stepsDone: Int
         var steps: Int
+        var stepsAtStart = 0
+        var evaluatingFor: Double? = nil
     }
 
     /// The progress line's estimate of the seconds left, or nil until every running cell has logged a step.
     ///
-    /// Each running cell is projected from its own pace (its elapsed time per logged step), so the estimate
-    /// moves as its steps are logged instead of standing still until a cell ends; a waiting cell is counted at
-    /// the mean duration of the finished cells, or, before any has finished, at the running cells' projections.
-    static func remainingSeconds(running: [CellProgress], finishedSeconds: [Double], waiting: Int, jobs: Int) -> Double? {
-        let started = running.filter { $0.stepsDone > 0 }
-        guard started.count == running.count else { return nil }
-        let totals = started.map { $0.elapsed * Double(max($0.steps, $0.stepsDone)) / Double($0.stepsDone) }
+    /// Each running cell is projected from its own pace (its elapsed time per step logged since it started, so a
+    /// resumed cell is not credited with the steps it resumed from), so the estimate moves as its steps are
+    /// logged; to its training the mean evaluation time of the finished cells is added (`evaluationSeconds`, from
+    /// their last step to their end), and a cell already evaluating is counted down from that mean (no estimate
+    /// while a cell evaluates before any evaluation has been measured). A waiting
+    /// cell is counted at the mean duration of the finished cells, or, before any has finished, at the running
+    /// cells' projections.
+    static func remainingSeconds(running: [CellProgress], finishedSeconds: [Double], evaluationSeconds: [Double] = [],
+                                 waiting: Int, jobs: Int) -> Double? {
+        let evaluation = evaluationSeconds.isEmpty ? 0 : evaluationSeconds.reduce(0, +) / Double(evaluationSeconds.count)
+        var lefts: [Double] = [], totals: [Double] = []
+        for cell in running {
+            let left: Double
+            if let evaluating = cell.evaluatingFor {
+                // Until a cell has been seen evaluating to its end, how long evaluation takes is unknown, not 0 s.
+                guard !evaluationSeconds.isEmpty else { return nil }
+                left = max(0, evaluation - evaluating)
+            } else {
+                let logged = cell.stepsDone - cell.stepsAtStart
+                guard logged > 0 else { return nil }
+                left = Double(max(0, cell.steps - cell.stepsDone)) * cell.elapsed / Double(logged) + evaluation
+            }
+            lefts.append(left)
+            totals.append(cell.elapsed + left)
+        }
         let samples = finishedSeconds.isEmpty ? totals : finishedSeconds
         guard !samples.isEmpty else { return nil }
         let perCell = samples.reduce(0, +) / Double(samples.count)
-        let left = zip(totals, started).map { $0 - $1.elapsed }.reduce(0, +)
-        return (left + Double(waiting) * perCell) / Double(max(jobs, 1))
+        return (lefts.reduce(0, +) + Double(waiting) * perCell) / Double(max(jobs, 1))
     }
 
     /// Marks a run that its directory still shows `running` as interrupted, its process being known to be

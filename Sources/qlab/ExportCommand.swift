@@ -1,5 +1,6 @@
 import Support
 import ArgumentParser
+import Experiments
 import Foundation
 import Lineage
 
@@ -14,7 +15,11 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
-        guard try lineage.experiment(named: name) != nil else { throw ValidationError("no experiment \(name) in \(store.runs)/lineage.sqlite") }
+        guard try lineage.experiment(named: name) != nil else {
+            throw ValidationError(Experiments.named(name) != nil
+                ? "\(name) has no results in \(store.runs)/lineage.sqlite yet; run it first (`qlab run \(name)`)"
+                : ExperimentNames.unknown(name, store: lineage))
+        }
         let export = try lineage.export(experiment: name)
         if json {
             StandardOutput.write(try export.json())

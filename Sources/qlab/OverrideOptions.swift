@@ -5,8 +5,9 @@ import Tensors
 
 /// `--set`, `--axis` and `--declared` of `qlab plan` and `qlab run`, and the record of the last overrides.
 ///
-/// The overrides a grid was planned with are recorded in `runs/NAME/overrides.json`, so that a later `plan`,
-/// `run` or `report` without flags works on the same grid; `--declared` returns to the spec as written.
+/// The overrides a grid was run with (or planned with `plan --save`) are recorded in `runs/NAME/overrides.json`,
+/// so that a later `plan`, `run` or `report` without flags works on the same grid; `--declared` returns to the
+/// spec as written. A plain `plan` is a preview: it records nothing and forgets nothing.
 struct OverrideOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("Fix a setting in every cell (repeatable).", valueName: "KEY=VALUE"))
     var fixed: [String] = []
@@ -20,17 +21,24 @@ struct OverrideOptions: ParsableArguments {
         if declared, !fixed.isEmpty || !axes.isEmpty { throw ValidationError("--declared cannot be combined with --set or --axis") }
     }
 
-    /// The overrides to plan with, and a line saying where they come from (nil without overrides). Records
-    /// given overrides, and forgets recorded ones with `--declared`.
-    func resolve(experiment: String, runs: String) throws -> (overrides: Overrides, note: String?) {
+    /// The overrides to plan with, and a line saying where they come from (nil without overrides). With
+    /// `recording`, `--declared` forgets the recorded overrides (and `recordGiven` will record given ones);
+    /// without it (a preview) nothing changes on disk.
+    func resolve(experiment: String, runs: String, recording: Bool = true) throws -> (overrides: Overrides, note: String?) {
         let record = OverrideRecord(runs: runs, experiment: experiment)
         if declared {
-            try record.remove()
+            if recording { try record.remove() }
             return (.none, nil)
         }
         if !fixed.isEmpty || !axes.isEmpty {
-            let overrides = try Overrides(fixed: fixed, axes: axes)
-            return (overrides, "overrides: \(overrides.arguments) (recorded in \(record.path))")
+            let overrides: Overrides
+            do {
+                overrides = try Overrides(fixed: fixed, axes: axes)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            let place = recording ? "recorded in \(record.path)" : "a preview, not recorded; --save or `qlab run` records them"
+            return (overrides, "overrides: \(overrides.arguments) (\(place))")
         }
         guard let recorded = try record.read(), !recorded.isEmpty else { return (.none, nil) }
         return (recorded, "overrides: \(recorded.arguments) (recorded in \(record.path) by an earlier --set/--axis; --declared for the spec as written)")
@@ -38,11 +46,27 @@ struct OverrideOptions: ParsableArguments {
 }
 
 extension OverrideOptions {
+    /// The error for overrides that do not apply to `experiment`: given on this command line they are a bad
+    /// command-line value (exit 64); recorded ones are the record's fault, and say where it is.
+    func failure(_ error: OverrideError, experiment: String, runs: String) -> any Error {
+        let reason = explain(error, experiment: experiment, runs: runs)
+        guard !fixed.isEmpty || !axes.isEmpty else { return PlanError(experiment: experiment, reason: reason) }
+        return ValidationError(PlanError(experiment: experiment, reason: reason).description)
+    }
+
     /// Why `overrides` do not apply, saying where recorded ones come from and how to drop them.
     func explain(_ error: OverrideError, experiment: String, runs: String) -> String {
-        guard fixed.isEmpty, axes.isEmpty, !declared else { return error.description }
-        return "\(error) (in the overrides recorded in \(OverrideRecord(runs: runs, experiment: experiment).path); "
+        guard fixed.isEmpty, axes.isEmpty, !declared else { return Self.describe(error) }
+        return "\(Self.describe(error)) (in the overrides recorded in \(OverrideRecord(runs: runs, experiment: experiment).path); "
             + "pass --declared for the spec as written, or give --set/--axis again)"
+    }
+
+    /// The error's message; a misspelt key names the nearest setting instead of listing them all.
+    static func describe(_ error: OverrideError) -> String {
+        if case .unknownKey(let key, let valid) = error, let guess = Suggestion.nearest(to: key, among: valid) {
+            return "no setting \(key); did you mean \(guess)? (`qlab show CELL` lists the settings as a tree)"
+        }
+        return error.description
     }
 
     /// Records `overrides` when they came from this command line, once they planned without error.

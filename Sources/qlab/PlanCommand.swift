@@ -14,7 +14,8 @@ struct PlanCommand: ParsableCommand {
         discussion: """
             Without NAME, lists the experiments. A cell's id hashes its canonical configuration together with \
             the content hashes of the model and data files it reads. Statuses come from the run store \
-            (runs/lineage.sqlite); until one exists every cell is pending.
+            (runs/lineage.sqlite); until one exists every cell is pending. A plan is a preview: it records \
+            nothing (neither --set/--axis overrides nor the cells) unless --save is given; `qlab run` records both.
             """
     )
 
@@ -27,6 +28,9 @@ struct PlanCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Only cells with these axis values (AXIS=VALUE, repeatable), as `qlab run` takes them.")
     var only: [String] = []
 
+    @Flag(help: "Record the overrides (runs/NAME/overrides.json; with --declared, forget them) and the cells, as `qlab run` does.")
+    var save = false
+
     @OptionGroup var store: StoreOptions
     @OptionGroup(title: "Overrides") var overrideOptions: OverrideOptions
 
@@ -37,24 +41,31 @@ struct PlanCommand: ParsableCommand {
         }
         let filters = try onlyFilters(only)
         let experiment = try experimentNamed(name)
-        let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
+        let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs, recording: save)
         let runner: GridRunner
         let planned: [PlannedCell]
         do {
             runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
-            planned = try runner.plan(requireInputs: false)
+            planned = try runner.plan(requireInputs: false, record: save)
         } catch let error as ExperimentError {
             throw PlanError(experiment: name, reason: error.description)
         } catch let error as OverrideError {
-            throw PlanError(experiment: name, reason: overrideOptions.explain(error, experiment: name, runs: store.runs))
+            throw overrideOptions.failure(error, experiment: name, runs: store.runs)
+        } catch RunnerError.badFilter(let text) {
+            throw ValidationError("--only \(text)")
         }
-        try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs)
+        if save { try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs) }
         let stale = filters.isEmpty ? try runner.staleCells(current: planned) : []
         let axisNames = try experiment.axisNames(overrides: overrides)
         for (axis, _) in filters where !axisNames.contains(axis) {
-            throw RunnerError.badFilter("\(axis)=…: the experiment has no such axis; its axes: \(axisNames.joined(separator: ", "))")
+            throw ValidationError("--only \(axis)=…: the experiment has no such axis; its axes: \(axisNames.joined(separator: ", "))")
         }
-        let cells = try GridRunner.matching(planned, only: filters)
+        let cells: [PlannedCell]
+        do {
+            cells = try GridRunner.matching(planned, only: filters)
+        } catch RunnerError.badFilter(let text) {
+            throw ValidationError("--only \(text)")
+        }
         let notes = runner.unhashedInputs.keys.sorted().map { "input \($0): not hashed (\(runner.unhashedInputs[$0]!)); ids cannot see its content" }
 
         if json {
@@ -89,6 +100,9 @@ struct PlanCommand: ParsableCommand {
         print("")
         print(CellStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
               + (stale.isEmpty ? "" : ", \(stale.count) stale (in the store, no longer in the spec)"))
+        if let missing = counts[.missing] {
+            print("\(missing) missing: run once, but their folders under \(store.runs)/\(name)/ are gone; `qlab run \(name)` makes them again")
+        }
         for line in notes { print(line) }
     }
 

@@ -30,6 +30,7 @@ struct QLab: ParsableCommand {
             LineageCommand.self,
             ExportCommand.self,
             IngestCommand.self,
+            RemoveCommand.self,
             CellCommand.self,
             ReportCommand.self,
             BLASCommand.self,

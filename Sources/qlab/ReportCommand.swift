@@ -29,6 +29,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "How many configurations the top table lists.") var top: Int = 10
     @Option(parsing: .upToNextOption, help: "Tournament ids to chart (default: the one named after the experiment).") var tournament: [String] = []
     @Option(help: "More curves than this on one chart split it by another axis.") var maxCurves: Int = 8
+    @Flag(help: "The experiment as declared, ignoring the overrides recorded by `qlab run --set/--axis` (as plan and run take it).")
+    var declared = false
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -54,6 +56,7 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("no lineage store at \(storePath); run an experiment first (`qlab run \(name)`) or pass --runs")
         }
         let lineage = try LineageStore(path: storePath)
+        for n in [name] + compare { try ExperimentNames.check(n, store: lineage) }
         let options = ReportOptions(colorAxis: colorBy, smoothing: smooth, metric: metric, maxCurvesPerChart: maxCurves,
                                     topCount: top, tournaments: tournament, runsFolder: store.runs)
         let gnuplot = try Gnuplot(program: options.gnuplot)
@@ -74,8 +77,8 @@ struct ReportCommand: ParsableCommand {
     /// The spec's prose and axis order when the experiment is declared; the store alone otherwise.
     private func subject(_ name: String) throws -> ReportSubject {
         if let experiment = Experiments.named(name) {
-            // The grid last planned: the overrides recorded by `qlab plan`/`run --set/--axis`, if any.
-            let overrides = try OverrideRecord(runs: store.runs, experiment: name).read() ?? .none
+            // The grid last run: the overrides recorded by `qlab run --set/--axis` (or `plan --save`), if any.
+            let overrides = try (declared ? nil : OverrideRecord(runs: store.runs, experiment: name).read()) ?? .none
             return try ReportSubject(experiment, overrides: overrides)
         }
         StandardError.write(Data("note: \(name) is not declared in Experiments/; reporting from the store without its prose\n".utf8))

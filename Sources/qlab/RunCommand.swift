@@ -11,11 +11,9 @@ struct StoreOptions: ParsableArguments {
     var runs: String = "runs"
 }
 
-/// The experiment called `name`, or a validation error listing the known ones.
+/// The experiment called `name`, or a validation error suggesting the nearest and listing the known ones.
 func experimentNamed(_ name: String) throws -> Experiment {
-    guard let experiment = Experiments.named(name) else {
-        throw ValidationError("no experiment named \"\(name)\"; known: \(Experiments.all.map(\.name).joined(separator: ", "))")
-    }
+    guard let experiment = Experiments.named(name) else { throw ValidationError(ExperimentNames.unknown(name, store: nil)) }
     return experiment
 }
 
@@ -71,7 +69,9 @@ struct RunCommand: ParsableCommand {
         do {
             cells = try runner.plan(only: filters)
         } catch let error as OverrideError {
-            throw PlanError(experiment: name, reason: overrideOptions.explain(error, experiment: name, runs: store.runs))
+            throw overrideOptions.failure(error, experiment: name, runs: store.runs)
+        } catch RunnerError.badFilter(let text) {
+            throw ValidationError("--only \(text)")
         }
         try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs)
         guard !cells.isEmpty else { throw ValidationError("no cell of \(name) matches \(only.joined(separator: " "))") }

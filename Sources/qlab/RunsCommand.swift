@@ -11,6 +11,8 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
+        // A misspelt name would otherwise list no runs, as an experiment without any does.
+        if let name { try ExperimentNames.check(name, store: lineage) }
         let formatter = ISO8601DateFormatter()
         let rows = try lineage.runs(experiment: name).map { r in
             [String(r.id.prefix(8)), r.cell, r.status.rawValue, formatter.string(from: r.started),

@@ -22,7 +22,7 @@ struct PlanOverridesTests {
         let plain = try CLI.run(["plan", "smoke", "--json", "--runs", runs])
         #expect(plain.status == 0, "\(plain.stderr)")
 
-        let planned = try CLI.run(["plan", "smoke", "--runs", runs, "--set", "model.quantization=fp4", "--axis", "lora.dropout=0,0.05"])
+        let planned = try CLI.run(["plan", "smoke", "--runs", runs, "--set", "model.quantization=fp4", "--axis", "lora.dropout=0,0.05", "--save"])
         #expect(planned.status == 0, "\(planned.stderr)")
         let lines = planned.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "smoke: 8 cells")
@@ -45,8 +45,8 @@ struct PlanOverridesTests {
             #expect(model["quantization"] as? String == "fp4")
         }
 
-        // --declared returns to the spec as written and forgets the record.
-        let declared = try CLI.run(["plan", "smoke", "--json", "--runs", runs, "--declared"])
+        // --declared returns to the spec as written, and with --save forgets the record.
+        let declared = try CLI.run(["plan", "smoke", "--json", "--runs", runs, "--declared", "--save"])
         #expect(declared.status == 0, "\(declared.stderr)")
         #expect(try ids(declared.stdout) == (try ids(plain.stdout)))
         #expect(!FileManager.default.fileExists(atPath: runs + "/smoke/overrides.json"))
@@ -83,7 +83,7 @@ struct PlanOverridesTests {
             #expect(result.stderr.contains("no setting optimizer.lr"), "\(result.stderr)")
             #expect(result.stderr.contains("recorded in \(runs)/smoke/overrides.json; pass --declared"), "\(result.stderr)")
         }
-        let declared = try CLI.run(["plan", "smoke", "--runs", runs, "--declared"])
+        let declared = try CLI.run(["plan", "smoke", "--runs", runs, "--declared", "--save"])
         #expect(declared.status == 0, "\(declared.stderr)")
         #expect(!FileManager.default.fileExists(atPath: runs + "/smoke/overrides.json"))
     }
@@ -99,7 +99,7 @@ struct PlanOverridesTests {
         let prepared = try CLI.run(["data", "prepare", "--output", data, "--downloads", runs + "/none", "--fortunes", runs + "/none"])
         #expect(FileManager.default.fileExists(atPath: data + "/tasks-en/eval.jsonl"), "\(prepared.stderr)")
         let environment = ["QLAB_DATA": data]
-        let planned = try CLI.run(["plan", "smoke", "--json", "--runs", runs, "--axis", "lora.dropout=0,0.05"], environment: environment)
+        let planned = try CLI.run(["plan", "smoke", "--json", "--runs", runs, "--axis", "lora.dropout=0,0.05", "--save"], environment: environment)
         #expect(planned.status == 0, "\(planned.stderr)")
         var found: [String: Any]?
         for object in try cells(planned.stdout) where found == nil {
