@@ -38,10 +38,13 @@ public struct Cell: Sendable, Equatable {
         axisValues.isEmpty ? "(no axes)" : axisValues.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
     }
 
-    /// The files the cell reads, by the names its configuration uses: the base model, the training data, the
+    /// The files the cell reads, by the names its configuration uses: the base model, the adapter it starts from
+    /// (if any), the training data, the
     /// datasets its evaluation asks questions from, then the text files whose perplexity it measures.
     public var inputs: [String] {
         var names = [config.model.name]
+        // The adapter it starts from is read like the base: its content is part of the cell's identity.
+        if let adapter = config.model.adapter, !names.contains(adapter) { names.append(adapter) }
         let evaluated = config.evaluation.exactAnswers.map(\.dataset) + config.evaluation.perplexity.flatMap(\.files)
         for name in config.data.datasets + evaluated where !names.contains(name) {
             names.append(name)

@@ -17,6 +17,10 @@ extension TrainingConfig {
         require(!model.name.isEmpty, "the model name is empty")
         require([32, 64, 128, 256, 512, 1024, 2048, 4096].contains(model.blocksize),
                 "quantization block size \(model.blocksize) is not a power of two from 32 to 4096")
+        if let adapter = model.adapter {
+            require(!adapter.isEmpty, "model.adapter is empty: name a PEFT adapter folder, or leave it unset for a new adapter")
+            require(!fullFineTune, "full fine-tuning trains the weights themselves: model.adapter does not apply")
+        }
         if fullFineTune {
             require(model.quantization == .none,
                     "full fine-tuning trains float32 weights: model.quantization must be none, not \(model.quantization.rawValue)")

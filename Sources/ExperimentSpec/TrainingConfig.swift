@@ -43,6 +43,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         "data.assistantTurns": .string(AssistantTurns.all.rawValue),
         // Unset by default (the order follows the cell's seed); the value gives the command line its type.
         "data.orderSeed": .unsignedInteger(0),
+        // Unset by default (a new adapter); a PEFT adapter folder to continue from.
+        "model.adapter": .string(""),
     ]
 }
 
@@ -56,13 +58,19 @@ public struct ModelSettings: Codable, Sendable, Equatable, Hashable {
     public var blocksize: Int = 64
     /// Quantize the block constants again.
     public var doubleQuant: Bool = true
+    /// A PEFT adapter folder the cell's training starts from instead of a new adapter (Anima's "continue from
+    /// Guanaco"); its rank and targets must be the cell's. Nil, the default, is written nowhere, so configurations
+    /// without it keep their canonical JSON and ids.
+    public var adapter: String?
 
-    /// The defaults: SmolLM2-135M in NF4 with double quantization, blocks of 64.
-    public init(name: String = "smollm2-135m", quantization: QuantizationKind = .nf4, blocksize: Int = 64, doubleQuant: Bool = true) {
+    /// The defaults: SmolLM2-135M in NF4 with double quantization, blocks of 64, a new adapter.
+    public init(name: String = "smollm2-135m", quantization: QuantizationKind = .nf4, blocksize: Int = 64, doubleQuant: Bool = true,
+                adapter: String? = nil) {
         self.name = name
         self.quantization = quantization
         self.blocksize = blocksize
         self.doubleQuant = doubleQuant
+        self.adapter = adapter
     }
 }
 

@@ -55,6 +55,25 @@ public struct CellWorker: Sendable {
         return try withExtendedLifetime(claim) { try runClaimed(dir, say: say) }
     }
 
+    /// The adapter at `path` to continue training from, which must have the cell's LoRA shape: the configuration
+    /// (which the id hashes) is the truth about what the cell trains, so an adapter of another shape is an error,
+    /// not a silent change of the cell's settings.
+    static func startingAdapter(_ path: String, config: TrainingConfig, model: LlamaConfig) throws -> LoRAAdapter {
+        var adapter = try LoRAAdapter.load(directory: path, config: model)
+        let wanted = (rank: config.lora.rank, alpha: config.lora.alpha, targets: config.lora.targets.map(\.projection).sorted(),
+                      rslora: config.lora.useRSLoRA)
+        let found = (rank: adapter.rank, alpha: adapter.alpha, targets: adapter.targets.sorted(), rslora: adapter.useRSLoRA)
+        guard wanted.rank == found.rank, wanted.alpha == found.alpha, wanted.targets == found.targets, wanted.rslora == found.rslora else {
+            throw RunnerError.cellFailed(cell: "", reason: "the adapter \(path) has r \(found.rank), alpha \(found.alpha), targets "
+                + "\(found.targets.map(\.rawValue).joined(separator: ",")), rsLoRA \(found.rslora); the cell's settings say r \(wanted.rank), "
+                + "alpha \(wanted.alpha), targets \(wanted.targets.map(\.rawValue).joined(separator: ",")), rsLoRA \(wanted.rslora): "
+                + "set lora.* to the adapter's shape")
+        }
+        // Dropout is a training setting, not a property of the weights: the cell's.
+        adapter.dropout = config.lora.dropout
+        return adapter
+    }
+
     /// Throws unless the cell's folder is inside the runs root and nothing on the way to it, or in it, is a link:
     /// checked before anything is written there (the worker's log included).
     public func checkPlacement() throws {
@@ -149,9 +168,17 @@ public struct CellWorker: Sendable {
         say("data: \(bundle.train.count) training and \(bundle.eval.count) held-out examples")
         for warning in bundle.warnings { say("warning: " + warning) }
         // Full fine-tuning trains the weights themselves: no adapter.
-        let adapter = config.fullFineTune ? nil : LoRAAdapter.initialized(config: loaded.model.config, rank: config.lora.rank, alpha: config.lora.alpha,
+        let adapter: LoRAAdapter?
+        if config.fullFineTune {
+            adapter = nil
+        } else if let start = config.model.adapter {
+            adapter = try Self.startingAdapter(start, config: config, model: loaded.model.config)
+            say("starting from the adapter \(start)")
+        } else {
+            adapter = LoRAAdapter.initialized(config: loaded.model.config, rank: config.lora.rank, alpha: config.lora.alpha,
                                               dropout: config.lora.dropout, useRSLoRA: config.lora.useRSLoRA,
                                               targets: config.lora.targets.map(\.projection), seed: config.seed)
+        }
         let trainer = try Trainer(config: config, model: loaded.model, initialAdapter: adapter, batches: source,
                                   directory: directory, baseModelName: config.model.name)
         trainer.tokenizer = tokenizer

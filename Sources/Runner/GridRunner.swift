@@ -70,7 +70,8 @@ public final class GridRunner: @unchecked Sendable {
                                              sha256: hashes.hashes[cell.config.model.name] ?? "")]
             // Every file the cell reads: training data, question sets, perplexity texts.
             for d in cell.inputs.dropFirst() {
-                inputs.append(CellManifest.Input(role: "dataset", name: d, path: hashes.paths[d].map(store.paths.relative) ?? d, sha256: hashes.hashes[d] ?? ""))
+                let role = d == cell.config.model.adapter ? InputRole.initAdapter.rawValue : InputRole.dataset.rawValue
+                inputs.append(CellManifest.Input(role: role, name: d, path: hashes.paths[d].map(store.paths.relative) ?? d, sha256: hashes.hashes[d] ?? ""))
             }
             let entry = CellManifest.Entry(experiment: experiment.name, cell: identity.id, digest: identity.digest, config: cell.config,
                                            canonicalConfig: canonical, axes: cell.axisValues, inputs: inputs,

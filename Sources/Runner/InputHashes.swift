@@ -21,11 +21,21 @@ public struct InputHashes: Sendable {
     public init(cells: [Cell]) {
         let cache = FileHashCache.standard()
         defer { cache.save() }
-        var models: [String] = [], datasets: [String] = []
+        var models: [String] = [], datasets: [String] = [], adapters: [String] = []
         for cell in cells {
             if !models.contains(cell.config.model.name) { models.append(cell.config.model.name) }
+            if let adapter = cell.config.model.adapter, !adapters.contains(adapter) { adapters.append(adapter) }
             // Training data, then the datasets evaluations ask questions from.
-            for d in cell.inputs.dropFirst() where !datasets.contains(d) { datasets.append(d) }
+            for d in cell.inputs.dropFirst() where !datasets.contains(d) && d != cell.config.model.adapter { datasets.append(d) }
+        }
+        // An adapter to start from: its folder's files, hashed as a directory.
+        for name in adapters {
+            do {
+                hashes[name] = try Self.hash(path: name, cache: cache)
+                paths[name] = name
+            } catch {
+                unhashed[name] = "adapter not found: \(error)"
+            }
         }
         for name in models {
             do {

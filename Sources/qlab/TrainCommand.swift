@@ -177,6 +177,8 @@ struct TrainCommand: ParsableCommand {
         } else if let initAdapter {
             let loadedAdapter = try LoRAAdapter.load(directory: initAdapter, config: modelConfig)
             adapter = loadedAdapter
+            // Recorded where a grid cell records it: config.json says what the run started from.
+            c.model.adapter = initAdapter
             c.lora = LoRASettings(rank: loadedAdapter.rank, alpha: loadedAdapter.alpha, dropout: loadedAdapter.dropout,
                                   targets: loadedAdapter.targets.map(LoRATarget.init), useRSLoRA: loadedAdapter.useRSLoRA)
         } else {
