@@ -103,6 +103,18 @@ public final class SafeTensorsFile: @unchecked Sendable {
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.range.upperBound > b.range.lowerBound {
             throw fail("byte range \(b.range) overlaps tensor \"\(a.name)\" (\(a.range))", tensor: b.name)
         }
+        // The format lays the tensors end to end over the whole data section. A gap means bytes no entry
+        // accounts for: a header that lost an entry (two tensors renamed to one name collapse into one key).
+        var covered = 0
+        for e in sorted {
+            guard e.range.lowerBound == covered else {
+                throw fail("bytes \(covered)..<\(e.range.lowerBound) of the data section belong to no tensor", tensor: e.name)
+            }
+            covered = e.range.upperBound
+        }
+        guard covered == dataSize else {
+            throw fail("bytes \(covered)..<\(dataSize) of the data section belong to no tensor")
+        }
         self.metadata = metadata
         self.entries = entries
     }

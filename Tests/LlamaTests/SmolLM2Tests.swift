@@ -114,8 +114,11 @@ struct SmolLM2Tests {
                 let dense = try twin.model.forward(tokens: ids, batch: 1, sequence: ids.count).scalars
                 let path = relativeError(quantized, dense), error = relativeError(quantized, try file.floats(name + "_logits"))
                 print("SmolLM2 \(label) \(name): weights ‖ΔW‖/‖W‖ = \(weights); logits ‖Δ‖/‖ref‖ = \(error); quantized vs dense path \(path)")
-                // Measured 0 (the same dequantized values reach the same products); 1e-6 allows a reordered sum.
-                #expect(path < 1e-6, "\(label) \(name): \(path)")
+                // Measured 0 alone and 2.0e-6 with other suites running beside it: both paths multiply the same
+                // dequantized values, but BLAS splits a product differently when another test has changed its
+                // thread count meanwhile. 1e-5 is float32 summation-order noise over 576-long dot products,
+                // 10,000 times below the weights' own error.
+                #expect(path < 1e-5, "\(label) \(name): \(path)")
                 // So the logit error is the weights' error carried through 30 blocks: measured 2.7 to 8.2 times
                 // ‖ΔW‖/‖W‖ (capital 0.26 NF4+DQ to 0.46 Int4, story 0.48 to 0.92). It cannot be less than the
                 // weights' own error, and beyond 10 times it something other than rounding the weights is wrong.

@@ -175,15 +175,15 @@ struct SafeTensorsTests {
             let origin = "seed \(seed), trial \(trial): byte \(position) \(original[position]) → \(value)"
                 + (inHeader && position >= 8 ? " in \(String(decoding: bytes[max(8, position - 30)..<min(headerEnd, position + 30)], as: UTF8.self).debugDescription)" : "")
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            // Two tensors of one name are invalid, but JSON parsers keep one of a repeated key without a word (the
-            // reader's the first, JSONSerialization the last), so neither side can see it: such a file may be
-            // accepted, with the one name's entry fewer, and is left out of the comparison.
+            // Two tensors of one name are invalid. JSON parsers keep one of a repeated key without a word (the
+            // reader's the first, JSONSerialization the last), so the name alone cannot be seen; but the lost entry
+            // leaves bytes of the data section to no tensor, and the reader refuses such a gap.
             let renamed = nameSpans.indices.first { nameSpans[$0].contains(position) }.map { i in
                 String(decoding: bytes[nameSpans[i]], as: UTF8.self)
             }
             if let renamed, names.contains(renamed) {
                 duplicates += 1
-                if let file = try? SafeTensorsFile(path: path) { #expect(file.entries.count == names.count - 1, "\(origin)") }
+                #expect(throws: SafeTensorsError.self, "\(origin)") { try SafeTensorsFile(path: path) }
                 continue
             }
             let verdict = Self.formatVerdict(bytes)
@@ -218,5 +218,30 @@ struct SafeTensorsTests {
         #expect(throws: SafeTensorsError.self) {
             try SafeTensorsWriter.write([("x", .float32([1], shape: [1])), ("x", .float32([1], shape: [1]))], to: path)
         }
+    }
+}
+
+/// The format lays tensors end to end over the whole data section: a gap is a header that lost an entry.
+struct SafeTensorsCoverageTests {
+    @Test func bytesThatBelongToNoTensorAreRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-st-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func file(_ header: String, dataBytes: Int) throws -> String {
+            var bytes = withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian, Array.init)
+            bytes += Array(header.utf8) + [UInt8](repeating: 0, count: dataBytes)
+            let path = directory.appendingPathComponent("\(UUID().uuidString).safetensors").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let whole = try file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, dataBytes: 8)
+        #expect(try SafeTensorsFile(path: whole).names.sorted() == ["a", "b"])
+        // "b" renamed to "a": one key survives, and 4 bytes belong to no tensor.
+        let renamed = try file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, dataBytes: 8)
+        #expect(throws: SafeTensorsError.self) { try SafeTensorsFile(path: renamed) }
+        let gap = try file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, dataBytes: 8)
+        #expect(throws: SafeTensorsError.self) { try SafeTensorsFile(path: gap) }
+        let tail = try file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, dataBytes: 8)
+        #expect(throws: SafeTensorsError.self) { try SafeTensorsFile(path: tail) }
     }
 }
