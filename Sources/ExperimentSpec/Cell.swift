@@ -6,12 +6,24 @@ public struct Cell: Sendable, Equatable {
     public let config: TrainingConfig
     /// The axis values of this cell, in the order the axes were declared.
     public let axisValues: [AxisValue]
+    /// The canonical JSON of `config`, when the grid's expansion already wrote it (it needs it to find duplicate
+    /// cells): planning a large grid otherwise encoded every configuration three times.
+    let knownCanonicalJSON: String?
 
     /// A cell of `experiment`.
     public init(experiment: String, config: TrainingConfig, axisValues: [AxisValue]) {
+        self.init(experiment: experiment, config: config, axisValues: axisValues, canonicalJSON: nil)
+    }
+
+    init(experiment: String, config: TrainingConfig, axisValues: [AxisValue], canonicalJSON: String?) {
         self.experiment = experiment
         self.config = config
         self.axisValues = axisValues
+        self.knownCanonicalJSON = canonicalJSON
+    }
+
+    public static func == (a: Cell, b: Cell) -> Bool {
+        a.experiment == b.experiment && a.config == b.config && a.axisValues == b.axisValues
     }
 
     /// One axis's value, as reports print it.
@@ -53,7 +65,12 @@ public struct Cell: Sendable, Equatable {
     }
 
     /// The canonical JSON of the configuration.
-    public func canonicalJSON() throws -> String { try CanonicalJSON.string(config) }
+    public func canonicalJSON() throws -> String { try knownCanonicalJSON ?? CanonicalJSON.string(config) }
+
+    /// The cell's identity given the input hashes and its canonical JSON, computed once by the caller.
+    public func identity(inputHashes: [String: String], canonicalJSON: String) -> CellIdentity {
+        CellIdentity(canonicalConfig: canonicalJSON, inputs: inputs, inputHashes: inputHashes)
+    }
 
     /// The cell's identity given the content hashes of the files it reads (keyed by `inputs` names; other
     /// entries are ignored, so one map can serve a whole grid).

@@ -70,7 +70,7 @@ public struct Experiment: Sendable {
             let json = try cell.canonicalJSON()
             if let earlier = seen[json] { throw ExperimentError.duplicateCell(first: earlier, second: cell.label) }
             seen[json] = cell.label
-            cells.append(cell)
+            cells.append(Cell(experiment: cell.experiment, config: cell.config, axisValues: cell.axisValues, canonicalJSON: json))
         }
         guard !cells.isEmpty else { throw ExperimentError.noCells(name) }
         return cells

@@ -62,8 +62,8 @@ public final class GridRunner: @unchecked Sendable {
         var planned: [PlannedCell] = []
         var definitions: [CellDefinition] = []
         for cell in cells {
-            let identity = try cell.identity(inputHashes: hashes.hashes)
             let canonical = try cell.canonicalJSON()
+            let identity = cell.identity(inputHashes: hashes.hashes, canonicalJSON: canonical)
             // Paths as the project keeps them (relative to its root), so run.json and the store survive a move.
             var inputs = [CellManifest.Input(role: "base-model", name: cell.config.model.name,
                                              path: hashes.paths[cell.config.model.name].map(store.paths.relative) ?? cell.config.model.name,
