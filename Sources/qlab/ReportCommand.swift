@@ -31,6 +31,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "More curves than this on one chart split it by another axis.") var maxCurves: Int = 8
     @Flag(help: "The experiment as declared, ignoring the overrides recorded by `qlab run --set/--axis` (as plan and run take it).")
     var declared = false
+    @Flag(help: "Print {\"folder\", \"readme\", \"cells\", \"charts\"} as JSON instead of the summary line.") var json = false
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -65,7 +66,12 @@ struct ReportCommand: ParsableCommand {
         let document = try ReportDocument(results: results, options: options, command: commandLine(), comparison: others)
         let warnings = try ReportWriter(gnuplot: gnuplot).write(document, to: URL(fileURLWithPath: folder))
         for w in warnings { StandardError.write(Data("gnuplot warning in \(w.script):\n\(w.warning)\n".utf8)) }
-        print("\(folder)/README.md: \(results.cells.count) cells, \(document.figures.count) charts")
+        if json {
+            try JSONOutput.write(.object(["folder": .string(folder), "readme": .string(folder + "/README.md"),
+                                          "cells": .integer(Int64(results.cells.count)), "charts": .integer(Int64(document.figures.count))]))
+        } else {
+            print("\(folder)/README.md: \(results.cells.count) cells, \(document.figures.count) charts")
+        }
     }
 
     /// What `Experiment` accepts as a name: lower-case letters, digits and dashes, not starting with a dash.
