@@ -41,11 +41,17 @@ struct PlanCommand: ParsableCommand {
         }
         let filters = try onlyFilters(only)
         let experiment = try experimentNamed(name)
+        if save { try store.requireProject(toCreate: "plan --save") }
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs, recording: save)
+        // A preview writes nothing: where no runs folder exists yet every cell is pending anyway, so the plan reads
+        // a throwaway store instead of starting one (outside the project, that would be a second project).
+        let throwaway = save || FileManager.default.fileExists(atPath: store.runs) ? nil
+            : FileManager.default.temporaryDirectory.appendingPathComponent("qlab-plan-\(UUID().uuidString)").path
+        defer { if let throwaway { try? FileManager.default.removeItem(atPath: throwaway) } }
         let runner: GridRunner
         let planned: [PlannedCell]
         do {
-            runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
+            runner = try GridRunner(experiment: experiment, runsRoot: throwaway ?? store.runs, overrides: overrides)
             planned = try runner.plan(requireInputs: false, record: save)
         } catch let error as ExperimentError {
             throw PlanError(experiment: name, reason: error.description)

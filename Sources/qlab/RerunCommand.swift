@@ -20,6 +20,7 @@ struct RerunCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        try store.requireProject(toCreate: "rerun")
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
         let matches = try lineage.cells(idPrefix: cell)
         guard matches.count == 1, let found = matches.first else {

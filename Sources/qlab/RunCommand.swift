@@ -7,12 +7,6 @@ import Foundation
 import Lineage
 import Runner
 
-/// Options every store-reading command shares.
-struct StoreOptions: ParsableArguments {
-    @Option(help: "The runs folder (cell directories and lineage.sqlite).")
-    var runs: String = "runs"
-}
-
 /// The experiment called `name`, or a validation error suggesting the nearest and listing the known ones.
 func experimentNamed(_ name: String) throws -> Experiment {
     guard let experiment = Experiments.named(name) else { throw ValidationError(ExperimentNames.unknown(name, store: nil)) }
@@ -65,6 +59,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let experiment = try experimentNamed(name)
+        try store.requireProject(toCreate: "run")
         let filters = try onlyFilters(only)
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)

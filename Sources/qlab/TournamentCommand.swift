@@ -26,6 +26,7 @@ struct TournamentCommand: ParsableCommand {
 
     func run() throws {
         let experiment = try experimentNamed(name)
+        try store.requireProject(toCreate: "tournament")
         // Between the cells of the grid last planned: with the overrides recorded by --set/--axis, if any.
         let overrides = try OverrideRecord(runs: store.runs, experiment: name).read() ?? .none
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
