@@ -39,7 +39,7 @@ struct PlanCommand: ParsableCommand {
             listExperiments()
             return
         }
-        let filters = try onlyFilters(only)
+        var filters = try onlyFilters(only)
         let experiment = try experimentNamed(name)
         if save { try store.requireProject(toCreate: "plan --save") }
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs, recording: save)
@@ -63,6 +63,7 @@ struct PlanCommand: ParsableCommand {
         if save { try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs) }
         let stale = filters.isEmpty ? try runner.staleCells(current: planned) : []
         let axisNames = try experiment.axisNames(overrides: overrides)
+        filters = try AxisShortName.resolve(filters, among: axisNames)
         for (axis, _) in filters where !axisNames.contains(axis) {
             throw ValidationError("--only \(axis)=…: the experiment has no such axis; its axes: \(axisNames.joined(separator: ", "))")
         }

@@ -60,12 +60,13 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let experiment = try experimentNamed(name)
         try store.requireProject(toCreate: "run")
-        let filters = try onlyFilters(only)
+        var filters = try onlyFilters(only)
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
         runner.keepCheckpoints = keepCheckpoints
         let cells: [PlannedCell]
         do {
+            if !filters.isEmpty { filters = try AxisShortName.resolve(filters, among: try experiment.axisNames(overrides: overrides)) }
             cells = try runner.plan(only: filters)
         } catch let error as OverrideError {
             throw overrideOptions.failure(error, experiment: name, runs: store.runs)

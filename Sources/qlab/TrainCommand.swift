@@ -84,6 +84,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of the adapter initialisation and dropout. (default: \(Self.defaults.seed))") var seed: UInt64?
     @Option(help: "BLAS threads. (default: \(Self.defaults.threads))") var threads: Int?
     @Flag(help: "Print only the summary.") var quiet = false
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set any setting by its grid key, as plan and run take it: --set lora.rank=16 (repeatable; wins over the flags).",
+                                                         valueName: "KEY=VALUE"))
+    var settings: [String] = []
 
     /// The settings a flag leaves alone when neither it nor --config gives one: what the help shows as defaults.
     /// (The flags themselves stay optional, so that a --config file's value is not overwritten by a default.)
@@ -126,6 +129,12 @@ struct TrainCommand: ParsableCommand {
         if fullFineTune { c.fullFineTune = true }
         c.data = try dataOptions.apply(to: c.data)
         if let evalEvery { c.evalEvery = evalEvery }
+        if !settings.isEmpty {
+            // One vocabulary: the keys `qlab plan --set` takes name the same settings here.
+            do { c = try Overrides(fixed: settings).applyingFixed(to: c) } catch let error as OverrideError {
+                throw ValidationError(OverrideOptions.describe(error))
+            }
+        }
         guard c.evalEvery >= 0, evalTokens >= 0 else { throw ValidationError("--eval-every and --eval-tokens must not be negative") }
         if batches != nil, dataOptions.data != nil { throw ValidationError("give --batches FILE or --data NAME|FILE.jsonl, not both") }
         if c.fullFineTune {
