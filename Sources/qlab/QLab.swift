@@ -14,13 +14,12 @@ struct QLab: ParsableCommand {
         abstract: "QLoRA experiments: quantize, train and compare on one machine.",
         discussion: """
             Global options, accepted by every command anywhere on its command line:
-              --verbose          Diagnostics on stderr (the BLAS kernel chosen and why, hash-cache hits, programs \
-            started, Slurm polls); worker processes inherit it. Same as QLAB_LOG_LEVEL=debug.
-              --blas-core NAME   The OpenBLAS kernel (e.g. Haswell, SkylakeX), auto (the fastest that checks out) \
-            or default (OpenBLAS's own choice). Results are bit-identical only on the same kernel and thread count.
+              --verbose          Diagnostics on stderr (or QLAB_LOG_LEVEL=debug).
+              --blas-core NAME   The OpenBLAS kernel (e.g. Haswell), auto or default.
               --version          The version, the checkout's commit and the kernel chosen.
 
-            `qlab plan` without a name lists the experiments. Shell completion: `qlab completion bash|zsh|fish`.
+            `qlab plan` without a name lists the experiments.
+            Shell completion: `qlab completion bash|zsh|fish` (see the README).
             """,
         subcommands: [
             QuantizeCommand.self,
