@@ -24,8 +24,9 @@ public struct ExperimentExport: Sendable, Equatable {
         var lines = [(["cell", "status", "run"] + axisNames + metricNames).map(Self.csvField).joined(separator: ",")]
         for row in rows {
             var fields = [row.cell, row.status.rawValue, row.run ?? ""]
-            fields += axisNames.map { row.axisValues[$0]?.plainText ?? "" }
-            fields += metricNames.map { name in row.metrics[name].map { String($0) } ?? "" }
+            fields += axisNames.map { row.axisLabels[$0] ?? "" }
+            // Counts (parameters, tokens) are whole numbers: `2442240`, not `2442240.0`.
+            fields += metricNames.map { name in row.metrics[name].map { JSONValue.number($0).plainText } ?? "" }
             lines.append(fields.map(Self.csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -6,17 +6,21 @@ public struct ExportRow: Sendable, Equatable, Encodable {
     public var status: CellStatus
     /// The run whose metrics are shown: the latest succeeded one, else the latest one.
     public var run: String?
-    /// The cell's axis values by axis name.
+    /// The cell's axis values by axis name, typed as its configuration has them (`8`, not `"8"`).
     public var axisValues: [String: JSONValue]
+    /// The same values as plans and charts spell them (the CSV's text).
+    public var axisLabels: [String: String]
     /// The run's final metrics by name.
     public var metrics: [String: Double]
 
     /// A row.
-    public init(cell: String, status: CellStatus, run: String?, axisValues: [String: JSONValue], metrics: [String: Double]) {
+    public init(cell: String, status: CellStatus, run: String?, axisValues: [String: JSONValue], axisLabels: [String: String]? = nil,
+                metrics: [String: Double]) {
         self.cell = cell
         self.status = status
         self.run = run
         self.axisValues = axisValues
+        self.axisLabels = axisLabels ?? axisValues.mapValues(\.plainText)
         self.metrics = metrics
     }
 

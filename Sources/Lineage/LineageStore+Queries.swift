@@ -246,9 +246,11 @@ extension LineageStore {
                     }
                     axisNames.formUnion(axes.keys)
                     metricNames.formUnion(metrics.keys)
+                    let config = try CellRecord.fetchOne(db, key: cell.cell).flatMap { try? JSONValue.parse($0.config, what: "cell \(cell.cell)") }
                     rows.append(ExportRow(
                         cell: cell.cell, status: CellStatus(runStatusesOldestFirst: runs.map(\.status)),
-                        run: chosen?.id, axisValues: axes, metrics: metrics))
+                        run: chosen?.id, axisValues: Dictionary(uniqueKeysWithValues: axes.map { ($0.key, $0.value.typedAxisValue(named: $0.key, config: config)) }),
+                        axisLabels: axes.mapValues(\.plainText), metrics: metrics))
                 }
                 return ExperimentExport(experiment: experiment, axisNames: axisNames.sorted(), metricNames: metricNames.sorted(), rows: rows)
             }

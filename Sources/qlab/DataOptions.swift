@@ -4,22 +4,25 @@ import ExperimentSpec
 /// The flags that choose a dataset and shape its examples, shared by `qlab train --data` and `qlab eval --data`
 /// so that both see the same collator and the same seeded evaluation split.
 struct DataOptions: ParsableArguments {
+    /// What the help shows as defaults (the flags stay optional so that a --config file's values stand).
+    static let defaults = DataSettings()
+
     @Option(help: "A prepared dataset name (qlab data list) or a JSONL file, in any supported format.")
     var data: String?
-    @Option(help: "Record format: auto, alpaca, guanaco, conversation, messages, pairs, text or tokens.")
+    @Option(help: "Record format: auto, alpaca, guanaco, conversation, messages, pairs, text or tokens. (default: \(Self.defaults.format.rawValue))")
     var format: DataFormat?
-    @Option(help: "Longest source (prompt) in tokens, BOS included.") var sourceMaxLength: Int?
-    @Option(help: "Longest target (answer) in tokens, EOS included.") var targetMaxLength: Int?
-    @Flag(inversion: .prefixedNo, help: "Put the loss on the prompt too.") var trainOnSource: Bool?
-    @Flag(inversion: .prefixedNo, help: "Batch examples of similar length.") var groupByLength: Bool?
-    @Option(help: "Held-out examples when the dataset has no eval file: a count (≥ 1) or a fraction (< 1).")
+    @Option(help: "Longest source (prompt) in tokens, BOS included. (default: \(Self.defaults.sourceMaxLength))") var sourceMaxLength: Int?
+    @Option(help: "Longest target (answer) in tokens, EOS included. (default: \(Self.defaults.targetMaxLength))") var targetMaxLength: Int?
+    @Flag(inversion: .prefixedNo, help: "Put the loss on the prompt too. (default: \(Self.defaults.trainOnSource ? "on" : "off"))") var trainOnSource: Bool?
+    @Flag(inversion: .prefixedNo, help: "Batch examples of similar length. (default: \(Self.defaults.groupByLength ? "on" : "off"))") var groupByLength: Bool?
+    @Option(help: "Held-out examples when the dataset has no eval file: a count (≥ 1) or a fraction (< 1). (default: \(Self.defaults.evalSize))")
     var evalSize: Double?
     @Option(help: "Seed of the training order (default: the run's --seed, so that seeds vary the order too).")
     var dataSeed: UInt64?
-    @Option(help: "Seed of the evaluation split: which records are held out (default 42, the same for every run).")
+    @Option(help: "Seed of the evaluation split: which records are held out, the same for every run. (default: \(Self.defaults.splitSeed))")
     var splitSeed: UInt64?
     @Flag(help: "Skip malformed lines (and count them) instead of failing.") var skipBadLines = false
-    @Option(help: "Assistant turns of a conversation that carry the loss: all, or only the last one kept.")
+    @Option(help: "Assistant turns of a conversation that carry the loss: all, or only the last one kept. (default: \(Self.defaults.assistantTurns.rawValue))")
     var assistantTurns: AssistantTurns?
 
     /// `base` with `--data` as its only dataset and the flags given applied over it.

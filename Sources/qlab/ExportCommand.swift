@@ -13,6 +13,11 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "JSON.") var json = false
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        // Two formats on one stream would be neither; saying so beats silently picking one.
+        if csv && json { throw ValidationError("--csv and --json exclude each other; give one") }
+    }
+
     func run() throws {
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
         guard try lineage.experiment(named: name) != nil else {
@@ -22,8 +27,7 @@ struct ExportCommand: ParsableCommand {
         }
         let export = try lineage.export(experiment: name)
         if json {
-            StandardOutput.write(try export.json())
-            print("")
+            StandardOutput.write(try export.json() + Data("\n".utf8))
         } else {
             print(export.csv(), terminator: "")
         }

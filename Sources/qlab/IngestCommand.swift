@@ -13,6 +13,7 @@ struct IngestCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        try store.requireProject(toCreate: "ingest")
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
         var count = 0
         for d in directories {

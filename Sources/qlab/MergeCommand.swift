@@ -20,11 +20,23 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Base model: a short name, a checkpoint directory or a .gguf file.") var model: String = "smollm2-135m"
     @Option(help: "The PEFT adapter directory.") var adapter: String
     @Option(help: "Output directory.") var out: String
-    @Option(help: "Weight type of the output: float32 or bfloat16.") var dtype: AdapterMerge.OutputType = .float32
+    @Option(name: .customLong("output-dtype"), help: "Weight type of the output: float32 or bfloat16. (default: float32)")
+    var outputDtype: AdapterMerge.OutputType?
+    // The flag's earlier name, still accepted; hidden because everywhere else --dtype is the 4-bit storage type.
+    @Option(name: .customLong("dtype"), help: .hidden) var dtypeAlias: AdapterMerge.OutputType?
     @Option(help: "Quantize and dequantize the base through this type before merging: nf4, fp4, int4 or none.")
     var through: QuantizationKind = .none
     @Flag(inversion: .prefixedNo, help: "With --through: quantize the block constants again (double quantization, the paper's).")
     var doubleQuant: Bool = true
+
+    /// The output's weight type, by either name.
+    var dtype: AdapterMerge.OutputType { outputDtype ?? dtypeAlias ?? .float32 }
+
+    func validate() throws {
+        if let outputDtype, let dtypeAlias, outputDtype != dtypeAlias {
+            throw ValidationError("--output-dtype \(outputDtype.rawValue) and --dtype \(dtypeAlias.rawValue) (its older name) disagree; give --output-dtype alone")
+        }
+    }
 
     func run() throws {
         let location = try ModelLocation.resolve(model)

@@ -39,13 +39,19 @@ struct PlanCommand: ParsableCommand {
             listExperiments()
             return
         }
-        let filters = try onlyFilters(only)
+        var filters = try onlyFilters(only)
         let experiment = try experimentNamed(name)
+        if save { try store.requireProject(toCreate: "plan --save") }
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs, recording: save)
+        // A preview writes nothing: where no runs folder exists yet every cell is pending anyway, so the plan reads
+        // a throwaway store instead of starting one (outside the project, that would be a second project).
+        let throwaway = save || FileManager.default.fileExists(atPath: store.runs) ? nil
+            : FileManager.default.temporaryDirectory.appendingPathComponent("qlab-plan-\(UUID().uuidString)").path
+        defer { if let throwaway { try? FileManager.default.removeItem(atPath: throwaway) } }
         let runner: GridRunner
         let planned: [PlannedCell]
         do {
-            runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
+            runner = try GridRunner(experiment: experiment, runsRoot: throwaway ?? store.runs, overrides: overrides)
             planned = try runner.plan(requireInputs: false, record: save)
         } catch let error as ExperimentError {
             throw PlanError(experiment: name, reason: error.description)
@@ -57,6 +63,7 @@ struct PlanCommand: ParsableCommand {
         if save { try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs) }
         let stale = filters.isEmpty ? try runner.staleCells(current: planned) : []
         let axisNames = try experiment.axisNames(overrides: overrides)
+        filters = try AxisShortName.resolve(filters, among: axisNames)
         for (axis, _) in filters where !axisNames.contains(axis) {
             throw ValidationError("--only \(axis)=…: the experiment has no such axis; its axes: \(axisNames.joined(separator: ", "))")
         }

@@ -12,6 +12,15 @@ struct QLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qlab",
         abstract: "QLoRA experiments: quantize, train and compare on one machine.",
+        discussion: """
+            Global options, accepted by every command anywhere on its command line:
+              --verbose          Diagnostics on stderr (or QLAB_LOG_LEVEL=debug).
+              --blas-core NAME   The OpenBLAS kernel (e.g. Haswell), auto or default.
+              --version          The version, the checkout's commit and the kernel chosen.
+
+            `qlab plan` without a name lists the experiments.
+            Shell completion: `qlab completion bash|zsh|fish` (see the README).
+            """,
         subcommands: [
             QuantizeCommand.self,
             TrainCommand.self,
@@ -34,6 +43,7 @@ struct QLab: ParsableCommand {
             CellCommand.self,
             ReportCommand.self,
             BLASCommand.self,
+            CompletionCommand.self,
         ]
     )
 

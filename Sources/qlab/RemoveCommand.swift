@@ -100,7 +100,7 @@ struct RemoveCommand: ParsableCommand {
             chosen = chosen.filter { ids.contains($0.id) }
         }
         let axisNames = Set(targets.flatMap(\.axes.keys)).sorted()
-        for (axis, value) in try onlyFilters(only) {
+        for (axis, value) in try AxisShortName.resolve(try onlyFilters(only), among: axisNames) {
             guard axisNames.contains(axis) else {
                 throw ValidationError("--only \(axis)=\(value): \(name) has no axis \(axis); its axes: \(axisNames.joined(separator: ", "))")
             }

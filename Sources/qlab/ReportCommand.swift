@@ -23,7 +23,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "The experiment (see `qlab plan`).") var name: String
     @Option(parsing: .upToNextOption, help: "Other experiments to set beside it.") var compare: [String] = []
     @Option(help: "The report's folder (default: reports/NAME, or reports/NAME-vs-OTHER with --compare).") var out: String?
-    @Option(name: .customLong("color-by"), help: "The axis colouring the loss curves (default: the first).") var colorBy: String?
+    @Option(name: .customLong("color-by"), help: "The axis colouring the loss curves, by its name or the short name charts show (rank for lora.rank) (default: the first).") var colorBy: String?
     @Option(help: "Smooth the training loss curves with a moving average over this many steps.") var smooth: Int = 0
     @Option(help: "The final metric that ranks the cells (default: eval_loss).") var metric: String?
     @Option(help: "How many configurations the top table lists.") var top: Int = 10
@@ -31,6 +31,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "More curves than this on one chart split it by another axis.") var maxCurves: Int = 8
     @Flag(help: "The experiment as declared, ignoring the overrides recorded by `qlab run --set/--axis` (as plan and run take it).")
     var declared = false
+    @Flag(help: "Print {\"folder\", \"readme\", \"cells\", \"charts\"} as JSON instead of the summary line.") var json = false
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -57,15 +58,22 @@ struct ReportCommand: ParsableCommand {
         }
         let lineage = try LineageStore(path: storePath)
         for n in [name] + compare { try ExperimentNames.check(n, store: lineage) }
-        let options = ReportOptions(colorAxis: colorBy, smoothing: smooth, metric: metric, maxCurvesPerChart: maxCurves,
+        let results = try ExperimentResults.load(from: lineage, subject: try subject(name), tournamentIDs: tournament)
+        // The short names the charts show (`rank`) stand for their axes (`lora.rank`).
+        let colorAxis = try colorBy.map { try AxisShortName.resolve($0, among: results.axes, option: "--color-by") }
+        let options = ReportOptions(colorAxis: colorAxis, smoothing: smooth, metric: metric, maxCurvesPerChart: maxCurves,
                                     topCount: top, tournaments: tournament, runsFolder: store.runs)
         let gnuplot = try Gnuplot(program: options.gnuplot)
-        let results = try ExperimentResults.load(from: lineage, subject: try subject(name), tournamentIDs: tournament)
         let others = try compare.map { try ExperimentResults.load(from: lineage, subject: try subject($0)) }
         let document = try ReportDocument(results: results, options: options, command: commandLine(), comparison: others)
         let warnings = try ReportWriter(gnuplot: gnuplot).write(document, to: URL(fileURLWithPath: folder))
         for w in warnings { StandardError.write(Data("gnuplot warning in \(w.script):\n\(w.warning)\n".utf8)) }
-        print("\(folder)/README.md: \(results.cells.count) cells, \(document.figures.count) charts")
+        if json {
+            try JSONOutput.write(.object(["folder": .string(folder), "readme": .string(folder + "/README.md"),
+                                          "cells": .integer(Int64(results.cells.count)), "charts": .integer(Int64(document.figures.count))]))
+        } else {
+            print("\(folder)/README.md: \(results.cells.count) cells, \(document.figures.count) charts")
+        }
     }
 
     /// What `Experiment` accepts as a name: lower-case letters, digits and dashes, not starting with a dash.

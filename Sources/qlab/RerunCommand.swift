@@ -15,9 +15,12 @@ struct RerunCommand: ParsableCommand {
     @Argument(help: "The cell id (or a unique prefix).") var cell: String
     @Option(help: "Cores for the worker.") var cores: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Keep the cell's checkpoints and optimizer state once it is done.") var keepCheckpoints = false
+    @Flag(help: "Print the verdict as one JSON object (reproduced, largest_relative_difference, ...) instead of prose; the exit status is the same.")
+    var json = false
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        try store.requireProject(toCreate: "rerun")
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
         let matches = try lineage.cells(idPrefix: cell)
         guard matches.count == 1, let found = matches.first else {
@@ -38,8 +41,18 @@ struct RerunCommand: ParsableCommand {
             }
         } catch {
             guard let signal = StopSignal.pending else { throw error }
+            if json {
+                try JSONOutput.write(.object(["cell": .string(found.id), "interrupted": .bool(true), "stopped_by": .string(StopSignal.name(signal))]))
+                throw ExitCode(StopSignal.exitStatus(signal))
+            }
             print("cell \(found.id): rerun stopped by \(StopSignal.name(signal)); its worker checkpointed and its run is recorded as interrupted")
             throw ExitCode(StopSignal.exitStatus(signal))
+        }
+        if json {
+            try JSONOutput.write(Self.json(verdict, cell: found.id))
+            // As the prose says: not reproduced where bits are comparable, or outside the tolerance where they are not.
+            if verdict.sameKernel ? !verdict.reproduced : !verdict.agreesWithinTolerance { throw ExitCode(1) }
+            return
         }
         print("cell \(found.id): run \(verdict.run) repeats \(verdict.parent)")
         if !verdict.sameKernel {
@@ -64,6 +77,21 @@ struct RerunCommand: ParsableCommand {
                   + (verdict.differingMetrics.isEmpty ? "" : "metrics differ: \(verdict.differingMetrics.joined(separator: ", "))"))
             throw ExitCode(1)
         }
+    }
+
+    /// The verdict as `--json` prints it: `reproduced` is the bit-for-bit verdict, whatever the kernels.
+    static func json(_ verdict: GridRunner.Reproduction, cell: String) -> JSONValue {
+        .object([
+            "cell": .string(cell), "run": .string(verdict.run), "parent_run": .string(verdict.parent),
+            "reproduced": .bool(verdict.reproduced), "adapter_identical": .bool(verdict.adapterIdentical),
+            "differing_metrics": .array(verdict.differingMetrics.map(JSONValue.string)),
+            "largest_relative_difference": .number(verdict.largestRelativeDifference),
+            "same_kernel": .bool(verdict.sameKernel), "tolerance": .number(GridRunner.crossKernelTolerance),
+            "agrees_within_tolerance": .bool(verdict.agreesWithinTolerance),
+            "metrics_outside_tolerance": .array(verdict.metricsOutsideTolerance.map(JSONValue.string)),
+            "kernel": JSONOutput.text(verdict.kernel), "threads": JSONOutput.integer(verdict.threads),
+            "parent_kernel": JSONOutput.text(verdict.parentKernel), "parent_threads": JSONOutput.integer(verdict.parentThreads),
+        ])
     }
 
     /// The recorded overrides when the cell belongs to the grid they plan (a cell of `--set`/`--axis`), none otherwise.

@@ -1,15 +1,11 @@
 import Support
 import ArgumentParser
+import Evaluation
 import ExperimentSpec
 import Experiments
 import Foundation
+import Lineage
 import Runner
-
-/// Options every store-reading command shares.
-struct StoreOptions: ParsableArguments {
-    @Option(help: "The runs folder (cell directories and lineage.sqlite).")
-    var runs: String = "runs"
-}
 
 /// The experiment called `name`, or a validation error suggesting the nearest and listing the known ones.
 func experimentNamed(_ name: String) throws -> Experiment {
@@ -55,18 +51,22 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run finished cells again (as reruns linked to their last run).") var force = false
     @Flag(help: "Keep a finished cell's checkpoints and optimizer state (by default only a cell not yet done keeps them, to resume from).")
     var keepCheckpoints = false
+    @Flag(help: "End with a JSON summary on stdout (succeeded, skipped, failed, interrupted cells) instead of the prose one; progress stays on stderr.")
+    var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup(title: "Overrides") var overrideOptions: OverrideOptions
     @OptionGroup(title: "Slurm") var slurm: SlurmArguments
 
     func run() throws {
         let experiment = try experimentNamed(name)
-        let filters = try onlyFilters(only)
+        try store.requireProject(toCreate: "run")
+        var filters = try onlyFilters(only)
         let (overrides, overrideNote) = try overrideOptions.resolve(experiment: name, runs: store.runs)
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
         runner.keepCheckpoints = keepCheckpoints
         let cells: [PlannedCell]
         do {
+            if !filters.isEmpty { filters = try AxisShortName.resolve(filters, among: try experiment.axisNames(overrides: overrides)) }
             cells = try runner.plan(only: filters)
         } catch let error as OverrideError {
             throw overrideOptions.failure(error, experiment: name, runs: store.runs)
@@ -98,7 +98,9 @@ struct RunCommand: ParsableCommand {
                 arrays = [array]
             }
             guard slurm.wait, !arrays.isEmpty else {
-                if let job = arrays.first?.job {
+                if json {
+                    try JSONOutput.write(.object(["experiment": .string(name), "submitted_job_array": JSONOutput.text(arrays.first?.job)]))
+                } else if let job = arrays.first?.job {
                     print("\(name): submitted job array \(job). Follow it with `squeue --me`; collect the results into the store "
                           + "with `qlab run \(name) --executor slurm --wait` (or `qlab ingest \(store.runs)/\(name)`); stop it with `qlab cancel \(name)`.")
                 }
@@ -107,6 +109,10 @@ struct RunCommand: ParsableCommand {
                 return
             }
             outcome = try runner.waitForSlurm(arrays, options: options, say: say)
+        }
+        if json {
+            try finishJSON(outcome, runner: runner)
+            return
         }
         print("\(name): \(outcome.succeeded.count) succeeded, \(outcome.skipped.count) already done, \(outcome.failed.count) failed, \(outcome.interrupted.count) interrupted"
               + (outcome.elsewhere.isEmpty ? "" : ", \(outcome.elsewhere.count) running elsewhere"))
@@ -118,12 +124,30 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(StopSignal.exitStatus(signal))
         }
         if !outcome.failed.isEmpty || !outcome.interrupted.isEmpty { throw ExitCode(1) }
-        // The declared tournament runs once every cell of the grid is done.
-        if let spec = try runner.declaredTournament(), only.isEmpty,
-           try runner.plan().allSatisfy({ $0.status == .done }), !(outcome.succeeded.isEmpty && !force && runner.hasTournament) {
-            let result = try runner.tournament(spec) { line in StandardError.write(Data((line + "\n").utf8)) }
-            TournamentCommand.printResult(result)
-        }
+        if let result = try declaredTournament(outcome, runner: runner) { TournamentCommand.printResult(result) }
+    }
+
+    /// The declared tournament, run once every cell of the grid is done (and not again when nothing changed).
+    private func declaredTournament(_ outcome: GridRunner.Outcome, runner: GridRunner) throws -> TournamentResult? {
+        guard let spec = try runner.declaredTournament(), only.isEmpty,
+              try runner.plan().allSatisfy({ $0.status == .done }), !(outcome.succeeded.isEmpty && !force && runner.hasTournament) else { return nil }
+        return try runner.tournament(spec) { line in StandardError.write(Data((line + "\n").utf8)) }
+    }
+
+    /// `--json`: the outcome (and the tournament it led to) as one object, with the same exit status as the prose.
+    private func finishJSON(_ outcome: GridRunner.Outcome, runner: GridRunner) throws {
+        let ids = { (cells: [String]) in JSONValue.array(cells.map(JSONValue.string)) }
+        var object: [String: JSONValue] = [
+            "experiment": .string(name), "succeeded": ids(outcome.succeeded), "skipped": ids(outcome.skipped),
+            "failed": .array(outcome.failed.map { f -> JSONValue in .object(["cell": .string(f.cell), "log": .string(f.log)]) }),
+            "interrupted": ids(outcome.interrupted), "elsewhere": ids(outcome.elsewhere.map(\.cell)),
+            "stopped_by": JSONOutput.text(outcome.stoppedBy.map(StopSignal.name)),
+        ]
+        let complete = outcome.stoppedBy == nil && outcome.failed.isEmpty && outcome.interrupted.isEmpty
+        if complete, let result = try declaredTournament(outcome, runner: runner) { object["tournament"] = TournamentCommand.json(result) }
+        try JSONOutput.write(.object(object))
+        if let signal = outcome.stoppedBy { throw ExitCode(StopSignal.exitStatus(signal)) }
+        if !complete { throw ExitCode(1) }
     }
 }
 

@@ -7,6 +7,7 @@ struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a cell: configuration, runs, final metrics, artifacts.")
 
     @Argument(help: "The cell id (or a unique prefix).") var cell: String
+    @Flag(help: "Print the cell as one JSON object: id, status, config, and its runs with metrics, artifacts and inputs.") var json = false
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -15,6 +16,7 @@ struct ShowCommand: ParsableCommand {
         guard matches.count == 1, let found = matches.first else {
             throw ValidationError(matches.isEmpty ? "no cell \(cell) in \(store.runs)/lineage.sqlite" : "\(cell) matches \(matches.count) cells")
         }
+        if json { return try printJSON(found, lineage: lineage) }
         print("cell \(found.id) — \(try lineage.cellStatus(id: found.id).rawValue)")
         print("config:")
         for line in ConfigTree.lines(try JSONValue.parse(found.config, what: "the configuration of cell \(found.id)"), indent: "  ") {
@@ -32,5 +34,24 @@ struct ShowCommand: ParsableCommand {
             for a in try lineage.artifacts(run: run.id) { print("  \(a.kind.rawValue) \(lineage.paths.kept(a.path)) sha256 \(a.sha256.prefix(16))…") }
             for i in try lineage.inputs(run: run.id) { print("  input \(i.role.rawValue) \(lineage.paths.kept(i.path)) sha256 \(i.sha256.prefix(16))…") }
         }
+    }
+
+    private func printJSON(_ cell: CellRecord, lineage: LineageStore) throws {
+        var runs: [JSONValue] = []
+        for run in try lineage.runs(cell: cell.id) {
+            guard case var .object(object) = JSONOutput.run(run) else { continue }
+            object["metrics"] = JSONOutput.metrics(try lineage.finalMetrics(run: run.id))
+            object["artifacts"] = .array(try lineage.artifacts(run: run.id).map { (a: ArtifactRecord) -> JSONValue in
+                .object(["kind": .string(a.kind.rawValue), "path": .string(lineage.paths.kept(a.path)), "sha256": .string(a.sha256)])
+            })
+            object["inputs"] = .array(try lineage.inputs(run: run.id).map { (i: InputRecord) -> JSONValue in
+                .object(["role": .string(i.role.rawValue), "path": .string(lineage.paths.kept(i.path)), "sha256": .string(i.sha256)])
+            })
+            runs.append(.object(object))
+        }
+        try JSONOutput.write(.object([
+            "id": .string(cell.id), "status": .string(try lineage.cellStatus(id: cell.id).rawValue),
+            "config": try JSONValue.parse(cell.config, what: "the configuration of cell \(cell.id)"), "runs": .array(runs),
+        ]))
     }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Evaluation
 import ExperimentSpec
 import Foundation
+import Lineage
 import Runner
 
 /// `qlab tournament NAME`: pairwise judgments between an experiment's finished cells, rated with Elo.
@@ -25,6 +26,7 @@ struct TournamentCommand: ParsableCommand {
 
     func run() throws {
         let experiment = try experimentNamed(name)
+        try store.requireProject(toCreate: "tournament")
         // Between the cells of the grid last planned: with the overrides recorded by --set/--axis, if any.
         let overrides = try OverrideRecord(runs: store.runs, experiment: name).read() ?? .none
         let runner = try GridRunner(experiment: experiment, runsRoot: store.runs, overrides: overrides)
@@ -35,6 +37,18 @@ struct TournamentCommand: ParsableCommand {
             StandardError.write(Data((line + "\n").utf8))
         }
         TournamentCommand.printResult(result)
+    }
+
+    /// The result as `qlab run --json` includes it: the ranking with ratings and records.
+    static func json(_ result: TournamentResult) -> JSONValue {
+        .object([
+            "judge": .string(result.judge), "judgments": .integer(Int64(result.judgments.count)), "failed": .integer(Int64(result.failedCount)),
+            "ranking": .array(result.ranking.map { cell -> JSONValue in
+                let e = result.elo[cell], r = result.records[cell]
+                return .object(["cell": .string(cell), "elo": e.map { .number($0.rating) } ?? .null,
+                                "wins": JSONOutput.integer(r?.wins), "ties": JSONOutput.integer(r?.ties), "losses": JSONOutput.integer(r?.losses)])
+            }),
+        ])
     }
 
     static func printResult(_ result: TournamentResult) {

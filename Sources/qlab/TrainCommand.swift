@@ -17,7 +17,8 @@ struct TrainCommand: ParsableCommand {
             With --init-adapter the LoRA shape (r, lora_alpha, lora_dropout, target_modules, use_rslora) comes from \
             its adapter_config.json. With --batches, pre-tokenized batches are replayed one per step (the layout \
             of a reference run: stepNNN_input_ids, stepNNN_attention_mask, stepNNN_labels), so a run of another \
-            implementation can be reproduced step by step.
+            implementation can be reproduced step by step. A flag's default is the value a new configuration has; \
+            with --config, the file's value takes its place.
 
             The output directory receives steps.jsonl (one JSON object per optimizer step), steps.tsv (the same \
             columns for gnuplot), checkpoints/, adapter/ (PEFT layout) and summary.json. Running the same command \
@@ -47,7 +48,7 @@ struct TrainCommand: ParsableCommand {
     var batches: String?
 
     @OptionGroup var dataOptions: DataOptions
-    @Option(help: "Held-out evaluation every N steps with --data (0: only at the end).") var evalEvery: Int?
+    @Option(help: "Held-out evaluation every N steps with --data (0: only at the end). (default: \(Self.defaults.evalEvery))") var evalEvery: Int?
     @Option(help: "Held-out loss over held-out examples reaching this many scored tokens (0: the whole split).")
     var evalTokens: Int = 2000
 
@@ -55,34 +56,41 @@ struct TrainCommand: ParsableCommand {
     var initAdapter: String?
 
     // `.unconditional` so that `--steps -1` is read as a number (and refused as one), not as a missing value.
-    @Option(parsing: .unconditional, help: "Optimizer steps.") var steps: Int?
-    @Option(help: "Peak learning rate.") var lr: Double?
-    @Option(help: "Global gradient-norm clip (0: none).") var maxGradNorm: Double?
-    @Option(help: "Decoupled weight decay.") var weightDecay: Double?
-    @Option(help: "Adam beta1.") var beta1: Double?
-    @Option(help: "Adam beta2.") var beta2: Double?
-    @Option(help: "Adam epsilon.") var epsilon: Double?
-    @Option(help: "Schedule: constant, constant-with-warmup, linear or cosine.") var schedule: ScheduleKind?
-    @Option(help: "Warm-up steps.") var warmupSteps: Int?
-    @Option(help: "Optimizer: adamw, paged-adamw or adamw-8bit.") var optimizer: OptimizerKind?
-    @Option(help: "Frozen-weight storage: nf4, fp4, int4 or none.") var dtype: QuantizationKind?
-    @Flag(inversion: .prefixedNo, help: "Quantize the block constants again.") var doubleQuant: Bool?
-    @Option(help: "Quantization block size.") var blocksize: Int?
-    @Option(help: "LoRA rank r.") var rank: Int?
-    @Option(help: "LoRA alpha.") var alpha: Double?
-    @Option(help: "Dropout on the LoRA input.") var dropout: Double?
-    @Option(help: "Comma-separated projections (q_proj,k_proj,...) or a layer set: all, attention, ffn, key+query, attention+ffn-output.")
+    @Option(parsing: .unconditional, help: "Optimizer steps. (default: \(Self.defaults.steps))") var steps: Int?
+    @Option(help: "Peak learning rate. (default: \(Self.defaults.optimizer.learningRate))") var lr: Double?
+    @Option(help: "Global gradient-norm clip (0: none). (default: \(Self.defaults.optimizer.maxGradNorm))") var maxGradNorm: Double?
+    @Option(help: "Decoupled weight decay. (default: \(Self.defaults.optimizer.weightDecay))") var weightDecay: Double?
+    @Option(help: "Adam beta1. (default: \(Self.defaults.optimizer.beta1))") var beta1: Double?
+    @Option(help: "Adam beta2. (default: \(Self.defaults.optimizer.beta2))") var beta2: Double?
+    @Option(help: "Adam epsilon. (default: \(Self.defaults.optimizer.epsilon))") var epsilon: Double?
+    @Option(help: "Schedule: constant, constant-with-warmup, linear or cosine. (default: \(Self.defaults.schedule.kind.rawValue))") var schedule: ScheduleKind?
+    @Option(help: "Warm-up steps. (default: \(Self.defaults.schedule.warmupSteps))") var warmupSteps: Int?
+    @Option(help: "Optimizer: adamw, paged-adamw or adamw-8bit. (default: \(Self.defaults.optimizer.kind.rawValue))") var optimizer: OptimizerKind?
+    @Option(help: "Frozen-weight storage: nf4, fp4, int4 or none. (default: \(Self.defaults.model.quantization.rawValue))") var dtype: QuantizationKind?
+    @Flag(inversion: .prefixedNo, help: "Quantize the block constants again. (default: \(Self.defaults.model.doubleQuant ? "on" : "off"))") var doubleQuant: Bool?
+    @Option(help: "Quantization block size. (default: \(Self.defaults.model.blocksize))") var blocksize: Int?
+    @Option(help: "LoRA rank r. (default: \(Self.defaults.lora.rank))") var rank: Int?
+    @Option(help: "LoRA alpha. (default: \(Self.defaults.lora.alpha))") var alpha: Double?
+    @Option(help: "Dropout on the LoRA input. (default: \(Self.defaults.lora.dropout))") var dropout: Double?
+    @Option(help: "Comma-separated projections (q_proj,k_proj,...) or a layer set: all, attention, ffn, key+query, attention+ffn-output. (default: every projection)")
     var targets: String?
     @Flag(help: "Scale LoRA by alpha/sqrt(r).") var rslora = false
     @Flag(help: "Train every weight, unquantized, instead of LoRA adapters (needs --dtype none); writes model/.")
     var fullFineTune = false
-    @Option(help: "Examples per optimizer step.") var batchSize: Int?
-    @Option(help: "Micro-batches per optimizer step.") var gradientAccumulation: Int?
-    @Flag(inversion: .prefixedNo, help: "Recompute activations in the backward pass.") var gradientCheckpointing: Bool?
-    @Option(help: "Checkpoint every N steps (0: only at the end).") var checkpointEvery: Int?
-    @Option(help: "Seed of the adapter initialisation and dropout.") var seed: UInt64?
-    @Option(help: "BLAS threads.") var threads: Int?
+    @Option(help: "Examples per optimizer step. (default: \(Self.defaults.batchSize))") var batchSize: Int?
+    @Option(help: "Micro-batches per optimizer step. (default: \(Self.defaults.gradientAccumulation))") var gradientAccumulation: Int?
+    @Flag(inversion: .prefixedNo, help: "Recompute activations in the backward pass. (default: \(Self.defaults.gradientCheckpointing ? "on" : "off"))") var gradientCheckpointing: Bool?
+    @Option(help: "Checkpoint every N steps (0: only at the end). (default: \(Self.defaults.checkpointEvery))") var checkpointEvery: Int?
+    @Option(help: "Seed of the adapter initialisation and dropout. (default: \(Self.defaults.seed))") var seed: UInt64?
+    @Option(help: "BLAS threads. (default: \(Self.defaults.threads))") var threads: Int?
     @Flag(help: "Print only the summary.") var quiet = false
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set any setting by its grid key, as plan and run take it: --set lora.rank=16 (repeatable; wins over the flags).",
+                                                         valueName: "KEY=VALUE"))
+    var settings: [String] = []
+
+    /// The settings a flag leaves alone when neither it nor --config gives one: what the help shows as defaults.
+    /// (The flags themselves stay optional, so that a --config file's value is not overwritten by a default.)
+    static let defaults = TrainingConfig()
 
     /// The configuration from --config and the flags.
     func resolvedConfig() throws -> TrainingConfig {
@@ -121,6 +129,12 @@ struct TrainCommand: ParsableCommand {
         if fullFineTune { c.fullFineTune = true }
         c.data = try dataOptions.apply(to: c.data)
         if let evalEvery { c.evalEvery = evalEvery }
+        if !settings.isEmpty {
+            // One vocabulary: the keys `qlab plan --set` takes name the same settings here.
+            do { c = try Overrides(fixed: settings).applyingFixed(to: c) } catch let error as OverrideError {
+                throw ValidationError(OverrideOptions.describe(error))
+            }
+        }
         guard c.evalEvery >= 0, evalTokens >= 0 else { throw ValidationError("--eval-every and --eval-tokens must not be negative") }
         if batches != nil, dataOptions.data != nil { throw ValidationError("give --batches FILE or --data NAME|FILE.jsonl, not both") }
         if c.fullFineTune {

@@ -109,7 +109,7 @@ import Testing
             #expect(export.csv() == #"""
                 cell,status,run,optimizer.learningRate,seed,eval_loss,"exact, ""quoted"""
                 cell-0,done,good,0.0001,0,1.25,
-                cell-1,failed,bad,0.0002,1,nan,0.0
+                cell-1,failed,bad,0.0002,1,nan,0
                 cell-2,pending,,0.00030000000000000003,2,,
 
                 """#)
@@ -119,6 +119,32 @@ import Testing
             #expect((json?[1]["metrics"] as? [String: Any])?["eval_loss"] is NSNull)
             #expect((json?[1]["axis_values"] as? [String: Any])?["seed"] as? Int == 1)
             #expect(throws: LineageError.unknownExperiment(name: "nope")) { try store.export(experiment: "nope") }
+        }
+    }
+
+    @Test func exportTypesTheRecordedLabelsAsTheConfigurationHasThemAndWritesWholeNumbersAsIntegers() throws {
+        try withTemporaryDirectory { directory in
+            let store = try LineageStore(path: directory.appendingPathComponent("lineage.sqlite").path)
+            // As plans record them: every axis value a label string; the configuration holds the typed values.
+            let config = #"{"lora":{"rank":8,"targets":["q_proj","v_proj"]},"model":{"doubleQuantization":true,"name":"8"},"optimizer":{"learningRate":0.0002}}"#
+            let labels = #"{"lora.rank":"8","lora.targets":"attention","model.doubleQuantization":"true","model.name":"8","optimizer.learningRate":"0.0002","tag":"16"}"#
+            try store.recordExperiment(ExperimentRecord(name: "typed", description: "typed axes", specHash: "spec"),
+                                       cells: [CellDefinition(id: "cell-0", config: config, axisValues: labels)])
+            let run = try store.startRun(RunRecord(id: "r", cell: "cell-0"))
+            try store.recordFinalMetrics(run: run, ["trainable_params": 2442240, "eval_loss": 1.5])
+            try store.finishRun(id: run, status: .succeeded)
+
+            let export = try store.export(experiment: "typed")
+            #expect(export.rows[0].axisValues == [
+                "lora.rank": .integer(8), "lora.targets": .string("attention"), "model.doubleQuantization": .bool(true),
+                "model.name": .string("8"), "optimizer.learningRate": .number(0.0002), "tag": .integer(16),
+            ])
+            let json = try JSONSerialization.jsonObject(with: export.json()) as? [[String: Any]]
+            let axes = json?[0]["axis_values"] as? [String: Any]
+            #expect(axes?["lora.rank"] as? Int == 8)
+            #expect(axes?["model.doubleQuantization"] as? Bool == true)
+            #expect(axes?["model.name"] as? String == "8")
+            #expect(export.csv().contains("cell-0,done,r,8,attention,true,8,0.0002,16,1.5,2442240\n"), "\(export.csv())")
         }
     }
 

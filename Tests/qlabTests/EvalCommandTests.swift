@@ -94,7 +94,7 @@ struct EvalCommandTests {
         #expect(try Self.json(plain.stdout)["double_quant"] as? Bool == true)
         let off = try CLI.run(["eval", "--model", model, "--text", text, "--window", "32", "--max-tokens", "64", "--json", "--no-double-quant"])
         #expect(try Self.json(off.stdout)["double_quant"] as? Bool == false)
-        for (command, flag) in [("generate", "--dtype"), ("merge", "--dtype"), ("merge", "--through")] {
+        for (command, flag) in [("generate", "--dtype"), ("merge", "--output-dtype"), ("merge", "--dtype"), ("merge", "--through")] {
             var args = [command, "--model", model, flag, "nf5"]
             if command == "merge" { args += ["--adapter", "/nonexistent", "--out", TrainCommandTests.temporary() + "/m"] }
             if command == "generate" { args += ["--prompt", "hi"] }

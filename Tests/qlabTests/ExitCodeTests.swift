@@ -64,9 +64,9 @@ struct ExitCodeTests {
         let runs = try runsWithStore()
         defer { try? FileManager.default.removeItem(atPath: runs) }
         for command in ["plan", "run"] {
-            let axis = try CLI.run([command, "smoke", "--runs", runs, "--only", "rank=8"])
+            let axis = try CLI.run([command, "smoke", "--runs", runs, "--only", "rnak=8"])
             #expect(axis.status == 64, "\(command): \(axis.stderr)")
-            #expect(axis.stderr.contains("--only rank=…: the experiment has no such axis; its axes: optimizer.learningRate, lora.rank"), "\(command): \(axis.stderr)")
+            #expect(axis.stderr.contains("--only rnak=…: the experiment has no such axis; its axes: optimizer.learningRate, lora.rank"), "\(command): \(axis.stderr)")
         }
         let value = try CLI.run(["plan", "smoke", "--runs", runs, "--only", "lora.rank=9"])
         #expect(value.status == 64, "\(value.stderr)")

@@ -14,8 +14,8 @@ enum FinishedCells {
 
     /// The cells of `name` as planned (with `arguments`, e.g. `--set`), each written as a finished cell folder
     /// under `runs/NAME/`.
-    static func make(_ name: String, runs: String, arguments: [String] = []) throws -> [Cell] {
-        let planned = try CLI.run(["plan", name, "--json", "--runs", runs] + arguments)
+    static func make(_ name: String, runs: String, arguments: [String] = [], environment: [String: String] = [:]) throws -> [Cell] {
+        let planned = try CLI.run(["plan", name, "--json", "--runs", runs] + arguments, environment: environment)
         guard planned.status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: planned.stderr]) }
         let objects = try JSONSerialization.jsonObject(with: Data(planned.stdout.utf8)) as! [[String: Any]]
         var cells: [Cell] = []
@@ -47,8 +47,8 @@ enum FinishedCells {
     }
 
     /// `qlab plan NAME --json`'s cells as id → status.
-    static func statuses(_ name: String, runs: String, arguments: [String] = []) throws -> [String: String] {
-        let planned = try CLI.run(["plan", name, "--json", "--runs", runs] + arguments)
+    static func statuses(_ name: String, runs: String, arguments: [String] = [], environment: [String: String] = [:]) throws -> [String: String] {
+        let planned = try CLI.run(["plan", name, "--json", "--runs", runs] + arguments, environment: environment)
         guard planned.status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: planned.stderr]) }
         let objects = try JSONSerialization.jsonObject(with: Data(planned.stdout.utf8)) as! [[String: Any]]
         var statuses: [String: String] = [:]
