@@ -12,6 +12,18 @@ enum FinishedCells {
         let folder: String
     }
 
+    /// The generated tasks smoke reads, prepared into `runs-data` beside `runs` (the other sources are not
+    /// needed), so a test does not depend on a `qlab data prepare` run in the checkout; returns that folder and
+    /// the environment that points qlab at it. The caller removes the folder.
+    static func smokeData(beside runs: String) throws -> (folder: String, environment: [String: String]) {
+        let data = runs + "-data"
+        let prepared = try CLI.run(["data", "prepare", "--output", data, "--downloads", runs + "/none", "--fortunes", runs + "/none"])
+        guard FileManager.default.fileExists(atPath: data + "/tasks-en/eval.jsonl") else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "data prepare made no tasks: \(prepared.stderr)"])
+        }
+        return (data, ["QLAB_DATA": data])
+    }
+
     /// The cells of `name` as planned (with `arguments`, e.g. `--set`), each written as a finished cell folder
     /// under `runs/NAME/`.
     static func make(_ name: String, runs: String, arguments: [String] = [], environment: [String: String] = [:]) throws -> [Cell] {

@@ -79,12 +79,9 @@ struct JSONFlagTests {
     @Test func runPrintsAJSONSummary() throws {
         let runs = runsFolder()
         defer { try? FileManager.default.removeItem(atPath: runs) }
-        // smoke's ids hash its data: prepare the generated tasks here, as the checkout may have none.
-        let data = runs + "-data"
+        // smoke's ids hash its data: the generated tasks, prepared beside the runs folder.
+        let (data, environment) = try FinishedCells.smokeData(beside: runs)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let prepared = try CLI.run(["data", "prepare", "--output", data, "--downloads", runs + "/none", "--fortunes", runs + "/none"])
-        #expect(FileManager.default.fileExists(atPath: data + "/tasks-en/eval.jsonl"), "\(prepared.stderr)")
-        let environment = ["QLAB_DATA": data]
         let cells = try FinishedCells.make("smoke", runs: runs, environment: environment)
         #expect(try FinishedCells.statuses("smoke", runs: runs, environment: environment).values.allSatisfy { $0 == "done" })
         // A tournament already rated: an unchanged grid does not run it again.

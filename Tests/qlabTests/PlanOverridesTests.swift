@@ -92,13 +92,9 @@ struct PlanOverridesTests {
     @Test func rerunFindsACellOfTheOverriddenGrid() throws {
         let runs = runsFolder()
         defer { try? FileManager.default.removeItem(atPath: runs) }
-        // smoke reads the generated tasks: prepare them here (the other sources are not needed), so the test does
-        // not depend on a `qlab data prepare` run in the checkout.
-        let data = runs + "-data"
+        // smoke's ids hash its data: the generated tasks, prepared beside the runs folder.
+        let (data, environment) = try FinishedCells.smokeData(beside: runs)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let prepared = try CLI.run(["data", "prepare", "--output", data, "--downloads", runs + "/none", "--fortunes", runs + "/none"])
-        #expect(FileManager.default.fileExists(atPath: data + "/tasks-en/eval.jsonl"), "\(prepared.stderr)")
-        let environment = ["QLAB_DATA": data]
         let planned = try CLI.run(["plan", "smoke", "--json", "--runs", runs, "--axis", "lora.dropout=0,0.05", "--save"], environment: environment)
         #expect(planned.status == 0, "\(planned.stderr)")
         var found: [String: Any]?
