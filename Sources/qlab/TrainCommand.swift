@@ -127,6 +127,9 @@ struct TrainCommand: ParsableCommand {
         if let seed { c.seed = seed }
         if let threads { c.threads = threads }
         if fullFineTune { c.fullFineTune = true }
+        // The setting a grid cell starts from (`model.adapter`): --init-adapter is its flag, --config and --set
+        // may give it too.
+        if let initAdapter { c.model.adapter = initAdapter }
         c.data = try dataOptions.apply(to: c.data)
         if let evalEvery { c.evalEvery = evalEvery }
         if !settings.isEmpty {
@@ -141,7 +144,7 @@ struct TrainCommand: ParsableCommand {
             guard c.model.quantization == .none else {
                 throw ValidationError("--full-fine-tune trains float32 weights: give --dtype none (the model is \(c.model.quantization.rawValue))")
             }
-            guard initAdapter == nil else { throw ValidationError("--full-fine-tune trains the weights themselves: drop --init-adapter") }
+            guard c.model.adapter == nil else { throw ValidationError("--full-fine-tune trains the weights themselves: drop --init-adapter") }
         }
         guard c.steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard c.lora.rank >= 1 else { throw ValidationError("--rank must be at least 1") }
@@ -179,7 +182,7 @@ struct TrainCommand: ParsableCommand {
         let started = Date()
         let loaded = try ModelLoader.load(location, quantization: quantization)
         let modelConfig = loaded.model.config
-        if !c.fullFineTune, initAdapter == nil {
+        if !c.fullFineTune, c.model.adapter == nil {
             try MemoryEstimate.require(
                 MemoryEstimate.lora(modelConfig, rank: c.lora.rank, targets: c.lora.targets.map(\.projection)),
                 for: "--rank \(c.lora.rank) over \(c.lora.targets.count) projections in each of \(modelConfig.numHiddenLayers) layers "
@@ -188,11 +191,9 @@ struct TrainCommand: ParsableCommand {
         let adapter: LoRAAdapter?
         if c.fullFineTune {
             adapter = nil
-        } else if let initAdapter {
-            let loadedAdapter = try LoRAAdapter.load(directory: initAdapter, config: modelConfig)
+        } else if let start = c.model.adapter {
+            let loadedAdapter = try LoRAAdapter.load(directory: start, config: modelConfig)
             adapter = loadedAdapter
-            // Recorded where a grid cell records it: config.json says what the run started from.
-            c.model.adapter = initAdapter
             c.lora = LoRASettings(rank: loadedAdapter.rank, alpha: loadedAdapter.alpha, dropout: loadedAdapter.dropout,
                                   targets: loadedAdapter.targets.map(LoRATarget.init), useRSLoRA: loadedAdapter.useRSLoRA)
         } else {
