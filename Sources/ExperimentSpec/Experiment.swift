@@ -87,11 +87,15 @@ public struct Experiment: Sendable {
         return names
     }
 
-    private func validateDeclarations() throws {
+    /// Whether `name` can name an experiment: lower-case letters, digits and dashes, not starting with a dash
+    /// (it becomes a folder of `runs/` and `reports/`).
+    public static func isValidName(_ name: String) -> Bool {
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-        guard !name.isEmpty, name.allSatisfy(allowed.contains), name.first != "-" else {
-            throw ExperimentError.invalidName(name)
-        }
+        return !name.isEmpty && name.allSatisfy(allowed.contains) && name.first != "-"
+    }
+
+    private func validateDeclarations() throws {
+        guard Self.isValidName(name) else { throw ExperimentError.invalidName(name) }
         if let problem = parts.problems.first { throw problem }
     }
 

@@ -25,14 +25,12 @@ extension CellDirectory {
     /// removes files here, and a link (placed in a cell folder copied from elsewhere) would take those writes
     /// and removals to wherever it points.
     public func checkNoLinks() throws {
-        var info = stat()
-        guard lstat(url.path, &info) == 0 else { return }
-        if info.st_mode & S_IFMT == S_IFLNK { throw Self.linkError(url.path) }
-        guard let walker = FileManager.default.enumerator(atPath: url.path) else { return }
-        while let relative = walker.nextObject() as? String {
-            let path = url.path + "/" + relative
-            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK { throw Self.linkError(path) }
+        // The same walk as removal's: by lstat, a link visited and never entered.
+        var link: String? = nil
+        Self.walk(url.path) { path, info in
+            if link == nil, info.st_mode & S_IFMT == S_IFLNK { link = path }
         }
+        if let link { throw Self.linkError(link) }
     }
 
     private static func linkError(_ path: String) -> LineageError {

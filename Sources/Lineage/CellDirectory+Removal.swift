@@ -56,7 +56,7 @@ extension CellDirectory {
 
     /// Visits everything below `path` and `path` itself, children before their folder, by `lstat`: a link is
     /// visited, never entered.
-    private static func walk(_ path: String, _ visit: (String, stat) -> Void) {
+    static func walk(_ path: String, _ visit: (String, stat) -> Void) {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         if info.st_mode & S_IFMT == S_IFDIR {

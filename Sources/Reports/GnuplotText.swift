@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Spelling values for gnuplot scripts and tab-separated data files.
 enum GnuplotText {
@@ -11,7 +12,7 @@ enum GnuplotText {
     /// `text` with every control character (newline, carriage return, tab, ...) as a space: a script line read
     /// from cell files must stay one line.
     static func printable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        text.replacingControlCharacters(with: " ")
     }
 
     /// Text for a `#` comment line of a script or data file: one line that no trailing backslash continues

@@ -1,6 +1,7 @@
 import ExperimentSpec
 import Foundation
 import Lineage
+import Support
 import Tensors
 
 /// The cells a coordinator hands to workers: everything a worker needs to run one cell without the spec,
@@ -81,7 +82,7 @@ extension CellManifest {
     public var rootProblem: String? {
         let parts = runsRoot.split(separator: "/", omittingEmptySubsequences: true)
         guard runsRoot.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == "." || $0 == ".." }),
-              !runsRoot.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+              !runsRoot.containsControlCharacter else {
             return "runsRoot \(runsRoot.debugDescription) is not an absolute path to a runs folder"
         }
         var isDirectory: ObjCBool = false

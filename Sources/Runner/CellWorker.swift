@@ -112,7 +112,7 @@ public struct CellWorker: Sendable {
         if BLAS.threads != threads { BLAS.threads = threads }
         var run = RunFile(
             id: UUID().uuidString.lowercased(), experiment: entry.experiment, cell: entry.cell,
-            axisValues: Dictionary(entry.axes.map { ($0.name, Lineage.JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }),
+            axisValues: GridRunner.axisValuesObject(entry.axes),
             status: .running, started: Date(), gitCommit: version.commit, gitDirty: version.dirty,
             hostname: ProcessInfo.processInfo.hostName, pid: getpid(), blasCore: BLAS.coreName, threads: threads,
             seed: config.seed, parentRun: parent, executor: executor, log: "cell.log",

@@ -112,9 +112,7 @@ extension GridRunner {
     static func slurmScript(experiment: String, count: Int, options: SlurmOptions, cpus: Int, logFolder: String,
                             workingDirectory: String, executable: String, manifest: String) -> String {
         func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        func comment(_ s: String) -> String {
-            String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
-        }
+        func comment(_ s: String) -> String { s.replacingControlCharacters(with: "?") }
         var lines = [
             "#!/bin/bash",
             "# qlora-lab: \(count) cell(s) of experiment \(comment(experiment)) as one Slurm job array.",
@@ -136,7 +134,7 @@ extension GridRunner {
     /// backslash would turn the patterns off, and is refused with control characters.
     static func slurmPathArguments(logFolder: String, workingDirectory: String) throws -> [String] {
         for (what, path) in [("the Slurm log folder", logFolder), ("the working directory", workingDirectory)] {
-            if path.contains("\\") || path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            if path.contains("\\") || path.containsControlCharacter {
                 throw RunnerError.slurm("\(what) \(path.debugDescription) holds a backslash or a control character, which sbatch cannot take in a path; run from another folder")
             }
         }

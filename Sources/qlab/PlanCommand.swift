@@ -49,10 +49,12 @@ struct PlanCommand: ParsableCommand {
             : FileManager.default.temporaryDirectory.appendingPathComponent("qlab-plan-\(UUID().uuidString)").path
         defer { if let throwaway { try? FileManager.default.removeItem(atPath: throwaway) } }
         let runner: GridRunner
-        let planned: [PlannedCell]
+        let cells: [PlannedCell]
         do {
             runner = try GridRunner(experiment: experiment, runsRoot: throwaway ?? store.runs, overrides: overrides)
-            planned = try runner.plan(requireInputs: false, record: save)
+            // The same filtering as `qlab run`: the plan checks the axes and compares the values.
+            if !filters.isEmpty { filters = try AxisShortName.resolve(filters, among: try experiment.axisNames(overrides: overrides)) }
+            cells = try runner.plan(only: filters, requireInputs: false, record: save)
         } catch let error as ExperimentError {
             throw PlanError(experiment: name, reason: error.description)
         } catch let error as OverrideError {
@@ -61,18 +63,8 @@ struct PlanCommand: ParsableCommand {
             throw ValidationError("--only \(text)")
         }
         if save { try overrideOptions.recordGiven(overrides, experiment: name, runs: store.runs) }
-        let stale = filters.isEmpty ? try runner.staleCells(current: planned) : []
-        let axisNames = try experiment.axisNames(overrides: overrides)
-        filters = try AxisShortName.resolve(filters, among: axisNames)
-        for (axis, _) in filters where !axisNames.contains(axis) {
-            throw ValidationError("--only \(axis)=…: the experiment has no such axis; its axes: \(axisNames.joined(separator: ", "))")
-        }
-        let cells: [PlannedCell]
-        do {
-            cells = try GridRunner.matching(planned, only: filters)
-        } catch RunnerError.badFilter(let text) {
-            throw ValidationError("--only \(text)")
-        }
+        // Stale cells are those of the whole grid that the spec no longer makes: listed only when it is all shown.
+        let stale = filters.isEmpty ? try runner.staleCells(current: cells) : []
         let notes = runner.unhashedInputs.keys.sorted().map { "input \($0): not hashed (\(runner.unhashedInputs[$0]!)); ids cannot see its content" }
 
         if json {

@@ -36,7 +36,7 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         // The names become the default folder's name: a name from a crafted store must not lead outside reports/.
-        for n in [name] + compare where !Self.isPlainName(n) {
+        for n in [name] + compare where !Experiment.isValidName(n) {
             throw ValidationError("\"\(n)\" is not an experiment name (lower-case letters, digits and dashes)")
         }
         if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -74,12 +74,6 @@ struct ReportCommand: ParsableCommand {
         } else {
             print("\(folder)/README.md: \(results.cells.count) cells, \(document.figures.count) charts")
         }
-    }
-
-    /// What `Experiment` accepts as a name: lower-case letters, digits and dashes, not starting with a dash.
-    static func isPlainName(_ name: String) -> Bool {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-        return !name.isEmpty && name.allSatisfy(allowed.contains) && name.first != "-"
     }
 
     /// The spec's prose and axis order when the experiment is declared; the store alone otherwise.
