@@ -43,12 +43,16 @@ public struct Experiment: Sendable {
 
     /// Every cell, in grid order (first axis slowest, then the `--axis` overrides), skipped cells left out.
     ///
-    /// `overrides` fix settings after the spec's own (a `--set` wins over a fixed setting) and add axes; a key
-    /// the spec varies or derives is an error, since the override would be lost or would replace part of the grid.
+    /// `overrides` fix settings after the spec's own (a `--set` wins over a fixed setting) and add axes. An
+    /// `--axis` on a setting the spec varies on an axis of its own replaces that axis's values (the cell keeps the
+    /// axis's name and place); a `--set` on it, or any override of a setting a tie derives or an axis varies only
+    /// together with others (a union or zip), is an error, since the override would be lost or would replace part
+    /// of the grid.
     public func cells(overrides: Overrides = .none) throws -> [Cell] {
         var base = try baseConfiguration()
-        let rows = try Product(parts.grid).rows()
-        try checkConflicts(rows)
+        let declaredRows = try Product(parts.grid).rows()
+        try checkConflicts(declaredRows)
+        let (rows, replaced) = try Self.removing(axes: overrides.variedSettings.map(\.key), from: declaredRows)
         let declared = rows.flatMap { row in row.map { (path: AxisName.of($0.keyPath), by: "axis \($0.axis)") } }
             + parts.ties.map { (path: $0.target, by: "Tie(\($0.target))") }
         let resolved = try ResolvedOverrides(overrides, base: base, declared: declared)
@@ -60,9 +64,18 @@ public struct Experiment: Sendable {
             for assignment in row { assignment.apply(&config) }
             config = try ResolvedOverrides.apply(overrideRow, to: config)
             for tie in parts.ties { tie.apply(&config) }
-            let cell = Cell(experiment: name, config: config,
-                            axisValues: row.map { Cell.AxisValue(name: $0.axis, value: $0.value) }
-                                + overrideRow.map { Cell.AxisValue(name: $0.key, value: SettingValue.label($0.value)) })
+            var values = row.map { Cell.AxisValue(name: $0.axis, value: $0.value) }
+            var added: [Cell.AxisValue] = []
+            for v in overrideRow {
+                let value = Cell.AxisValue(name: replaced[v.key]?.name ?? v.key, value: SettingValue.label(v.value))
+                if replaced[v.key] == nil { added.append(value) } else { values.append(value) }
+            }
+            // A replaced axis goes back to its declared place (the places were recorded in removal order).
+            for place in replaced.values.sorted(by: { $0.order < $1.order }).reversed() {
+                let i = values.firstIndex { $0.name == place.name }!
+                values.insert(values.remove(at: i), at: min(place.index, values.count))
+            }
+            let cell = Cell(experiment: name, config: config, axisValues: values + added)
             if parts.skips.contains(where: { $0.predicate(cell) }) { continue }
             if let problem = config.validationProblems().first {
                 throw ExperimentError.invalidConfiguration(cell: cell.label, reason: problem)
@@ -83,8 +96,41 @@ public struct Experiment: Sendable {
         for row in try Product(parts.grid).rows() {
             for a in row where !names.contains(a.axis) { names.append(a.axis) }
         }
-        for (key, _) in overrides.variedSettings where !names.contains(key) { names.append(key) }
+        let declaredPaths = Set(try Product(parts.grid).rows().flatMap { $0.map { AxisName.of($0.keyPath) } })
+        for (key, _) in overrides.variedSettings where !names.contains(key) && !declaredPaths.contains(key) { names.append(key) }
         return names
+    }
+
+    /// The declared rows without the assignments of `keys` (settings an `--axis` replaces), each remaining row
+    /// once, and the axis name of each key removed. A key no axis varies is left for the override checks; one
+    /// varied in only some rows, or together with another axis (so that dropping it does not leave a plain
+    /// product), cannot be replaced and is an error.
+    static func removing(axes keys: [String], from declared: [[Assignment]]) throws
+        -> (rows: [[Assignment]], places: [String: (name: String, index: Int, order: Int)]) {
+        var rows = declared
+        var places: [String: (name: String, index: Int, order: Int)] = [:]
+        for key in keys {
+            let carrying = rows.map { row in row.filter { AxisName.of($0.keyPath) == key } }
+            guard carrying.contains(where: { !$0.isEmpty }) else { continue }
+            let axis = carrying.first { !$0.isEmpty }![0].axis
+            let reason = "axis \(axis), which varies together with other settings; declare the change in the spec"
+            let index = rows[0].firstIndex { AxisName.of($0.keyPath) == key }
+            guard carrying.allSatisfy({ $0.count == 1 && $0[0].axis == axis }),
+                  rows.allSatisfy({ $0.firstIndex { AxisName.of($0.keyPath) == key } == index }), let index else {
+                throw OverrideError.declaredInSpec(key: key, by: reason)
+            }
+            var rest: [[Assignment]] = []
+            var seen: Set<[String]> = []
+            for row in rows {
+                let kept = row.filter { AxisName.of($0.keyPath) != key }
+                if seen.insert(kept.map { $0.axis + "=" + $0.value }).inserted { rest.append(kept) }
+            }
+            let values = Set(carrying.map { $0[0].value })
+            guard rest.count * values.count == rows.count else { throw OverrideError.declaredInSpec(key: key, by: reason) }
+            rows = rest
+            places[key] = (axis, index, places.count)
+        }
+        return (rows, places)
     }
 
     /// Whether `name` can name an experiment: lower-case letters, digits and dashes, not starting with a dash

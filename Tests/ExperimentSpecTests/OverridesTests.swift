@@ -71,6 +71,43 @@ struct OverridesTests {
         #expect(throws: OverrideError.repeatedKey("steps")) { try grid.cells(overrides: Overrides(fixed: ["steps=5"], axes: ["steps=6,7"])) }
     }
 
+    @Test func anAxisOnADeclaredAxisReplacesItsValuesInItsPlace() throws {
+        let spec = small {
+            Axis(\.lora.rank, [8, 16], name: "rank")
+            Axis(\.optimizer.learningRate, [1e-4, 2e-4])
+            Tie(\.lora.alpha, to: \.lora.rank) { r in Double(2 * r) }
+        }
+        let plain = try spec.cells()
+        let cells = try spec.cells(overrides: Overrides(axes: ["lora.rank=4,8,32"]))
+        #expect(cells.count == 6)
+        #expect(cells.map(\.config.lora.rank).sorted() == [4, 4, 8, 8, 32, 32])
+        // The axis keeps its declared name and place; the tie sees the new values.
+        #expect(cells.allSatisfy { $0.axisValues.map(\.name) == ["rank", "optimizer.learningRate"] })
+        #expect(cells.allSatisfy { $0.config.lora.alpha == Double(2 * $0.config.lora.rank) })
+        #expect(try spec.axisNames(overrides: Overrides(axes: ["lora.rank=4,8,32"])) == ["rank", "optimizer.learningRate"])
+        // A value the spec declared is the same cell as before (same id, same label), so a done cell is not rerun.
+        let before = Dictionary(uniqueKeysWithValues: try plain.map { (try $0.identity(inputHashes: [:]).id, $0.label) })
+        let kept = try cells.filter { before[try $0.identity(inputHashes: [:]).id] != nil }
+        #expect(kept.count == 2 && kept.allSatisfy { $0.config.lora.rank == 8 })
+        #expect(try kept.allSatisfy { before[try $0.identity(inputHashes: [:]).id] == $0.label })
+        // A --set on the axis still cannot apply.
+        #expect(throws: OverrideError.declaredInSpec(key: "lora.rank", by: "axis rank")) {
+            try spec.cells(overrides: Overrides(fixed: ["lora.rank=4"]))
+        }
+    }
+
+    @Test func anAxisVariedTogetherWithAnotherCannotBeReplaced() throws {
+        let spec = small {
+            Zip {
+                Axis(\.lora.rank, [8, 16])
+                Axis(\.lora.dropout, [0.0, 0.1])
+            }
+        }
+        let error = #expect(throws: OverrideError.self) { try spec.cells(overrides: Overrides(axes: ["lora.rank=4,32"])) }
+        guard case .declaredInSpec(let key, let by)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(key == "lora.rank" && by.contains("together"))
+    }
+
     @Test func overridesChangeTheConfigurationsAndSoTheIds() throws {
         let plain = try grid.cells()
         let fixed = try grid.cells(overrides: Overrides(fixed: ["optimizer.learningRate=3e-4", "model.quantization=fp4",
