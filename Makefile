@@ -16,7 +16,7 @@ data: build
 
 # The main job: the smoke grid (four QLoRA cells on SmolLM2-135M, their evaluation and tournament).
 demo: data
-	$(SWIFT) run $(RELEASE_FLAGS) qlab quantize Tests/Fixtures/qlora-reference/tiny-llama/base --dtype nf4 --double-quant
+	$(SWIFT) run $(RELEASE_FLAGS) qlab quantize --model Tests/Fixtures/qlora-reference/tiny-llama/base --dtype nf4 --double-quant
 	$(SWIFT) run $(RELEASE_FLAGS) qlab run smoke
 	$(SWIFT) run $(RELEASE_FLAGS) qlab plan smoke
 	$(SWIFT) run $(RELEASE_FLAGS) qlab report smoke

@@ -28,10 +28,19 @@ struct DataCommand: ParsableCommand {
         @Option(help: "Folder of the Debian fortune files.")
         var fortunes = "/usr/share/games/fortunes"
 
-        @Option(help: "Data folder to write.")
-        var output = "data"
+        @Option(help: "Data folder to write (the folder `data list --data` and the other commands' --data read).")
+        var data = "data"
+
+        /// The flag's earlier name, still accepted.
+        @Option(name: .customLong("output"), help: .hidden)
+        var output: String?
+
+        func validate() throws {
+            if output != nil, data != "data" { throw ValidationError("--output is the old name of --data; give one of them") }
+        }
 
         func run() throws {
+            let output = self.output ?? data
             let preparer = DatasetPreparer(downloads: downloads, fortunes: fortunes, output: output)
             let outcome = try preparer.prepare { print("data: \($0)") }
             print("data: wrote \(output)/manifest.json (\(outcome.manifest.datasets.count) datasets)")

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Llama
 import Quantization
+import Tensors
 
 /// `qlab quantize`: what a 4-bit format costs on a model's linear layers (the QLoRA paper's Table 2 question).
 struct QuantizeCommand: ParsableCommand {
@@ -10,13 +11,18 @@ struct QuantizeCommand: ParsableCommand {
         commandName: "quantize",
         abstract: "Quantize every linear weight but lm_head and report storage bits, RMSE and maximum error.",
         discussion: """
-            MODEL is a Hugging Face checkpoint directory (config.json and model.safetensors or sharded \
-            safetensors). Embeddings, norms and lm_head stay float32 and are not counted.
+            --model takes what the other commands take: a short name (smollm2-135m), a Hugging Face checkpoint \
+            directory (config.json and model.safetensors or sharded safetensors) or a .gguf file (its weights \
+            dequantized to float32 first). Embeddings, norms and lm_head stay float32 and are not counted.
             """
     )
 
-    @Argument(help: "Checkpoint directory (config.json + model.safetensors).")
-    var model: String
+    @Option(help: "Base model: a short name (smollm2-135m), a checkpoint directory or a .gguf file (default: smollm2-135m).")
+    var model: String?
+
+    /// The model as a positional argument, the command's earlier form.
+    @Argument(help: ArgumentHelp("The model, as --model (the earlier form).", visibility: .hidden))
+    var positionalModel: String?
 
     @Option(help: "4-bit data type: nf4, fp4 or int4.")
     var dtype: QuantizationType = .nf4
@@ -31,17 +37,31 @@ struct QuantizeCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if model != nil, positionalModel != nil { throw ValidationError("give the model once: --model \(model!) or \(positionalModel!)") }
         guard QuantizedTensor.supportedBlocksizes.contains(blocksize) else {
             throw ValidationError("--blocksize \(blocksize) is not one of \(QuantizedTensor.supportedBlocksizes.map(String.init).joined(separator: ", "))")
         }
     }
 
     func run() throws {
-        let checkpoint = try HuggingFaceCheckpoint(directory: model)
+        let location = try ModelLocation.resolve(model ?? positionalModel ?? "smollm2-135m")
+        let model = location.path
+        let config: LlamaConfig
+        let tensor: (String) throws -> Tensor?
+        switch location {
+        case .huggingFace(let directory):
+            let checkpoint = try HuggingFaceCheckpoint(directory: directory)
+            (config, tensor) = (checkpoint.config, checkpoint.tensor)
+        case .gguf(let path):
+            let checkpoint = try GGUFLlamaCheckpoint(path: path)
+            config = LlamaConfig(gguf: checkpoint.info)
+            try config.validate(source: path)
+            tensor = { name in checkpoint.shapes[name] == nil ? nil : try checkpoint.tensor(name) }
+        }
         let setting = WeightQuantization(type: dtype, blocksize: blocksize, doubleQuant: doubleQuant)
         let interactive = !json && isatty(STDERR_FILENO) != 0
         let rows = try QuantizationAnalysis.measureModel(
-            config: checkpoint.config, source: model, quantization: setting, tensor: checkpoint.tensor
+            config: config, source: model, quantization: setting, tensor: tensor
         ) { done, total in
             if interactive { StandardError.write(Data("\rquantizing \(done)/\(total)".utf8)) }
         }

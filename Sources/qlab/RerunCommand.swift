@@ -22,10 +22,7 @@ struct RerunCommand: ParsableCommand {
     func run() throws {
         try store.requireProject(toCreate: "rerun")
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
-        let matches = try lineage.cells(idPrefix: cell)
-        guard matches.count == 1, let found = matches.first else {
-            throw ValidationError(matches.isEmpty ? "no cell \(cell) in \(store.runs)/lineage.sqlite" : "\(cell) matches \(matches.count) cells; give more digits")
-        }
+        let found = try CellPrefix.resolve(cell, in: lineage, runs: store.runs)
         let experiments = try lineage.experiments().filter { e in (try? lineage.cells(experiment: e.name))?.contains { $0.cell == found.id } == true }
         guard let name = experiments.first?.name else { throw ValidationError("cell \(found.id) belongs to no recorded experiment") }
         let experiment = try experimentNamed(name)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lineage
+import Reports
 
 /// `qlab show CELL`: a cell's configuration, runs, metrics and artifacts from the store.
 struct ShowCommand: ParsableCommand {
@@ -12,10 +13,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
-        let matches = try lineage.cells(idPrefix: cell)
-        guard matches.count == 1, let found = matches.first else {
-            throw ValidationError(matches.isEmpty ? "no cell \(cell) in \(store.runs)/lineage.sqlite" : "\(cell) matches \(matches.count) cells")
-        }
+        let found = try CellPrefix.resolve(cell, in: lineage, runs: store.runs)
         if json { return try printJSON(found, lineage: lineage) }
         print("cell \(found.id) — \(try lineage.cellStatus(id: found.id).rawValue)")
         print("config:")
@@ -30,7 +28,14 @@ struct ShowCommand: ParsableCommand {
             print("  code \(run.gitCommit ?? "unknown")\(run.gitDirty == true ? " (with uncommitted changes)" : "")"
                   + (run.parentRun.map { ", continues/repeats \($0)" } ?? ""))
             let metrics = try lineage.finalMetrics(run: run.id)
-            if !metrics.isEmpty { print("  metrics: " + metrics.keys.sorted().map { "\($0) \(metrics[$0]!)" }.joined(separator: ", ")) }
+            if !metrics.isEmpty {
+                // One per line, aligned, to four significant digits as reports show them (--json has every digit).
+                print("  metrics:")
+                let width = metrics.keys.map(\.count).max() ?? 0
+                for key in metrics.keys.sorted() {
+                    print("    " + key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + NumberFormat.short(metrics[key]!))
+                }
+            }
             for a in try lineage.artifacts(run: run.id) { print("  \(a.kind.rawValue) \(lineage.paths.kept(a.path)) sha256 \(a.sha256.prefix(16))…") }
             for i in try lineage.inputs(run: run.id) { print("  input \(i.role.rawValue) \(lineage.paths.kept(i.path)) sha256 \(i.sha256.prefix(16))…") }
         }

@@ -34,7 +34,7 @@ struct ExitCodeTests {
         for command in ["rerun", "show"] {
             let result = try CLI.run([command, "0123abcd", "--runs", runs])
             #expect(result.status == 64, "\(command): \(result.status) \(result.stderr)")
-            #expect(result.stderr.contains("no cell 0123abcd"), "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("no cell starts with 0123abcd"), "\(command): \(result.stderr)")
         }
     }
 

@@ -17,7 +17,7 @@ enum FinishedCells {
     /// the environment that points qlab at it. The caller removes the folder.
     static func smokeData(beside runs: String) throws -> (folder: String, environment: [String: String]) {
         let data = runs + "-data"
-        let prepared = try CLI.run(["data", "prepare", "--output", data, "--downloads", runs + "/none", "--fortunes", runs + "/none"])
+        let prepared = try CLI.run(["data", "prepare", "--data", data, "--downloads", runs + "/none", "--fortunes", runs + "/none"])
         guard FileManager.default.fileExists(atPath: data + "/tasks-en/eval.jsonl") else {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "data prepare made no tasks: \(prepared.stderr)"])
         }

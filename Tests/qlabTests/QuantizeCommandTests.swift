@@ -7,7 +7,7 @@ struct QuantizeCommandTests {
     func bits(_ r: [String: Any]) -> Double? { r["bitsPerParameter"] as? Double }
 
     func report(_ args: [String]) throws -> [String: Any] {
-        let result = try CLI.run(["quantize", model, "--json"] + args)
+        let result = try CLI.run(["quantize", "--model", model, "--json"] + args)
         #expect(result.status == 0, "\(result.stderr)")
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
     }
@@ -51,5 +51,34 @@ struct QuantizeCommandTests {
         #expect(blocksize.stderr.contains("--blocksize"))
         let dtype = try CLI.run(["quantize", model, "--dtype", "nf3"])
         #expect(dtype.status != 0)
+    }
+
+    @Test func theModelIsTakenAsEveryCommandTakesIt() throws {
+        // --model and the earlier positional form give the same report; both at once is a bad command line.
+        let positional = try CLI.run(["quantize", model, "--json"])
+        let named = try CLI.run(["quantize", "--model", model, "--json"])
+        #expect(positional.status == 0 && named.status == 0, "\(positional.stderr) \(named.stderr)")
+        #expect(positional.stdout == named.stdout)
+        let both = try CLI.run(["quantize", model, "--model", model])
+        #expect(both.status == 64 && both.stderr.contains("give the model once"), "\(both.stderr)")
+        let unknown = try CLI.run(["quantize", "--model", "smollm9"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("not a known model name"), "\(unknown.stderr)")
+    }
+
+    static let smolLM2 = CLI.packageRoot.path + "/.cache/models/smollm2-135m/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: smolLM2), "SmolLM2 is not fetched (run scripts/setup): skipped"))
+    func aGGUFModelIsDequantizedThenMeasured() throws {
+        let result = try CLI.run(["quantize", "--model", Self.smolLM2, "--json", "--no-double-quant"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let layers = try #require(report["layers"] as? [[String: Any]])
+        // SmolLM2-135M: 30 blocks of 7 projections; 4 bits + one float32 constant per 64 = 4.5 bits, plus one
+        // offset per tensor at most.
+        #expect(layers.count == 210)
+        let total = try #require(report["total"] as? [String: Any])
+        #expect(total["parameters"] as? Int == 30 * (2 * 576 * 576 + 2 * 192 * 576 + 3 * 1536 * 576))
+        let bits = try #require(report["bitsPerParameter"] as? Double)
+        #expect(bits >= 4.5 && bits < 4.501, "\(bits)")
     }
 }

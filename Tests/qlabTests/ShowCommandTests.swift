@@ -1,5 +1,6 @@
 import ExperimentSpec
 import Foundation
+import Lineage
 import Runner
 import Testing
 
@@ -27,5 +28,54 @@ struct ShowCommandTests {
         // The one-line form is gone.
         let config = try CanonicalJSON.string(cell.entry.config)
         #expect(!lines.contains { $0.contains(config) })
+    }
+
+    /// A store with cells whose ids share prefixes, in two experiments.
+    private func storeWithSiblings() throws -> String {
+        let runs = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-show-\(UUID().uuidString)").path
+        let store = try LineageStore(path: runs + "/lineage.sqlite")
+        let ids = ["abc1" + String(repeating: "0", count: 60), "abc2" + String(repeating: "0", count: 60), "ff00" + String(repeating: "1", count: 60)]
+        try store.recordExperiment(ExperimentRecord(name: "one", description: "", specHash: nil),
+                                   cells: ids.prefix(2).enumerated().map { CellDefinition(id: $1, config: "{\"n\":\($0)}", axisValues: "{}") })
+        try store.recordExperiment(ExperimentRecord(name: "two", description: "", specHash: nil),
+                                   cells: [CellDefinition(id: ids[1], config: "{\"n\":1}", axisValues: "{}"),
+                                           CellDefinition(id: ids[2], config: "{\"n\":2}", axisValues: "{}")])
+        return runs
+    }
+
+    @Test func everyCommandResolvesAPrefixAlikeAndAnAmbiguousOneListsItsMatches() throws {
+        let runs = try storeWithSiblings()
+        defer { try? FileManager.default.removeItem(atPath: runs) }
+        for command in ["show", "rerun"] {
+            let ambiguous = try CLI.run([command, "abc", "--runs", runs])
+            #expect(ambiguous.status == 64, "\(command): \(ambiguous.stderr)")
+            #expect(ambiguous.stderr.contains("abc matches 2 cells; give more digits"), "\(command): \(ambiguous.stderr)")
+            #expect(ambiguous.stderr.contains("abc1\(String(repeating: "0", count: 60)) (one)"), "\(command): \(ambiguous.stderr)")
+            #expect(ambiguous.stderr.contains("abc2\(String(repeating: "0", count: 60)) (one, two)"), "\(command): \(ambiguous.stderr)")
+            let notHex = try CLI.run([command, "smoke", "--runs", runs])
+            #expect(notHex.status == 64 && notHex.stderr.contains("smoke is not a cell id"), "\(command): \(notHex.stderr)")
+        }
+        // Upper case is the same id; a unique prefix is the cell.
+        let shown = try CLI.run(["show", "FF0", "--runs", runs])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.hasPrefix("cell ff00"), "\(shown.stdout)")
+    }
+
+    @Test func metricsAreOneALineToFourDigits() throws {
+        let runs = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-show-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: runs) }
+        let data = try FinishedCells.smokeData(beside: runs)
+        defer { try? FileManager.default.removeItem(atPath: data.folder) }
+        let cells = try FinishedCells.make("smoke", runs: runs, environment: data.environment)
+        let cell = try #require(cells.dropFirst().first)
+        // `plan` ingests the finished folders.
+        _ = try CLI.run(["plan", "smoke", "--runs", runs], environment: data.environment)
+        let result = try CLI.run(["show", cell.id, "--runs", runs])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex(of: "  metrics:"), "\(result.stdout)")
+        // The second finished cell has eval_loss 2.125 and 40 steps: aligned, integers whole.
+        #expect(lines[start + 1] == "    eval_loss  2.125", "\(lines[start...])")
+        #expect(lines[start + 2] == "    steps      40", "\(lines[start...])")
     }
 }
