@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "Training", targets: ["Training"]),
         .library(name: "ExperimentSpec", targets: ["ExperimentSpec"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "Runner", targets: ["Runner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -42,6 +42,17 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"])],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Planning",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ExperimentSpec", package: root),
+                .product(name: "Experiments", package: root),
+                .product(name: "Runner", package: root),
+            ],
+            path: "Benchmarks/Planning",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

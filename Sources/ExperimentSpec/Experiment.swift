@@ -59,10 +59,14 @@ public struct Experiment: Sendable {
         base = try ResolvedOverrides.apply(resolved.fixed, to: base)
         var cells: [Cell] = []
         var seen: [String: String] = [:]
-        for (row, overrideRow) in rows.flatMap({ row in resolved.rows.map { (row, $0) } }) {
-            var config = base
+        // The override values are written once per row of them, not once per cell: they never touch what the
+        // spec's axes write (that is refused above), so writing them first gives the same configuration.
+        let overridden = try resolved.rows.map { try ResolvedOverrides.apply($0, to: base) }
+        // Cells differ in few settings: their canonical texts share most members' texts.
+        let texts = CanonicalMemberCache()
+        for (row, (overrideRow, start)) in rows.flatMap({ row in zip(resolved.rows, overridden).map { (row, $0) } }) {
+            var config = start
             for assignment in row { assignment.apply(&config) }
-            config = try ResolvedOverrides.apply(overrideRow, to: config)
             for tie in parts.ties { tie.apply(&config) }
             var values = row.map { Cell.AxisValue(name: $0.axis, value: $0.value) }
             var added: [Cell.AxisValue] = []
@@ -80,7 +84,7 @@ public struct Experiment: Sendable {
             if let problem = config.validationProblems().first {
                 throw ExperimentError.invalidConfiguration(cell: cell.label, reason: problem)
             }
-            let json = try cell.canonicalJSON()
+            let json = try texts.string(config)
             if let earlier = seen[json] { throw ExperimentError.duplicateCell(first: earlier, second: cell.label) }
             seen[json] = cell.label
             cells.append(Cell(experiment: cell.experiment, config: cell.config, axisValues: cell.axisValues, canonicalJSON: json))

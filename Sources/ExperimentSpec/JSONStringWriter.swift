@@ -16,6 +16,12 @@ public enum JSONStringWriter {
     /// Appends `s` to `out` as a quoted JSON string in `style`.
     public static func append(_ s: String, to out: inout String, style: Style) {
         out += "\""
+        // Most strings need no escape in either style: copied whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 < 0x7F }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -97,6 +97,18 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         try child(key).store(value, codingPath: codingPath + [key])
     }
 
+    // The common leaves directly, without the generic path's dynamic casts (a grid encodes every cell's
+    // configuration); each gives the leaf `store` would.
+    mutating func encode(_ value: Bool, forKey key: Key) throws { child(key).leaf = .bool(value) }
+    mutating func encode(_ value: String, forKey key: Key) throws { child(key).leaf = .string(value) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { child(key).leaf = .integer(Int64(value)) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { child(key).leaf = .integer(value) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { child(key).leaf = .integer(Int64(value)) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { child(key).leaf = CanonicalJSON.Value.unsigned(value) }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        child(key).leaf = value.isFinite ? .number(value) : try CanonicalJSONError.finite(value, codingPath + [key])
+    }
+
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         TreeEncoding(node: child(key), codingPath: codingPath + [key]).container(keyedBy: keyType)
     }
@@ -153,6 +165,11 @@ struct TreeSingleValueContainer: SingleValueEncodingContainer {
     mutating func encode<T: Encodable>(_ value: T) throws {
         try node.store(value, codingPath: codingPath)
     }
+
+    mutating func encode(_ value: Bool) throws { node.leaf = .bool(value) }
+    mutating func encode(_ value: String) throws { node.leaf = .string(value) }
+    mutating func encode(_ value: Int) throws { node.leaf = .integer(Int64(value)) }
+    mutating func encode(_ value: Double) throws { node.leaf = try CanonicalJSONError.finite(value, codingPath) }
 }
 
 /// The position of an array element in a coding path.

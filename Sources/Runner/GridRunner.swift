@@ -61,17 +61,20 @@ public final class GridRunner: @unchecked Sendable {
         }
         var planned: [PlannedCell] = []
         var definitions: [CellDefinition] = []
+        // Paths as the project keeps them (relative to its root), so run.json and the store survive a move;
+        // a grid reads few files, so each is made relative once.
+        let paths = store.paths
+        let kept = hashes.paths.mapValues(paths.relative)
         for cell in cells {
             let canonical = try cell.canonicalJSON()
             let identity = cell.identity(inputHashes: hashes.hashes, canonicalJSON: canonical)
-            // Paths as the project keeps them (relative to its root), so run.json and the store survive a move.
             var inputs = [CellManifest.Input(role: "base-model", name: cell.config.model.name,
-                                             path: hashes.paths[cell.config.model.name].map(store.paths.relative) ?? cell.config.model.name,
+                                             path: kept[cell.config.model.name] ?? cell.config.model.name,
                                              sha256: hashes.hashes[cell.config.model.name] ?? "")]
             // Every file the cell reads: training data, question sets, perplexity texts.
             for d in cell.inputs.dropFirst() {
                 let role = d == cell.config.model.adapter ? InputRole.initAdapter.rawValue : InputRole.dataset.rawValue
-                inputs.append(CellManifest.Input(role: role, name: d, path: hashes.paths[d].map(store.paths.relative) ?? d, sha256: hashes.hashes[d] ?? ""))
+                inputs.append(CellManifest.Input(role: role, name: d, path: kept[d] ?? d, sha256: hashes.hashes[d] ?? ""))
             }
             let entry = CellManifest.Entry(experiment: experiment.name, cell: identity.id, digest: identity.digest, config: cell.config,
                                            canonicalConfig: canonical, axes: cell.axisValues, inputs: inputs,
