@@ -217,13 +217,20 @@ extension LineageStore {
         // A prefix as a range ("g" sorts after every hex digit), so the sha256 index serves it.
         let baseURL = base ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         let absolute = URL(fileURLWithPath: pathOrHash, relativeTo: baseURL).standardizedFileURL.path
+        // A folder (an adapter's, as train, eval and merge take it) stands for the artifacts inside it.
+        var given = pathOrHash
+        while given.count > 1, given.hasSuffix("/") { given.removeLast() }
+        let folders = [given, absolute, paths.relative(absolute)].map { $0 + "/" }
         return try perform("find the lineage of \(pathOrHash)") {
             try pool.read { db in
                 let artifacts = try ArtifactRecord.fetchAll(db, sql: """
                     SELECT artifacts.* FROM artifacts JOIN runs ON runs.id = artifacts.run
                     WHERE artifacts.path IN (?, ?, ?) OR (? AND artifacts.sha256 >= ? AND artifacts.sha256 < ?)
+                       OR substr(artifacts.path, 1, length(?)) = ? OR substr(artifacts.path, 1, length(?)) = ?
+                       OR substr(artifacts.path, 1, length(?)) = ?
                     ORDER BY runs.started DESC, artifacts.id DESC
-                    """, arguments: [pathOrHash, absolute, paths.relative(absolute), isHash, hex, hex + "g"])
+                    """, arguments: [given, absolute, paths.relative(absolute), isHash, hex, hex + "g",
+                                     folders[0], folders[0], folders[1], folders[1], folders[2], folders[2]])
                 return try artifacts.map { artifact in
                     guard let run = try RunRecord.fetchOne(db, key: artifact.run) else { throw LineageError.unknownRun(id: artifact.run) }
                     guard let cell = try CellRecord.fetchOne(db, key: run.cell) else { throw LineageError.unknownCell(id: run.cell) }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// Writes whole files durably and atomically: readers see the old content or the new one, never a mix, and
 /// once `write` returns the new content survives a crash or a power cut.
@@ -36,6 +37,11 @@ public enum AtomicFile {
         let temporary = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
         var open = true
         do {
+            // mkstemp makes the file owner-only; the result gets the mode any new file of the user gets (or the
+            // mode of the file it replaces), like the charts and folders beside it.
+            var existing = stat()
+            let mode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o666 & ~Self.creationMask
+            guard fchmod(fd, mode) == 0 else { throw FileError(path: path, action: "cannot set the mode of its temporary file", code: errno) }
             try body(fd)
             guard fsync(fd) == 0 else { throw FileError(path: path, action: "fsync failed", code: errno) }
             close(fd)
@@ -52,6 +58,15 @@ public enum AtomicFile {
         try observer?.see(.renamed(temporary, to: path))
         try syncDirectory(directory.isEmpty ? "/" : directory, for: path)
     }
+
+    /// The process's file-creation mask, read without changing it (`umask` can only be read by setting it, which
+    /// would race with other threads creating files); 022 when the kernel does not report it.
+    static let creationMask: mode_t = {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+              let mask = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) else { return 0o022 }
+        return mask
+    }()
 
     /// Flushes to disk a whole file that another program wrote (a chart gnuplot drew), so that it is as durable
     /// as the files written here before a rename publishes it.

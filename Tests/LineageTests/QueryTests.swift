@@ -59,6 +59,13 @@ import Testing
             #expect(try store.lineage(of: "runs/learning-rate/cell-1/adapter/adapter_model.safetensors", relativeTo: directory) == byHash)
             #expect(try store.lineage(of: "deadbeef").isEmpty)
             #expect(try store.lineage(of: "abc").isEmpty, "a short hex word is a path, not a hash prefix")
+            // The adapter's folder, as train, eval and merge take it, with or without a slash, relative or not.
+            #expect(try store.lineage(of: "runs/learning-rate/cell-1/adapter", relativeTo: directory) == byHash)
+            #expect(try store.lineage(of: "runs/learning-rate/cell-1/adapter/", relativeTo: directory) == byHash)
+            #expect(try store.lineage(of: (adapterPath as NSString).deletingLastPathComponent) == byHash)
+            // A folder is a whole path component: a sibling whose name only starts the same is not inside it.
+            #expect(try store.lineage(of: "runs/learning-rate/cell-1/adapt", relativeTo: directory).isEmpty)
+            #expect(try store.lineage(of: "runs/learning-rate/cell-1", relativeTo: directory).count == 1)
         }
     }
 

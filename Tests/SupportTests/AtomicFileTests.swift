@@ -43,6 +43,22 @@ struct AtomicFileTests {
         try #require((try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? NSNumber)?.uint64Value)
     }
 
+    @Test func aNewFileGetsTheModeOfAnyNewFileAndAReplacedOneKeepsItsOwn() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-mode-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue }
+        // The reference: a file created the ordinary way, under the same umask.
+        #expect(FileManager.default.createFile(atPath: folder + "/plain", contents: Data("x".utf8)))
+        try AtomicFile.write("report", to: folder + "/atomic.md")
+        #expect(try mode(folder + "/atomic.md") == (try mode(folder + "/plain")), "not owner-only unless every new file is")
+        // Replacing a file keeps the mode someone gave it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: folder + "/atomic.md")
+        try AtomicFile.write("report, again", to: folder + "/atomic.md")
+        #expect(try mode(folder + "/atomic.md") == 0o640)
+        #expect(try String(contentsOfFile: folder + "/atomic.md", encoding: .utf8) == "report, again")
+    }
+
     @Test func aWriteIsFlushedBeforeItIsRenamedAndTheDirectoryIsFlushedAfter() async throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
