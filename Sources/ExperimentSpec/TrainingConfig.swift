@@ -45,6 +45,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         "data.orderSeed": .unsignedInteger(0),
         // Unset by default (a new adapter); a PEFT adapter folder to continue from.
         "model.adapter": .string(""),
+        // Unset by default (the held-out set is scored on the turns the cell trains on).
+        "evaluation.heldOutLoss.turns": .string(AssistantTurns.all.rawValue),
     ]
 }
 

@@ -18,6 +18,9 @@ struct Comparison {
         func walk(_ value: JSONValue, _ path: String) {
             if case let .object(members) = value {
                 for (k, v) in members { walk(v, path.isEmpty ? k : path + "." + k) }
+            } else if case .null = value {
+                // A setting left unset reads as such, not as an empty cell.
+                out[path] = "unset"
             } else {
                 out[path] = value.plainText
             }
@@ -55,7 +58,7 @@ struct Comparison {
             md += "The experiments fix the same settings to the same values.\n\n"
         } else {
             md += "Settings that differ between the experiments (fixed within each):\n\n"
-            md += MarkdownTable(header: ["setting"] + names, rows: settings.map { [$0.setting] + $0.values.map { "**\($0)**" } }).markdown + "\n"
+            md += MarkdownTable(header: ["setting"] + names, rows: settings.map { [$0.setting] + $0.values }).markdown + "\n"
         }
         for e in experiments {
             let own = e.configurationAxes.filter { !sharedAxes.contains($0) }

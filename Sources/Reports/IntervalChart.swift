@@ -30,20 +30,26 @@ struct IntervalChart {
         }
         // The key sits under the plot in two columns; gnuplot does not reserve room for it above the x label.
         let keyRows = (series.count + 1) / 2
+        // Labels that would run into each other side by side (about 8 px a character at this font, in the
+        // ~840 px the plot area has of 960) are slanted, and the bottom margin grows to hold them.
+        let widest = categories.map(\.count).max() ?? 0
+        let slanted = categories.count * (widest + 2) * 8 > 840
+        let tics = "set xtics \(GnuplotText.tics(categories)) nomirror" + (slanted ? " rotate by 30 right" : "")
+        let labelRows = slanted ? (widest + 3) / 4 : 0
         let body = """
             set title \(GnuplotText.title(title))
             set xlabel \(GnuplotText.quoted(xLabel))
             set ylabel \(GnuplotText.quoted(yLabel))
             set xrange [-0.5:\(Double(categories.count) - 0.5)]
-            set xtics \(GnuplotText.tics(categories)) nomirror
+            \(tics)
             set ytics nomirror
             set grid ytics lc rgb '#dddddd'
             set key below Left reverse box lc rgb '#bbbbbb' width 1 maxcols 2
-            set bmargin \(6 + keyRows)
+            set bmargin \(6 + keyRows + labelRows)
             set border 3
             set offsets 0, 0, graph 0.08, graph 0.08
             plot \(plots.joined(separator: ", \\\n     "))
             """
-        return Chart(name: name, title: title, body: body, dataFiles: [(file, data)], height: 560 + 22 * keyRows)
+        return Chart(name: name, title: title, body: body, dataFiles: [(file, data)], height: 560 + 22 * (keyRows + labelRows))
     }
 }

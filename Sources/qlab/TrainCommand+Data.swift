@@ -22,7 +22,8 @@ extension TrainCommand {
     func dataRun(config c: TrainingConfig, model: LlamaConfig, tokenizer: (any Tokenizer)?) throws -> DataRun? {
         guard !c.data.datasets.isEmpty else { return nil }
         guard let tokenizer else { throw ValidationError("\(c.model.name) has no tokenizer (tokenizer.json or GGUF vocabulary) to encode --data with") }
-        let bundle = try DataBundle.load(c.data, tokenizer: tokenizer, catalog: try DatasetCatalog.locate())
+        let catalog = try DatasetCatalog.locate()
+        let bundle = try DataBundle.load(c.data, tokenizer: tokenizer, catalog: catalog)
         // Every micro-batch is padded to its longest example, so the shortest example gives a size no micro-batch
         // can fall below; checked before the loader and the trainer allocate for micro-batches of that size.
         let shortest = bundle.train.map(\.length).min() ?? 1
@@ -33,12 +34,20 @@ extension TrainCommand {
                 + "\(model.numHiddenLayers) layers of width \(model.hiddenSize))")
         let loader = try bundle.batchSource(for: c)
         for warning in bundle.warnings { StandardError.write(Data("qlab: warning: \(warning)\n".utf8)) }
-        let examples = bundle.heldOutExamples(minTokens: evalTokens, seed: c.data.splitSeed)
-        let scored = examples.contains { $0.trained.dropFirst().contains(true) }
-        if c.evalEvery > 0, !scored {
-            throw PerplexityError.noEvalExamples(dataset: c.data.datasets.joined(separator: ", "))
+        // The held-out set a grid cell scores (the configuration's evaluation.heldOutLoss: its size, its turns),
+        // built by the same function; --eval-tokens sets its size.
+        var spec = c.evaluation.heldOutLoss ?? HeldOutLoss()
+        if let evalTokens { spec.minTokens = evalTokens }
+        var examples: [DataExample] = []
+        var heldOut: [Batch] = []
+        do {
+            (examples, heldOut) = try CellEvaluation.heldOutSet(spec, bundle: bundle, settings: c.data, tokenizer: tokenizer,
+                                                                catalog: catalog, batchSize: max(1, micro))
+        } catch PerplexityError.noEvalExamples(let dataset) {
+            // Without a periodic evaluation a run on data with nothing held out still trains.
+            if c.evalEvery > 0 { throw PerplexityError.noEvalExamples(dataset: dataset) }
         }
-        let heldOut = scored ? try bundle.batches(of: examples, batchSize: max(1, c.batchSize / c.gradientAccumulation)) : []
+        let scored = !heldOut.isEmpty
         if !quiet {
             let totals = bundle.totals
             StandardError.write(Data("""

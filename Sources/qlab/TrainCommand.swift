@@ -49,8 +49,8 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @Option(help: "Held-out evaluation every N steps with --data (0: only at the end). (default: \(Self.defaults.evalEvery))") var evalEvery: Int?
-    @Option(help: "Held-out loss over held-out examples reaching this many scored tokens (0: the whole split).")
-    var evalTokens: Int = 2000
+    @Option(help: "Held-out loss over held-out examples reaching this many scored tokens (0: the whole split). (default: evaluation.heldOutLoss.minTokens of --config, else \(HeldOutLoss().minTokens))")
+    var evalTokens: Int?
 
     @Option(help: "Start from this PEFT adapter directory (its LoRA settings win over the flags).")
     var initAdapter: String?
@@ -138,7 +138,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError(OverrideOptions.describe(error))
             }
         }
-        guard c.evalEvery >= 0, evalTokens >= 0 else { throw ValidationError("--eval-every and --eval-tokens must not be negative") }
+        guard c.evalEvery >= 0, (evalTokens ?? 0) >= 0 else { throw ValidationError("--eval-every and --eval-tokens must not be negative") }
         if batches != nil, dataOptions.data != nil { throw ValidationError("give --batches FILE or --data NAME|FILE.jsonl, not both") }
         if c.fullFineTune {
             guard c.model.quantization == .none else {

@@ -120,7 +120,7 @@ import Testing
         // A second experiment: the same learning rates, 10 steps instead of 5, one seed, eval_loss 1 lower.
         var definitions: [CellDefinition] = []
         for lr in TestStore.learningRates {
-            definitions.append(CellDefinition(id: "long-\(lr)", config: #"{"optimizer":{"learningRate":\#(lr)},"seed":0,"steps":10}"#,
+            definitions.append(CellDefinition(id: "long-\(lr)", config: #"{"adapter":null,"optimizer":{"learningRate":\#(lr)},"seed":0,"steps":10}"#,
                                               axisValues: #"{"optimizer.learningRate":"\#(lr)"}"#))
         }
         try fixture.store.recordExperiment(ExperimentRecord(name: "longer", description: "", specHash: nil), cells: definitions)
@@ -132,7 +132,8 @@ import Testing
         let other = try ExperimentResults.load(from: fixture.store, subject: ReportSubject(name: "longer", axes: ["optimizer.learningRate"]))
         let document = try ReportDocument(results: try fixture.results(), options: ReportOptions(), command: "qlab report grid --compare longer", comparison: [other])
         let settings = try #require(table(in: document.markdown, after: "## Comparison"))
-        #expect(settings.rows == [["steps", "**5**", "**10**"]])
+        // Values as they are (bold is for the best of a row, and no setting is best), a null as "unset".
+        #expect(settings.rows == [["adapter", "(absent)", "unset"], ["steps", "5", "10"]])
         let aligned = try #require(table(in: document.markdown, after: "the best of each row"))
         #expect(aligned.header == ["optimizer.learningRate", "grid (n)", "longer (n)", "Δ longer"])
         // grid at lr 0.0002 pools ranks and seeds: mean of 2.5, 2.625, 2.75, 2.25, 2.375, 2.5 = 2.5.
@@ -143,6 +144,24 @@ import Testing
         let blocks = dataBlocks(chart.chart.dataFiles[0].contents)
         #expect(blocks.map(\.comment) == ["# grid", "# longer"])
         #expect(blocks[1].rows.map { Double($0[1])! } == [1.25, 0.75])
+    }
+}
+
+/// Category labels that would overlap side by side are slanted, with room made for them below.
+struct IntervalChartLabelTests {
+    private func chart(_ categories: [String]) -> Chart {
+        IntervalChart(name: "c", title: "t", xLabel: "x", yLabel: "y", categories: categories,
+                      series: [.init(title: "s", summaries: categories.map { _ in SampleSummary([1, 2, 3]) })]).chart
+    }
+
+    @Test func crowdedLabelsAreSlantedAndFewShortOnesAreNot() {
+        let few = chart(["rank=8", "rank=16"])
+        #expect(!few.body.contains("rotate"))
+        let crowded = chart((0..<6).map { "rank=\($0) lora.targets=[q_proj,v_proj] lr=0.0002" })
+        #expect(crowded.body.contains("nomirror rotate by 30 right"))
+        #expect(crowded.height > few.height)
+        let margin = { (c: Chart) in c.body.split(separator: "\n").first { $0.contains("set bmargin") }.map(String.init) ?? "" }
+        #expect(margin(crowded) != margin(few), "\(margin(crowded))")
     }
 }
 

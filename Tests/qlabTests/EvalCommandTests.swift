@@ -59,6 +59,31 @@ struct EvalCommandTests {
         #expect(train.status != 0 && train.stderr.contains(data) && train.stderr.contains("evaluation split"), "\(train.stderr)")
     }
 
+    /// `train --data` scores the held-out set a grid cell of the same configuration scores: on conversations,
+    /// `evaluation.heldOutLoss.turns` decides which assistant turns count.
+    @Test func trainScoresTheHeldOutTurnsItsConfigurationNames() throws {
+        let data = TrainCommandTests.temporary() + "/chats.jsonl"
+        let lines = (0..<30).map { i in
+            #"{"conversation":[{"human":"\#(i)+1","assistant":"\#(i + 1)"},{"human":"\#(i)+2","assistant":"\#(i + 2)"},{"human":"\#(i)+3","assistant":"\#(i + 3)"}]}"#
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        func heldOutTokens(_ turns: String) throws -> Int {
+            let r = try CLI.run(["train", "--model", model, "--out", TrainCommandTests.temporary() + "/run-" + turns, "--data", data,
+                                 "--eval-size", "6", "--eval-tokens", "0", "--steps", "1", "--batch-size", "2", "--threads", "1",
+                                 "--source-max-length", "160", "--target-max-length", "64",
+                                 "--set", "evaluation.heldOutLoss.turns=" + turns])
+            #expect(r.status == 0, "\(r.stderr)")
+            let line = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("held-out loss") }, "\(r.stdout)")
+            let words = line.split(separator: " ")
+            let over = try #require(words.firstIndex(of: "over"))
+            return try #require(Int(words[over + 1]))
+        }
+        let all = try heldOutTokens("all"), last = try heldOutTokens("last")
+        // Three answers of each held-out conversation against its last one only (an answer and its EOS).
+        #expect(last > 0 && all > last, "all \(all), last \(last)")
+        #expect(all == 3 * last, "all \(all), last \(last)")
+    }
+
     /// The acceptance test of `train --data`: the adapter it writes lowers `eval --data` on the held-out split.
     @Test func trainingOnADatasetLowersItsHeldOutLoss() throws {
         let data = TrainCommandTests.temporary() + "/pairs.jsonl"
