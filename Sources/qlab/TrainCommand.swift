@@ -220,9 +220,10 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("\(replay.path): holds \(replay.batches.count) batches, one per step; --steps \(c.steps) needs \(c.steps)")
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(Array(try encoder.encode(c)), to: out + "/config.json")
+        // The one config.json format: the canonical text a grid cell's folder holds (and its id is hashed from),
+        // so a run of `qlab train` and a cell of the same settings write the same bytes. `qlab show` prints it
+        // as a tree.
+        try AtomicFile.write(try CanonicalJSON.string(c), to: out + "/config.json")
         let trainer = try Trainer(config: c, model: loaded.model, initialAdapter: adapter, batches: source,
                                   directory: out, baseModelName: location.path)
         trainer.tokenizer = loaded.tokenizer

@@ -18,7 +18,7 @@ struct FullFineTuneCommandTests {
         }
         #expect(!FileManager.default.fileExists(atPath: out + "/adapter"))
         let config = try String(contentsOfFile: out + "/config.json", encoding: .utf8)
-        #expect(config.contains("\"fullFineTune\" : true"))
+        #expect(config.contains("\"fullFineTune\":true"), "\(config)")
     }
 
     @Test func fullFineTuningNeedsAnUnquantizedModel() throws {

@@ -1,3 +1,4 @@
+import ExperimentSpec
 import Foundation
 import Testing
 
@@ -36,6 +37,11 @@ struct TrainCommandTests {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
         }
         #expect(Self.lines(out + "/steps.tsv") == 7)
+        // The one config.json format: the canonical text of the settings, as a grid cell's folder holds it.
+        let text = try String(contentsOfFile: out + "/config.json", encoding: .utf8)
+        let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(text.utf8))
+        #expect(text == (try CanonicalJSON.string(config)))
+        #expect(!text.contains("\n") && config.steps == 6 && config.optimizer.learningRate == 1e-3)
     }
 
     @Test func aKilledRunResumesToTheSameBytes() throws {
