@@ -48,8 +48,9 @@ public struct Experiment: Sendable {
     /// axis's name and place); a `--set` on it, or any override of a setting a tie derives or an axis varies only
     /// together with others (a union or zip), is an error, since the override would be lost or would replace part
     /// of the grid.
-    public func cells(overrides: Overrides = .none) throws -> [Cell] {
+    public func cells(overrides given: Overrides = .none) throws -> [Cell] {
         var base = try baseConfiguration()
+        let overrides = given.expandingShortKeys(among: Set(try ResolvedOverrides.settings(of: base).keys))
         let declaredRows = try Product(parts.grid).rows()
         try checkConflicts(declaredRows)
         let (rows, replaced) = try Self.removing(axes: overrides.variedSettings.map(\.key), from: declaredRows)
@@ -95,7 +96,8 @@ public struct Experiment: Sendable {
 
     /// The axis names in declaration order (a union may vary different axes in different cells), then the
     /// keys of the `--axis` overrides.
-    public func axisNames(overrides: Overrides = .none) throws -> [String] {
+    public func axisNames(overrides given: Overrides = .none) throws -> [String] {
+        let overrides = given.expandingShortKeys(among: Set(try ResolvedOverrides.settings(of: try baseConfiguration()).keys))
         var names: [String] = []
         for row in try Product(parts.grid).rows() {
             for a in row where !names.contains(a.axis) { names.append(a.axis) }

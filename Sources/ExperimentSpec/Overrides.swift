@@ -53,6 +53,21 @@ public struct Overrides: Sendable, Equatable, Hashable, Codable {
         }
     }
 
+    /// The overrides with short keys written in full: a key that names no setting of `keys` but is the last part
+    /// of exactly one (`rank` for `lora.rank`, as charts label axes) becomes that setting's; any other key is kept
+    /// as typed, for the checks to name.
+    func expandingShortKeys(among keys: Set<String>) -> Overrides {
+        func full(_ key: String) -> String {
+            guard !keys.contains(key) else { return key }
+            let matches = keys.filter { $0.hasSuffix("." + key) }
+            return matches.count == 1 ? matches.first! : key
+        }
+        var copy = self
+        copy.fixed = fixedSettings.map { full($0.key) + "=" + $0.value }
+        copy.axes = axes.compactMap { text in (try? Self.split(text, option: "--axis")).map { full($0.key) + "=" + $0.value } }
+        return copy
+    }
+
     private static func split(_ text: String, option: String) throws(OverrideError) -> (key: String, value: String) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { throw .syntax(option: option, text: text) }
         let key = String(text[..<equals]), value = String(text[text.index(after: equals)...])

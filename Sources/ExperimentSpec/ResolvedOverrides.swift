@@ -12,9 +12,14 @@ struct ResolvedOverrides {
     let rows: [[Value]]
 
     /// Checks `overrides` against `base`; `declared` maps the settings the spec varies or derives to who does it.
-    init(_ overrides: Overrides, base: TrainingConfig, declared: [(path: String, by: String)]) throws {
-        let leaves = SettingValue.leaves(of: try JSONTreeEncoder().encode(base))
+    /// Every setting an override can name, with the value that gives its type.
+    static func settings(of base: TrainingConfig) throws -> [String: CanonicalJSON.Value] {
+        SettingValue.leaves(of: try JSONTreeEncoder().encode(base))
             .merging(TrainingConfig.settingsWrittenWhenChanged) { written, _ in written }
+    }
+
+    init(_ overrides: Overrides, base: TrainingConfig, declared: [(path: String, by: String)]) throws {
+        let leaves = try Self.settings(of: base)
         let keys = overrides.fixedSettings.map(\.key) + overrides.variedSettings.map(\.key)
         var seen: Set<String> = []
         for key in keys {

@@ -108,6 +108,31 @@ struct OverridesTests {
         #expect(key == "lora.rank" && by.contains("together"))
     }
 
+    @Test func shortKeysAsChartsShowThemNameTheOneSettingTheyEnd() throws {
+        // `learningRate` is optimizer.learningRate, `dropout` lora.dropout: the names charts and tables use.
+        let cells = try grid.cells(overrides: Overrides(fixed: ["learningRate=3e-4"], axes: ["dropout=0,0.1"]))
+        #expect(cells.count == 4 && cells.allSatisfy { $0.config.optimizer.learningRate == 3e-4 })
+        #expect(cells.map(\.config.lora.dropout) == [0, 0.1, 0, 0.1])
+        #expect(cells[0].axisValues.map(\.name) == ["lora.rank", "lora.dropout"])
+        #expect(try grid.axisNames(overrides: Overrides(axes: ["dropout=0,0.1"])) == ["lora.rank", "lora.dropout"])
+        // The same cells as the full names give.
+        let full = try grid.cells(overrides: Overrides(fixed: ["optimizer.learningRate=3e-4"], axes: ["lora.dropout=0,0.1"]))
+        #expect(try cells.map { try $0.identity(inputHashes: [:]).id } == full.map { try $0.identity(inputHashes: [:]).id })
+        // A short name of a setting the spec varies is still that setting, and still refused as a --set.
+        #expect(throws: OverrideError.declaredInSpec(key: "lora.rank", by: "axis lora.rank")) {
+            try grid.cells(overrides: Overrides(fixed: ["rank=4"]))
+        }
+        // A last part that several settings share names none of them.
+        let settings = try ResolvedOverrides.settings(of: TrainingConfig()).keys
+        let shared = Dictionary(grouping: settings.filter { $0.contains(".") }) { String($0.split(separator: ".").last!) }
+            .first { $0.value.count > 1 && !settings.contains($0.key) }
+        if let (part, owners) = shared {
+            let error = #expect(throws: OverrideError.self) { try grid.cells(overrides: Overrides(fixed: ["\(part)=1"])) }
+            guard case .unknownKey(let key, _)? = error else { Issue.record("\(part) of \(owners): \(String(describing: error))"); return }
+            #expect(key == part)
+        }
+    }
+
     @Test func overridesChangeTheConfigurationsAndSoTheIds() throws {
         let plain = try grid.cells()
         let fixed = try grid.cells(overrides: Overrides(fixed: ["optimizer.learningRate=3e-4", "model.quantization=fp4",
