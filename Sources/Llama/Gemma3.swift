@@ -83,6 +83,11 @@ public enum Gemma3GGUF {
             localTheta = theta
         }
         var config = LlamaConfig(gguf: info)
+        // A Gemma turn ends with <end_of_turn>; generation stops there as at EOS (as Gemma's generation settings say).
+        if let endOfTurn = file.metadata["tokenizer.ggml.tokens"]?.strings?.firstIndex(of: "<end_of_turn>"),
+           !config.eosTokenIDs.contains(endOfTurn) {
+            config.eosTokenIDs.append(endOfTurn)
+        }
         // The file does not record query_pre_attn_scalar; Gemma 3 sets it to the head width (llama.cpp does the same).
         config.gemma3 = Gemma3Settings(slidingWindow: slidingWindow, globalLayerEvery: 6, localRopeTheta: localTheta,
                                        queryScale: 1 / Double(info.headDim).squareRoot())
