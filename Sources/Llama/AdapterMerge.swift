@@ -31,8 +31,8 @@ public enum AdapterMerge {
     public static func write(model: LlamaModel, adapter: LoRAAdapter?, to directory: String, type: OutputType,
                              tokenizer: (any Tokenizer)? = nil) throws {
         // The checkpoint written here is LLaMA's layout; a Gemma 3 block has norms and settings it cannot hold.
-        guard model.config.gemma3 == nil else {
-            throw ModelLoadError(path: directory, message: "merging into a Gemma 3 base is not supported yet (the output would be a LLaMA checkpoint)")
+        guard model.config.family.trainable else {
+            throw ModelLoadError(path: directory, message: "merging into a \(model.config.family) base is not supported yet (the output would be a LLaMA checkpoint)")
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let c = model.config

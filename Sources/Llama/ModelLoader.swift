@@ -31,18 +31,8 @@ public enum ModelLoader {
             return LoadedModel(location: location, model: model, tokenizer: tokenizer)
         case .gguf(let path):
             let file = try GGUFFile(path: path)
-            if file.metadata["general.architecture"]?.string == Gemma3GGUF.architecture {
-                let config = try Gemma3GGUF.config(file)
-                let model = try Gemma3GGUF.model(file, config: config, linear: linear)
-                return LoadedModel(location: location, model: model, tokenizer: try GGUFTokenizer.load(file))
-            }
-            let checkpoint = try GGUFLlamaCheckpoint(file: file)
-            let config = LlamaConfig(gguf: checkpoint.info)
-            try config.validate(source: path)
-            let model = try LlamaModel.build(config: config, source: path, tensor: { name in
-                checkpoint.shapes[name] == nil ? nil : try checkpoint.tensor(name)
-            }, linear: linear)
-            return LoadedModel(location: location, model: model, tokenizer: try GGUFTokenizer.load(checkpoint.file))
+            let model = try ModelFamily.of(file).readGGUF(file, linear)
+            return LoadedModel(location: location, model: model, tokenizer: try GGUFTokenizer.load(file))
         }
     }
 }

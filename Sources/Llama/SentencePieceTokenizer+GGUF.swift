@@ -64,9 +64,10 @@ extension SentencePieceTokenizer {
         }
         if let source = metadata["tokenizer.chat_template"]?.string {
             chatTemplate = try? ChatTemplate(jinja: source)
-        } else if gemmaLike, id(of: "<start_of_turn>") != nil, id(of: "<end_of_turn>") != nil {
+        } else if let family = ModelFamily.gguf(architecture: architecture), let template = family.chatTemplate,
+                  id(of: "<start_of_turn>") != nil, id(of: "<end_of_turn>") != nil {
             // A pretrained Gemma file carries no template, but its vocabulary has the turn markers.
-            chatTemplate = .gemma
+            chatTemplate = template
         }
     }
 }

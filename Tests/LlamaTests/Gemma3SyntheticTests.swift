@@ -152,6 +152,28 @@ struct Gemma3SyntheticTests {
         #expect(model.config.eosTokenIDs == [1, 11])
     }
 
+    @Test func theFamilyRegistryPicksTheReaderAndStatesWhatTheFamilyCanDo() throws {
+        #expect(ModelFamily.gguf(architecture: "gemma3")?.name == "gemma3")
+        #expect(ModelFamily.gguf(architecture: "llama")?.name == "llama")
+        #expect(ModelFamily.gguf(architecture: "qwen2") == nil)
+        let loaded = try ModelLoader.load(.gguf(path: try Self.file(try Self.writer())), quantization: nil)
+        #expect(loaded.model.config.family.name == "gemma3" && !loaded.model.config.family.trainable)
+        #expect(ModelFamily.llama.trainable && ModelFamily.gemma3.chatTemplate == .gemma)
+        // What the backward pass does not know is refused, not computed with LLaMA's block.
+        let out = try GGUFTestPaths.temporaryDirectory().appendingPathComponent("merged").path
+        #expect(throws: ModelLoadError.self) { try AdapterMerge.write(model: loaded.model, adapter: nil, to: out, type: .float32) }
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // An architecture no family reads names the ones that are read.
+        var other = try Self.writer(extraKeys: [("general.architecture", .string("qwen2"))], dropping: ["general.architecture"])
+        try other.set("qwen2.block_count", .uint32(1))
+        do {
+            _ = try ModelLoader.load(.gguf(path: try Self.file(other)), quantization: nil)
+            Issue.record("a qwen2 file loaded")
+        } catch let error as GGUFError {
+            #expect(error.key == "general.architecture" && error.message.contains("gemma3, llama"))
+        }
+    }
+
     @Test func filesThatAreNotGemma3ModelsAreErrorsNamingTheKeyOrTensor() throws {
         func error(_ writer: GGUFWriter) throws -> GGUFError? {
             do {
