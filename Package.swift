@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: []),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
-        .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors"]),
+        .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Llama", "Tensors", "ExperimentSpec"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Llama", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),

@@ -30,7 +30,8 @@ public enum CellEvaluation {
     public static func perplexity(_ spec: Perplexity, model: LlamaModel, adapter: LoRAAdapter?, tokenizer: any Tokenizer,
                                   modelName: String) throws -> LossTally {
         let tokens = try EvaluationText.tokens(spec.files, tokenizer: tokenizer, maxTokens: spec.maxTokens)
-        return try LanguageModelScorer(model: model, adapter: adapter, name: modelName).scoreText(tokens, window: spec.window)
+        return try LanguageModelScorer(model: model, adapter: adapter, name: modelName)
+            .scoreText(tokens, window: spec.window, bos: tokenizer.addsBOS ? tokenizer.bosID : nil)
     }
 
     /// Exact-answer results: how many of the asked questions were answered exactly, and every answer.

@@ -24,6 +24,11 @@ public enum EvaluationText {
         return parts.joined(separator: "\n")
     }
 
+    /// The UTF-8 bytes that the tokens at `indices` of `tokens` spell (their text, as the tokenizer decodes them).
+    public static func bytes(of tokens: [Int], at indices: [Int], tokenizer: any Tokenizer) -> Int {
+        indices.reduce(0) { $0 + (tokenizer.bytes(of: tokens[$1])?.count ?? 0) }
+    }
+
     /// The first `maxTokens` tokens (0: all) of the joined text of `paths`.
     public static func tokens(_ paths: [String], tokenizer: any Tokenizer, maxTokens: Int = 0) throws(PerplexityError) -> [Int] {
         guard maxTokens >= 0 else { throw .invalidSetting("the token limit \(maxTokens) is negative") }

@@ -19,17 +19,25 @@ public struct LanguageModelScorer: Sendable {
     }
 
     /// Scores `tokens` window by window as `TextWindows` describes; `progress` gets the tokens scored so far and the total.
-    public func scoreText(_ tokens: [Int], window: Int, progress: (_ scored: Int, _ total: Int) -> Void = { _, _ in }) throws -> LossTally {
-        guard window >= 1 else { throw PerplexityError.invalidSetting("the window must hold at least 1 token (got \(window))") }
+    /// With `bos`, each window is read after that token (`TextWindows(tokenCount:window:leadingBOS:)`): every token
+    /// is scored, the first of each window predicted from BOS alone.
+    public func scoreText(_ tokens: [Int], window: Int, bos: Int? = nil,
+                          progress: (_ scored: Int, _ total: Int) -> Void = { _, _ in }) throws -> LossTally {
+        guard window >= (bos == nil ? 1 : 2) else {
+            throw PerplexityError.invalidSetting("the window must hold at least \(bos == nil ? 1 : 2) tokens (got \(window))")
+        }
         guard window <= model.ropePositions else {
             throw PerplexityError.windowTooLong(window: window, context: model.ropePositions, model: name)
         }
-        let windows = TextWindows(tokenCount: tokens.count, window: window)
+        let windows = TextWindows(tokenCount: tokens.count, window: window, leadingBOS: bos != nil)
         var tally = LossTally()
         for w in windows.windows {
-            let inputs = Array(tokens[w.inputs])
             let start = w.inputs.lowerBound
-            tally += try score(inputs) { i in i < w.scored ? tokens[start + i + 1] : nil }
+            if let bos {
+                tally += try score([bos] + tokens[w.inputs]) { i in i < w.scored ? tokens[start + i] : nil }
+            } else {
+                tally += try score(Array(tokens[w.inputs])) { i in i < w.scored ? tokens[start + i + 1] : nil }
+            }
             progress(tally.tokens, windows.scoredTokens)
         }
         return tally

@@ -18,6 +18,10 @@ public struct LossTally: Sendable, Equatable, Codable {
     /// exp(mean loss).
     public var perplexity: Double { exp(meanLoss) }
 
+    /// Bits per UTF-8 byte of the scored text (`bytes` long): Σ nats / ln 2 / bytes. Unlike perplexity it does not
+    /// depend on the tokenizer, so models with different vocabularies compare on it.
+    public func bitsPerByte(bytes: Int) -> Double { bytes > 0 ? lossSum / log(2.0) / Double(bytes) : .nan }
+
     /// Adds another tally's tokens.
     public static func += (a: inout LossTally, b: LossTally) {
         a.lossSum += b.lossSum

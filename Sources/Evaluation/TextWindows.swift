@@ -17,6 +17,30 @@ public struct TextWindows: Sendable, Equatable {
     public let windows: [Window]
     /// Tokens scored over all windows.
     public let scoredTokens: Int
+    /// Whether each window is read after a BOS token (see `init(tokenCount:window:leadingBOS:)`).
+    public let leadingBOS: Bool
+
+    /// The windows of a sequence of `tokenCount` tokens read after BOS, for models whose sequences begin with it:
+    /// each window is BOS and the next `window − 1` tokens (`window` inputs in all, at least 2), BOS predicts the
+    /// window's first token and each position the next token of the same window, so all `tokenCount` tokens are
+    /// scored, each once.
+    public init(tokenCount: Int, window: Int, leadingBOS: Bool) {
+        guard leadingBOS else {
+            self = TextWindows(tokenCount: tokenCount, window: window)
+            return
+        }
+        precondition(window >= 2, "a window after BOS holds at least one token of the text")
+        var windows: [Window] = []
+        var start = 0
+        while start < tokenCount {
+            let end = min(start + window - 1, tokenCount)
+            windows.append(Window(inputs: start..<end, scored: end - start))
+            start = end
+        }
+        self.windows = windows
+        scoredTokens = tokenCount
+        self.leadingBOS = true
+    }
 
     /// The windows of a sequence of `tokenCount` tokens; `window` must be at least 1.
     public init(tokenCount: Int, window: Int) {
@@ -30,5 +54,11 @@ public struct TextWindows: Sendable, Equatable {
         }
         self.windows = windows
         scoredTokens = windows.reduce(0) { $0 + $1.scored }
+        leadingBOS = false
+    }
+
+    /// The indices of the tokens the windows score.
+    public var scoredIndices: [Int] {
+        windows.flatMap { w in (w.inputs.lowerBound + (leadingBOS ? 0 : 1)) ..< (w.inputs.lowerBound + (leadingBOS ? 0 : 1) + w.scored) }
     }
 }

@@ -14,6 +14,9 @@ public struct Model: ExperimentComponent, Equatable, Hashable {
     /// SmolLM2-135M-Instruct, the project's demo model; the size is the nominal one from its name.
     public static let smolLM2_135M = Model("smollm2-135m", parameters: 135_000_000)
 
+    /// Gemma 3 270M, Google's multilingual pretrained base (Q4_K_M GGUF); the size is the nominal one from its name.
+    public static let gemma3_270M = Model("gemma3-270m", parameters: 270_000_000)
+
     /// A checkpoint directory or GGUF file on disk.
     public static func path(_ path: String, parameters: Int? = nil) -> Model {
         Model(path, parameters: parameters)

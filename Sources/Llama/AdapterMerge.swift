@@ -30,6 +30,10 @@ public enum AdapterMerge {
     /// the weights, so that the checkpoint loads again as a model of its own: to train, evaluate or chat with.
     public static func write(model: LlamaModel, adapter: LoRAAdapter?, to directory: String, type: OutputType,
                              tokenizer: (any Tokenizer)? = nil) throws {
+        // The checkpoint written here is LLaMA's layout; a Gemma 3 block has norms and settings it cannot hold.
+        guard model.config.family.trainable else {
+            throw ModelLoadError(path: directory, message: "merging into a \(model.config.family) base is not supported yet (the output would be a LLaMA checkpoint)")
+        }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let c = model.config
         func blob(_ t: Tensor) -> SafeTensorsBlob { type == .float32 ? .float32(t) : .bfloat16(t) }

@@ -9,17 +9,20 @@ public enum Attention {
     /// - `k`, `v`: for sequence b, key j is the row at `k + b·kvBatchStride + j·kvWidth`.
     /// - `keyMask`: optional `batch × keys` 0/1 values; a 0 hides that key from every query (padding).
     /// - `probabilities`: when given, receives the `batch × heads × queries × keys` attention weights.
+    /// - `scale`: the factor on q·kᵀ (1/√headDim when nil); `window`: when given, a query at position p sees only
+    ///   keys p − window + 1 ... p (sliding-window attention).
     public static func forward(
         batch: Int, queries: Int, keys: Int, offset: Int,
         heads: Int, kvHeads: Int, headDim: Int,
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, kvBatchStride: Int,
         keyMask: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Float>,
-        scores: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>? = nil
+        scores: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>? = nil,
+        scale: Float? = nil, window: Int? = nil
     ) {
         let qWidth = heads * headDim
         let kvWidth = kvHeads * headDim
         let group = heads / kvHeads
-        let scale = 1 / Float(headDim).squareRoot()
+        let scale = scale ?? 1 / Float(headDim).squareRoot()
         for b in 0..<batch {
             for h in 0..<heads {
                 let kvh = h / group
@@ -36,6 +39,9 @@ public enum Attention {
                         if let keyMask {
                             let m = keyMask + b * keys
                             for j in 0..<visible where m[j] == 0 { row[j] = -.infinity }
+                        }
+                        if let window {
+                            for j in 0..<max(0, min(visible, offset + i + 1 - window)) { row[j] = -.infinity }
                         }
                         // Keys after the query's position get weight 0 without an exponential each.
                         Kernels.softmax(row, count: visible)

@@ -63,7 +63,7 @@ struct BPEMerges: Sendable {
 }
 
 /// A binary min-heap of (rank, position) packed into one integer, so ties in rank go to the leftmost pair.
-private struct RankQueue {
+struct RankQueue {
     private var heap: [UInt64] = []
 
     mutating func push(rank: UInt64, position: Int) {

@@ -56,6 +56,14 @@ public enum GGUFDequantizer {
             for b in 0..<blocks { q4_K(raw, b * 144, y + b * 256) }
         case .q6_K:
             for b in 0..<blocks { q6_K(raw, b * 210, y + b * 256) }
+        case .q2_K:
+            for b in 0..<blocks { q2_K(raw, b * 84, y + b * 256) }
+        case .q3_K:
+            for b in 0..<blocks { q3_K(raw, b * 110, y + b * 256) }
+        case .q5_K:
+            for b in 0..<blocks { q5_K(raw, b * 176, y + b * 256) }
+        case .q8_K:
+            for b in 0..<blocks { q8_K(raw, b * 292, y + b * 256) }
         default:
             throw .unsupported(type)
         }
@@ -78,12 +86,12 @@ public enum GGUFDequantizer {
     }
 
     @inline(__always)
-    private static func half(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> Float {
+    static func half(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> Float {
         HalfPrecision.float(fromHalf: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
     }
 
     @inline(__always)
-    private static func byte(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> UInt8 {
+    static func byte(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> UInt8 {
         raw.load(fromByteOffset: offset, as: UInt8.self)
     }
 
@@ -150,7 +158,7 @@ public enum GGUFDequantizer {
 
     /// The 6-bit scale and minimum of sub-block j (0–7) packed into Q4_K's 12 scale bytes.
     @inline(__always)
-    private static func scaleMin(_ raw: UnsafeRawBufferPointer, _ scales: Int, _ j: Int) -> (Float, Float) {
+    static func scaleMin(_ raw: UnsafeRawBufferPointer, _ scales: Int, _ j: Int) -> (Float, Float) {
         let s = { (i: Int) in byte(raw, scales + i) }
         if j < 4 { return (Float(s(j) & 63), Float(s(j + 4) & 63)) }
         return (Float((s(j + 4) & 0x0F) | ((s(j - 4) >> 6) << 4)), Float((s(j + 4) >> 4) | ((s(j) >> 6) << 4)))

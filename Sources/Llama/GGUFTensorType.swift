@@ -31,12 +31,12 @@ public enum GGUFTensorType: UInt32, Sendable, CaseIterable, CustomStringConverti
         case .q5_1: 24      // f16 d, f16 m + 4 + 16
         case .q8_0: 34      // f16 d + 32 int8
         case .q8_1: 36      // f16 d, f16 sum + 32 int8
-        case .q2_K: 84
-        case .q3_K: 110
+        case .q2_K: 84      // 16 bytes of 4-bit scale/min pairs, 64 bytes of 2-bit quants, f16 d, f16 dmin
+        case .q3_K: 110     // 32 bytes of high bits, 64 bytes of 2-bit quants, 12 bytes of 6-bit scales, f16 d
         case .q4_K: 144     // f16 d, f16 dmin, 12 bytes of 6-bit scales/mins, 128 bytes of nibbles
-        case .q5_K: 176
+        case .q5_K: 176     // f16 d, f16 dmin, 12 scale bytes as in Q4_K, 32 bytes of fifth bits, 128 of nibbles
         case .q6_K: 210     // 128 bytes low nibbles, 64 bytes high 2-bit pairs, 16 int8 scales, f16 d
-        case .q8_K: 292
+        case .q8_K: 292     // f32 d, 256 int8, 16 int16 block sums (not needed to dequantize)
         case .iq2_xxs: 66
         case .iq2_xs: 74
         case .iq3_xxs: 98
@@ -52,7 +52,7 @@ public enum GGUFTensorType: UInt32, Sendable, CaseIterable, CustomStringConverti
     /// Whether this package converts the type to float32.
     public var canDequantize: Bool {
         switch self {
-        case .f32, .f16, .bf16, .f64, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K: true
+        case .f32, .f16, .bf16, .f64, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_K: true
         default: false
         }
     }

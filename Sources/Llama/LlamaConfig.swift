@@ -32,6 +32,8 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
     public var eosTokenIDs: [Int]
     /// Padding token id, when the model has one.
     public var padTokenID: Int?
+    /// Gemma 3's additions to the block, for a Gemma 3 model; nil for LLaMA's block.
+    public var gemma3: Gemma3Settings?
 
     /// A configuration from its fields; `headDim` defaults to hidden / heads.
     public init(hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int, numKeyValueHeads: Int? = nil,

@@ -47,6 +47,10 @@ extension LlamaModel {
                 throw ForwardError(message: "adapter has \(adapter.layers.count) layers, the model \(c.numHiddenLayers)")
             }
         }
+        if let gemma3 = c.gemma3 {
+            return try gemma3Forward(gemma3, tokens: tokens, batch: batch, sequence: sequence, attentionMask: attentionMask,
+                                     adapter: adapter, cache: cache, scratch: scratch, lastPositionOnly: lastPositionOnly)
+        }
 
         let d = c.hiddenSize, qW = c.queryWidth, kvW = c.keyValueWidth, f = c.intermediateSize
         let keys = offset + sequence

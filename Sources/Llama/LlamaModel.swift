@@ -8,12 +8,15 @@ public struct LlamaLayer: Sendable {
     public let postAttentionNorm: [Float]
     /// The projections in `Projection.allCases` order.
     public let projections: [FrozenLinear]
+    /// A Gemma 3 block's further norms (its `postAttentionNorm` is the norm before the MLP).
+    public let gemma3: Gemma3Norms?
 
     /// A block from its parts (`projections` in `Projection.allCases` order).
-    public init(inputNorm: [Float], postAttentionNorm: [Float], projections: [FrozenLinear]) {
+    public init(inputNorm: [Float], postAttentionNorm: [Float], projections: [FrozenLinear], gemma3: Gemma3Norms? = nil) {
         self.inputNorm = inputNorm
         self.postAttentionNorm = postAttentionNorm
         self.projections = projections
+        self.gemma3 = gemma3
     }
 
     /// The layer for a projection.

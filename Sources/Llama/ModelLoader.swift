@@ -30,13 +30,9 @@ public enum ModelLoader {
             }
             return LoadedModel(location: location, model: model, tokenizer: tokenizer)
         case .gguf(let path):
-            let checkpoint = try GGUFLlamaCheckpoint(path: path)
-            let config = LlamaConfig(gguf: checkpoint.info)
-            try config.validate(source: path)
-            let model = try LlamaModel.build(config: config, source: path, tensor: { name in
-                checkpoint.shapes[name] == nil ? nil : try checkpoint.tensor(name)
-            }, linear: linear)
-            return LoadedModel(location: location, model: model, tokenizer: try BPETokenizer(gguf: checkpoint.file))
+            let file = try GGUFFile(path: path)
+            let model = try ModelFamily.of(file).readGGUF(file, linear)
+            return LoadedModel(location: location, model: model, tokenizer: try GGUFTokenizer.load(file))
         }
     }
 }

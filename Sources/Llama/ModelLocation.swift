@@ -21,6 +21,7 @@ public enum ModelLocation: Sendable, Equatable, CustomStringConvertible {
     /// Short names of models that `scripts/setup` prepares in the project's cache.
     public static let shortNames: [String: String] = [
         "smollm2-135m": "smollm2-135m/SmolLM2-135M-Instruct.Q4_1.gguf",
+        "gemma3-270m": "gemma3-270m/gemma-3-270m-q4_k_m.gguf",
     ]
 
     /// Folders searched for short names, in order: `$QLAB_MODELS`, `./.cache/models`, and the `.cache/models`

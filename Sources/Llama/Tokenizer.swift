@@ -10,6 +10,8 @@ public protocol Tokenizer: Sendable {
     var padID: Int? { get }
     /// The chat template the vocabulary came with, if any.
     var chatTemplate: ChatTemplate? { get }
+    /// Whether the model expects every sequence to begin with BOS (`encode` never adds it).
+    var addsBOS: Bool { get }
 
     /// The ids of `text`, adding no special tokens; special-token strings inside `text` become their single ids.
     func encode(_ text: String) -> [Int]
@@ -25,6 +27,14 @@ public protocol Tokenizer: Sendable {
 }
 
 extension Tokenizer {
+    public var addsBOS: Bool { false }
+
+    /// `text`'s ids, after BOS when the model's sequences begin with it.
+    public func encodeSequence(_ text: String) -> [Int] {
+        guard addsBOS, let bosID else { return encode(text) }
+        return [bosID] + encode(text)
+    }
+
     public func decode(_ ids: [Int]) -> String {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(ids.count * 4)

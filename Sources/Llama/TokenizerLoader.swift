@@ -16,7 +16,10 @@ public enum TokenizerLoader {
             return try BPETokenizer(huggingFaceJSON: json)
         }
         switch (path as NSString).pathExtension.lowercased() {
-        case "gguf": return try BPETokenizer(ggufPath: path)
+        case "gguf":
+            let file: GGUFFile
+            do { file = try GGUFFile(path: path) } catch { throw .unreadable(file: path, reason: String(describing: error)) }
+            return try GGUFTokenizer.load(file)
         case "json": return try BPETokenizer(huggingFaceJSON: path)
         default: throw .unreadable(file: path, reason: "neither a .gguf file nor a tokenizer.json")
         }

@@ -53,6 +53,10 @@ public final class Trainer: @unchecked Sendable {
     public init(config: TrainingConfig, model: LlamaModel, initialAdapter: LoRAAdapter?, batches: any BatchSource,
                 directory: String, baseModelName: String) throws {
         guard config.steps >= 1 else { throw TrainingError.invalidSetting("steps must be at least 1") }
+        // The backward pass knows LLaMA's block only; a Gemma 3 block would train against the wrong gradients.
+        guard model.config.family.trainable else {
+            throw TrainingError.invalidSetting("training a \(model.config.family) model is not supported yet (its forward pass, evaluation and generation are)")
+        }
         guard config.gradientAccumulation >= 1 else { throw TrainingError.invalidSetting("gradient accumulation must be at least 1") }
         let adapter: LoRAAdapter
         if config.fullFineTune {

@@ -20,8 +20,10 @@ struct EvalCommand: ParsableCommand {
             any other added token; the first N tokens are kept (--max-tokens N; 0: all). Windows of W input tokens \
             (--window W) start at every W-th token, and each window predicts the token after each of its positions, so a \
             window's last position is scored against the next window's first token; the final partial window \
-            counts too. N tokens therefore give N − 1 scored tokens. Each window is read on its own (no context \
-            carried over from the one before).
+            counts too. N tokens therefore give N − 1 scored tokens. When the model's tokenizer begins sequences \
+            with BOS (Gemma), each window is BOS and the next W − 1 tokens instead, and all N tokens are scored. \
+            Each window is read on its own (no context carried over from the one before). Bits per byte: the summed \
+            loss in bits over the UTF-8 bytes of the scored tokens' text, comparable across tokenizers.
 
             Data (--data NAME|FILE.jsonl): the dataset's evaluation split (its prepared eval file, or the seeded \
             split of --eval-size records that training holds out) is encoded with the grid's collator and scored on \
@@ -97,9 +99,15 @@ struct EvalCommand: ParsableCommand {
         let what: String
         if !text.isEmpty {
             let tokens = try EvaluationText.tokens(text, tokenizer: tokenizer, maxTokens: maxTokens)
-            let windows = TextWindows(tokenCount: tokens.count, window: window)
-            progress("text: \(text.count) file(s), \(tokens.count) tokens, \(windows.windows.count) window(s) of \(window)")
-            tally = try scorer.scoreText(tokens, window: window, progress: meter(unit: "tokens"))
+            let bos = tokenizer.addsBOS ? tokenizer.bosID : nil
+            let windows = TextWindows(tokenCount: tokens.count, window: window, leadingBOS: bos != nil)
+            progress("text: \(text.count) file(s), \(tokens.count) tokens, \(windows.windows.count) window(s) of \(window)"
+                     + (bos != nil ? " (each after BOS)" : ""))
+            tally = try scorer.scoreText(tokens, window: window, bos: bos, progress: meter(unit: "tokens"))
+            let bytes = EvaluationText.bytes(of: tokens, at: windows.scoredIndices, tokenizer: tokenizer)
+            report["scored_bytes"] = bytes
+            report["bits_per_byte"] = tally.bitsPerByte(bytes: bytes)
+            report["bos"] = bos != nil
             report["text"] = text
             report["window"] = window
             report["max_tokens"] = maxTokens
@@ -134,6 +142,9 @@ struct EvalCommand: ParsableCommand {
         } else {
             print("\(location.path) (\(storage)\(adapter.map { ", adapter \($0)" } ?? "")) on \(what):")
             print(String(format: "mean loss %.6f nats, perplexity %.4f, over %d scored tokens", tally.meanLoss, tally.perplexity, tally.tokens))
+            if let bits = report["bits_per_byte"] as? Double, let bytes = report["scored_bytes"] as? Int {
+                print(String(format: "bits per byte %.6f, over %d UTF-8 bytes", bits, bytes))
+            }
         }
     }
 

@@ -60,7 +60,7 @@ struct GenerateCommand: ParsableCommand {
         let sampling = SamplingOptions(temperature: temperature, topK: topK, topP: topP, repetitionPenalty: repetitionPenalty, seed: seed)
 
         if !chat {
-            _ = try answer(tokenizer.encode(prompt!), generator: generator, tokenizer: tokenizer, sampling: sampling)
+            _ = try answer(tokenizer.encodeSequence(prompt!), generator: generator, tokenizer: tokenizer, sampling: sampling)
             StandardOutput.write(Data("\n".utf8))
             return
         }
@@ -80,7 +80,7 @@ struct GenerateCommand: ParsableCommand {
             }
             messages.append(ChatMessage(role: "user", content: message))
             let text = try tokenizer.renderChat(messages, addGenerationPrompt: true)
-            let reply = try answer(tokenizer.encode(text), generator: generator, tokenizer: tokenizer, sampling: sampling)
+            let reply = try answer(tokenizer.encodeSequence(text), generator: generator, tokenizer: tokenizer, sampling: sampling)
             StandardOutput.write(Data("\n".utf8))
             messages.append(ChatMessage(role: "assistant", content: reply))
         }
@@ -99,7 +99,7 @@ struct GenerateCommand: ParsableCommand {
             StandardOutput.write(Data(text[start..<stopAt].utf8))
             printed = end
         }
-        let stopTokens = Set([tokenizer.id(of: "<|im_end|>"), tokenizer.eosID].compactMap { $0 })
+        let stopTokens = Set([tokenizer.id(of: "<|im_end|>"), tokenizer.id(of: "<end_of_turn>"), tokenizer.eosID].compactMap { $0 })
         _ = try generator.generate(prompt: ids, maxNewTokens: maxNewTokens, sampling: sampling, stopTokens: stopTokens) { token in
             text += decoder.append(token)
             if let hit = stop.compactMap({ text.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {

@@ -102,8 +102,8 @@ struct GGUFDequantizerTests {
     }
 
     @Test func unsupportedAndMismatchedSizes() throws {
-        #expect(throws: GGUFDequantizer.Failure.unsupported(.q2_K)) {
-            try Self.run([UInt8](repeating: 0, count: 84), .q2_K, 256)
+        #expect(throws: GGUFDequantizer.Failure.unsupported(.iq2_xxs)) {
+            try Self.run([UInt8](repeating: 0, count: 66), .iq2_xxs, 256)
         }
         #expect(throws: GGUFDequantizer.Failure.sizeMismatch(type: .q8_0, elements: 32, expectedBytes: 34, actualBytes: 33)) {
             try Self.run([UInt8](repeating: 0, count: 33), .q8_0, 32)

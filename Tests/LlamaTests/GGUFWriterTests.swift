@@ -152,14 +152,14 @@ struct GGUFWriterTests {
 
     @Test func unsupportedTypeNamesTensorAndType() throws {
         var writer = try GGUFWriter()
-        try writer.add("blk.0.weird", dimensions: [256], type: .q2_K, bytes: [UInt8](repeating: 0, count: 84))
+        try writer.add("blk.0.weird", dimensions: [256], type: .iq2_xxs, bytes: [UInt8](repeating: 0, count: 66))
         let file = try GGUFSyntheticModel.open(writer)
         do {
             _ = try file.floats("blk.0.weird")
-            Issue.record("Q2_K dequantized")
+            Issue.record("IQ2_XXS dequantized")
         } catch let error as GGUFError {
             #expect(error.tensor == "blk.0.weird")
-            #expect(error.description.contains("Q2_K"))
+            #expect(error.description.contains("IQ2_XXS"))
             #expect(error.description.contains(file.path))
         }
     }
