@@ -14,7 +14,7 @@ struct DataCommand: ParsableCommand {
     /// `qlab data prepare`.
     struct Prepare: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Convert the fetched packages (chatterbot-corpus, chitchat-dataset, Debian fortunes) and generated tasks into JSONL.",
+            abstract: "Convert the fetched packages (chatterbot-corpus, chitchat-dataset, Debian fortunes and WordNet) and generated tasks into JSONL and benchmarks.",
             discussion: """
                 Reads the wheels scripts/setup downloaded and the Debian fortune files, and writes data/ with a \
                 manifest.json of sources, licences, counts and SHA-256 hashes. Deterministic: running it again \
@@ -28,11 +28,15 @@ struct DataCommand: ParsableCommand {
         @Option(help: "Folder of the Debian fortune files.")
         var fortunes = "/usr/share/games/fortunes"
 
+        @Option(help: "Folder of WordNet's data files (Debian wordnet-base), the source of the wordnet-en benchmark.")
+        var wordnet = "/usr/share/wordnet"
+
         @Option(help: "Data folder to write.")
         var output = "data"
 
         func run() throws {
-            let preparer = DatasetPreparer(downloads: downloads, fortunes: fortunes, output: output)
+            var preparer = DatasetPreparer(downloads: downloads, fortunes: fortunes, output: output)
+            preparer.wordnet = wordnet
             let outcome = try preparer.prepare { print("data: \($0)") }
             print("data: wrote \(output)/manifest.json (\(outcome.manifest.datasets.count) datasets)")
             if !outcome.missing.isEmpty {
