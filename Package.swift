@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Llama", "Tensors", "ExperimentSpec"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Llama", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Llama"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Llama", "Datasets", "Support"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Evaluation", "Lineage", "Support", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec", "Support"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", "Support", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -12,11 +12,14 @@ public struct DatasetPreparer: Sendable {
     public var fortunes: String
     /// The data folder to write.
     public var output: String
+    /// Where Debian's `wordnet-base` put WordNet's data files.
+    public var wordnet: String = "/usr/share/wordnet"
     /// The dpkg status file (for the fortunes packages' versions).
     public var dpkgStatus: String = "/var/lib/dpkg/status"
 
     /// The prepared datasets' names, in the order they are prepared.
-    public static let names = ["chatterbot-en", "chatterbot-zh", "chitchat", "fortunes-en", "fortunes-zh", "tasks-en", "tasks-zh"]
+    public static let names = ["chatterbot-en", "chatterbot-zh", "chitchat", "fortunes-en", "fortunes-zh", "tasks-en", "tasks-zh",
+                               "wordnet-en", "poems-zh"]
 
     /// A preparer reading `downloads` and `fortunes`, writing into `output`.
     public init(downloads: String, fortunes: String = "/usr/share/games/fortunes", output: String) {
@@ -45,6 +48,8 @@ public struct DatasetPreparer: Sendable {
             (["chitchat"], { [try prepareChitchat()] }),
             (["fortunes-en", "fortunes-zh"], { try prepareFortunes() }),
             (["tasks-en", "tasks-zh"], { try prepareTasks() }),
+            (["wordnet-en"], { [try prepareWordNet()] }),
+            (["poems-zh"], { [try preparePoems()] }),
         ]
         for step in steps {
             do {

@@ -47,7 +47,9 @@ public struct TournamentAnswer: Codable, Sendable, Equatable {
     public static func generate(tournament: Tournament, settings: DataSettings, catalog: DatasetCatalog, model: LlamaModel,
                          adapter: LoRAAdapter, tokenizer: any Tokenizer) throws -> [TournamentAnswer] {
         let generator = Generator(model: model, adapter: adapter)
-        let prompts = try prompts(settings: settings, catalog: catalog, count: tournament.prompts)
+        let prompts = try tournament.promptsFile.map { file in
+            try TournamentPromptFile.read(path: file).prefix(tournament.prompts).map { (id: $0.prompt.id, prompt: $0.prompt.prompt, reference: $0.prompt.reference) }
+        } ?? prompts(settings: settings, catalog: catalog, count: tournament.prompts)
         let requests = prompts.enumerated().map { index, p in
             var ids = tokenizer.bosID.map { [$0] } ?? []
             ids += tokenizer.encode(p.prompt)

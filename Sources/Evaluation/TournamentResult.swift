@@ -14,6 +14,9 @@ public struct TournamentResult: Sendable, Hashable, Codable {
     public var elo: [String: RatingEstimate]
     /// Bradley–Terry maximum-likelihood ratings with bootstrap intervals, when requested.
     public var bradleyTerry: [String: RatingEstimate]?
+    /// Elo over the paired comparisons (both orders of a pair on a prompt as one) with prompt-bootstrap
+    /// intervals, when `settings.promptBootstrap` asks for it.
+    public var pairedElo: [String: RatingEstimate]? = nil
     /// The single Elo pass over `settings.rounds` random rounds, when requested.
     public var rounds: [String: Double]?
     /// Each contestant's share of the points against each opponent it met (a tie is half a point).

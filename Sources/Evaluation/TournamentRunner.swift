@@ -81,6 +81,10 @@ public enum TournamentRunner {
             let rounds = try settings.rounds.map { count throws(RatingError) in
                 try RandomRoundsElo(parameters: settings.eloParameters, rounds: count, seed: settings.seed).ratings(battles)
             }
+            let paired = try settings.promptBootstrap.map { samples throws(RatingError) in
+                try PromptBootstrapElo(elo: RandomOrderingElo(parameters: settings.eloParameters, orderings: settings.orderings, seed: settings.seed),
+                                       samples: samples, seed: settings.seed).ratings(PairedComparison.comparisons(judgments))
+            }
             let matrix = WinRateMatrix(battles)
             var winRates: [String: [String: Double]] = [:]
             for model in matrix.models {
@@ -90,7 +94,7 @@ public enum TournamentRunner {
             }
             return TournamentResult(
                 settings: settings, judge: judge, contestants: contestants.sorted(), promptCount: promptCount,
-                judgments: judgments, elo: elo, bradleyTerry: bradleyTerry, rounds: rounds, winRates: winRates,
+                judgments: judgments, elo: elo, bradleyTerry: bradleyTerry, pairedElo: paired, rounds: rounds, winRates: winRates,
                 records: BattleRecord.tally(battles))
         } catch {
             throw .rating(error)

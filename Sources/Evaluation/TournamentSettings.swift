@@ -14,6 +14,9 @@ public struct TournamentSettings: Sendable, Hashable, Codable {
     public var rounds: Int?
     /// When set, also Bradley–Terry ratings with this many bootstrap resamples for their intervals.
     public var bootstrapSamples: Int?
+    /// When set, also Elo over the paired comparisons (both orders of a pair on a prompt as one) with intervals
+    /// from this many bootstrap resamples of the prompts.
+    public var promptBootstrap: Int?
     /// Judgments run at once; above 1 only pays for command judges that wait on something else.
     public var concurrency: Int
     /// Seconds a command judge may take for one judgment before it is killed.
@@ -22,7 +25,8 @@ public struct TournamentSettings: Sendable, Hashable, Codable {
     /// Settings with the paper's constants unless given.
     public init(judge: String = "reference", orderings: Int = 10_000, seed: UInt64 = 42, k: Double = 32,
                 initial: Double = 1000, rounds: Int? = nil, bootstrapSamples: Int? = nil, concurrency: Int = 1,
-                judgeTimeout: Double = 30) {
+                judgeTimeout: Double = 30, promptBootstrap: Int? = nil) {
+        self.promptBootstrap = promptBootstrap
         self.judge = judge
         self.orderings = orderings
         self.seed = seed
@@ -46,6 +50,9 @@ public struct TournamentSettings: Sendable, Hashable, Codable {
             throw .invalidSetting("the judge timeout must be between 0 and 1,000,000 seconds, not \(judgeTimeout)")
         }
         if let rounds, rounds <= 0 { throw .invalidSetting("rounds must be positive, not \(rounds)") }
+        if let promptBootstrap, promptBootstrap <= 0 {
+            throw .invalidSetting("prompt bootstrap samples must be positive, not \(promptBootstrap)")
+        }
         if let bootstrapSamples, bootstrapSamples <= 0 {
             throw .invalidSetting("bootstrap samples must be positive, not \(bootstrapSamples)")
         }

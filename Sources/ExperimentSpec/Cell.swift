@@ -58,6 +58,7 @@ public struct Cell: Sendable, Equatable {
         // The adapter it starts from is read like the base: its content is part of the cell's identity.
         if let adapter = config.model.adapter, !names.contains(adapter) { names.append(adapter) }
         let evaluated = config.evaluation.exactAnswers.map(\.dataset) + config.evaluation.perplexity.flatMap(\.files)
+            + config.evaluation.benchmarks.map(\.path) + (config.evaluation.tournament?.promptsFile.map { [$0] } ?? [])
         for name in config.data.datasets + evaluated where !names.contains(name) {
             names.append(name)
         }

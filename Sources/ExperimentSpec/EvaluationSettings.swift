@@ -10,6 +10,8 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
     public var multipleChoice: [MultipleChoice] = []
     /// Perplexity of text files, before and/or after training.
     public var perplexity: [Perplexity] = []
+    /// k-shot multiple-choice benchmarks, before and/or after training.
+    public var benchmarks: [Benchmark] = []
 
     /// By default only the held-out loss, which every run can afford.
     public init(heldOutLoss: HeldOutLoss? = HeldOutLoss(), exactAnswers: [ExactAnswers] = [], tournament: Tournament? = nil) {
@@ -18,7 +20,7 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
         self.tournament = tournament
     }
 
-    private enum CodingKeys: String, CodingKey { case heldOutLoss, exactAnswers, tournament, multipleChoice, perplexity }
+    private enum CodingKeys: String, CodingKey { case heldOutLoss, exactAnswers, tournament, multipleChoice, perplexity, benchmarks }
 
     /// Reads settings written by this or an earlier version (which had no multiple-choice sets or perplexity).
     public init(from decoder: any Decoder) throws {
@@ -28,6 +30,7 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
         tournament = try c.decodeIfPresent(Tournament.self, forKey: .tournament)
         multipleChoice = try c.decodeIfPresent([MultipleChoice].self, forKey: .multipleChoice) ?? []
         perplexity = try c.decodeIfPresent([Perplexity].self, forKey: .perplexity) ?? []
+        benchmarks = try c.decodeIfPresent([Benchmark].self, forKey: .benchmarks) ?? []
     }
 
     /// Writes absent evaluations as `null` (synthesized code would drop the key), so that every field of a
@@ -39,5 +42,8 @@ public struct EvaluationSettings: Codable, Sendable, Equatable, Hashable {
         try c.encode(tournament, forKey: .tournament)
         try c.encode(multipleChoice, forKey: .multipleChoice)
         try c.encode(perplexity, forKey: .perplexity)
+        // Written only when there are some, so that the canonical JSON (hence the id) of every cell that
+        // measures no benchmark stays what it was before benchmarks existed.
+        if !benchmarks.isEmpty { try c.encode(benchmarks, forKey: .benchmarks) }
     }
 }

@@ -23,11 +23,16 @@ public struct Tournament: Codable, Sendable, Equatable, Hashable, EvaluationComp
     public var topP: Double
     /// Longest answer, in tokens.
     public var maxNewTokens: Int
+    /// Prompts from a file in Vicuna's layout (JSON lines of `question_id`, `category`, `text`), the first
+    /// `prompts` of them, instead of the held-out questions of the training data; the cell reads it, so it counts
+    /// towards the cell's id.
+    public var promptsFile: String?
 
     /// A tournament judged by `judge`, with the paper's constants unless given.
     public init(judge: Judge, prompts: Int = 80, orderings: Int = 10_000, seed: UInt64 = 42, bothOrders: Bool = true,
                 kFactor: Double = 32, initialRating: Double = 1000, temperature: Double = 0.7, topP: Double = 0.9,
-                maxNewTokens: Int = 256) {
+                maxNewTokens: Int = 256, promptsFile: String? = nil) {
+        self.promptsFile = promptsFile
         self.judge = judge
         self.prompts = prompts
         self.orderings = orderings
@@ -41,6 +46,42 @@ public struct Tournament: Codable, Sendable, Equatable, Hashable, EvaluationComp
     }
 
     public func add(to settings: inout EvaluationSettings) { settings.tournament = self }
+
+    private enum CodingKeys: String, CodingKey {
+        case judge, prompts, orderings, seed, bothOrders, kFactor, initialRating, temperature, topP, maxNewTokens, promptsFile
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        judge = try c.decode(Judge.self, forKey: .judge)
+        prompts = try c.decode(Int.self, forKey: .prompts)
+        orderings = try c.decode(Int.self, forKey: .orderings)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        bothOrders = try c.decode(Bool.self, forKey: .bothOrders)
+        kFactor = try c.decode(Double.self, forKey: .kFactor)
+        initialRating = try c.decode(Double.self, forKey: .initialRating)
+        temperature = try c.decode(Double.self, forKey: .temperature)
+        topP = try c.decode(Double.self, forKey: .topP)
+        maxNewTokens = try c.decode(Int.self, forKey: .maxNewTokens)
+        promptsFile = try c.decodeIfPresent(String.self, forKey: .promptsFile)
+    }
+
+    /// Writes `promptsFile` only when set, so that a tournament on the held-out questions keeps the canonical JSON
+    /// (hence the cell ids) it had before prompt files existed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(judge, forKey: .judge)
+        try c.encode(prompts, forKey: .prompts)
+        try c.encode(orderings, forKey: .orderings)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(bothOrders, forKey: .bothOrders)
+        try c.encode(kFactor, forKey: .kFactor)
+        try c.encode(initialRating, forKey: .initialRating)
+        try c.encode(temperature, forKey: .temperature)
+        try c.encode(topP, forKey: .topP)
+        try c.encode(maxNewTokens, forKey: .maxNewTokens)
+        try c.encodeIfPresent(promptsFile, forKey: .promptsFile)
+    }
 
     /// A judge, by the name the evaluation code resolves; open-ended so that a new judge needs no change here.
     public struct Judge: RawRepresentable, Codable, Sendable, Equatable, Hashable, ExpressibleByStringLiteral {

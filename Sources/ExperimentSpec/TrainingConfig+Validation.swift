@@ -42,6 +42,12 @@ extension TrainingConfig {
             require(p.maxTokens >= 0, "Perplexity \(p.name): maxTokens must not be negative")
             require(!p.at.isEmpty, "Perplexity \(p.name) is measured at no moment (at: [.base, .trained])")
         }
+        for b in evaluation.benchmarks {
+            require(b.shots >= 0 && b.limit >= 0, "Benchmark \(b.name): shots and limit must not be negative")
+            require(!b.at.isEmpty, "Benchmark \(b.name) is measured at no moment (at: [.base, .trained])")
+        }
+        let benchmarkNames = evaluation.benchmarks.map(\.name)
+        require(Set(benchmarkNames).count == benchmarkNames.count, "two Benchmark evaluations share a name: \(benchmarkNames)")
         let names = evaluation.perplexity.map(\.name)
         require(Set(names).count == names.count, "two Perplexity evaluations share a name: \(names)")
         return problems

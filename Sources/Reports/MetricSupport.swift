@@ -8,7 +8,7 @@ public enum MetricSupport {
 
     /// Whether `name` is a fraction of questions answered right.
     public static func isAccuracy(_ name: String) -> Bool {
-        !isCount(name) && (name.hasPrefix("exact_") || name.hasPrefix("choice_"))
+        !isCount(name) && (name.hasPrefix("exact_") || name.hasPrefix("choice_") || name.hasPrefix("benchmark_"))
     }
 
     /// The count metrics behind `name` with their units (tokens, examples, questions); empty when none is known.

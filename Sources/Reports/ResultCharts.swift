@@ -140,7 +140,7 @@ struct ResultCharts {
                 let ratings = t.ratings.filter { $0.method == method }.sorted { $0.rating > $1.rating }
                 let chart = EloChart(name: "elo-\(stem)-\(GnuplotText.fileStem(method))", title: "Tournament \(t.id): \(method) ratings, best first",
                                      entries: ratings.map { (label($0.cell), $0.rating, $0.lower, $0.upper) }).chart
-                figures.append(ReportFigure(chart: chart, caption: "Ratings (\(method)) with their intervals; overlapping intervals mean the order is not settled."))
+                figures.append(ReportFigure(chart: chart, caption: Self.tournamentCaption(method)))
             }
             // Each cell once, in the rating order of the first method (every method rates the same cells).
             var cells: [String] = []
@@ -172,5 +172,25 @@ struct ResultCharts {
         let chart = BarChart(name: GnuplotText.fileStem(metric), title: "\(what) per cell of \(results.subject.name)", yLabel: "\(metric) (\(unit))",
                              categories: cells.map(curveTitle), values: cells.map { $0.metrics[metric]! }, color: color).chart
         return ReportFigure(chart: chart, caption: "\(what) (\(unit)) of each cell's run.")
+    }
+
+    /// What a tournament chart's bars cover, by rating method.
+    static func tournamentCaption(_ method: String) -> String {
+        switch method {
+        case "elo-paired":
+            "Elo over random orderings of the paired comparisons (both presentation orders of a pair on a prompt judged as "
+                + "one comparison); bars: 95% interval over bootstrap resamples of the prompts, the unit that was sampled, so they "
+                + "cover which prompts were asked (and the orderings), not the judge's own noise on a prompt. Overlapping bars: "
+                + "the order is not settled."
+        case "elo":
+            "Elo over random orderings of every judgment; bars: 2.5th–97.5th percentile over the orderings alone, which "
+                + "measures how much the order of the battles moves a rating, not sampling error: the two presentations of a "
+                + "pair count as independent battles, so these bars are too narrow to read as significance (elo-paired's are not)."
+        case "bradley-terry":
+            "Bradley–Terry ratings; bars: 95% interval over bootstrap resamples of the judgments, which treats the two "
+                + "presentations of a pair and the pairs on one prompt as independent: narrower than a resample of prompts."
+        default:
+            "Ratings (\(method)) with their intervals; overlapping intervals mean the order is not settled."
+        }
     }
 }

@@ -231,6 +231,9 @@ public struct CellWorker: Sendable {
             baseMetrics[p.metric(at: .base) + "_tokens"] = Double(value.tokens)
             try checkStop("after the base perplexity")
         }
+        baseMetrics.merge(try measureBenchmarks(.base, config: config, model: loaded.model, adapter: nil, tokenizer: tokenizer, location: location,
+                                                catalog: catalog, directory: directory, version: version, seconds: &seconds, say: say)) { a, _ in a }
+        if !evaluation.benchmarks.isEmpty { try checkStop("after the base benchmarks") }
         let total = config.steps
         let summary = try timed("train") { try trainer.run { r in
             var line = String(format: "step %d/%d loss %.4f lr %.2e grad_norm %.3f %.0f tok/s", r.step, total, r.loss, r.lr, r.gradNorm, r.tokensPerSecond)
@@ -278,6 +281,9 @@ public struct CellWorker: Sendable {
             metrics[p.metric(at: .trained) + "_tokens"] = Double(tally.tokens)
             say(String(format: "perplexity after training on %@: %.4f over %d tokens", p.name, tally.perplexity, tally.tokens))
         }
+        metrics.merge(try measureBenchmarks(.trained, config: config, model: trained, adapter: config.fullFineTune ? nil : trainer.adapter,
+                                            tokenizer: tokenizer, location: location, catalog: catalog, directory: directory,
+                                            version: version, seconds: &seconds, say: say)) { a, _ in a }
         for task in evaluation.exactAnswers {
             let result = try timed("exact_\(task.task.rawValue)") {
                 try CellEvaluation.exactAnswers(task: task, model: trained, adapter: trainer.adapter, tokenizer: tokenizer,

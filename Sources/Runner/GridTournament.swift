@@ -64,7 +64,7 @@ extension GridRunner {
         }
         let settings = TournamentSettings(judge: judge ?? spec.judge.rawValue, orderings: orderings ?? spec.orderings,
                                           seed: seed ?? spec.seed, k: spec.kFactor, initial: spec.initialRating,
-                                          bootstrapSamples: 1000)
+                                          bootstrapSamples: 1000, promptBootstrap: 1000)
         say("tournament: \(contestants.count) cells × \(shared.count) prompts, judge \(settings.judge), \(settings.orderings) orderings")
         let result = try TournamentRunner.run(contestants: contestants, prompts: shared.map { prompts[$0]! }, answers: answers,
                                               settings: settings)
@@ -79,6 +79,10 @@ extension GridRunner {
         var ratings: [RatingRecord] = []
         for (cell, e) in result.elo {
             ratings.append(RatingRecord(tournament: tournamentID, cell: cell, method: "elo", rating: e.rating,
+                                        lower: e.interval?.lower, upper: e.interval?.upper))
+        }
+        for (cell, e) in result.pairedElo ?? [:] {
+            ratings.append(RatingRecord(tournament: tournamentID, cell: cell, method: "elo-paired", rating: e.rating,
                                         lower: e.interval?.lower, upper: e.interval?.upper))
         }
         for (cell, e) in result.bradleyTerry ?? [:] {

@@ -53,6 +53,12 @@ public struct InputHashes: Sendable {
         }
         for name in datasets where hashes[name] == nil {
             do {
+                // A benchmark folder (MMLU's layout, or a prepared one): its files, hashed as a directory.
+                if let folder = try? catalog.benchmarkPath(name), BenchmarkFolder.isFolder(folder) {
+                    hashes[name] = try Self.hash(path: folder, cache: cache)
+                    paths[name] = folder
+                    continue
+                }
                 let source = try catalog.resolve(name)
                 let files = source.hashes
                 // One file: its own hash, so a JSONL path's id input is the file's plain SHA-256.

@@ -14,7 +14,7 @@ struct DataCommand: ParsableCommand {
     /// `qlab data prepare`.
     struct Prepare: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Convert the fetched packages (chatterbot-corpus, chitchat-dataset, Debian fortunes) and generated tasks into JSONL.",
+            abstract: "Convert the fetched packages (chatterbot-corpus, chitchat-dataset, Debian fortunes and WordNet) and generated tasks into JSONL and benchmarks.",
             discussion: """
                 Reads the wheels scripts/setup downloaded and the Debian fortune files, and writes data/ with a \
                 manifest.json of sources, licences, counts and SHA-256 hashes. Deterministic: running it again \
@@ -27,6 +27,9 @@ struct DataCommand: ParsableCommand {
 
         @Option(help: "Folder of the Debian fortune files.")
         var fortunes = "/usr/share/games/fortunes"
+
+        @Option(help: "Folder of WordNet's data files (Debian wordnet-base), the source of the wordnet-en benchmark.")
+        var wordnet = "/usr/share/wordnet"
 
         @Option(help: "Data folder to write (the folder `data list --data` and the other commands' --data read).")
         var data = "data"
@@ -41,7 +44,8 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             let output = self.output ?? data
-            let preparer = DatasetPreparer(downloads: downloads, fortunes: fortunes, output: output)
+            var preparer = DatasetPreparer(downloads: downloads, fortunes: fortunes, output: output)
+            preparer.wordnet = wordnet
             let outcome = try preparer.prepare { print("data: \($0)") }
             print("data: wrote \(output)/manifest.json (\(outcome.manifest.datasets.count) datasets)")
             if !outcome.missing.isEmpty {

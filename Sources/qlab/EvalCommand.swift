@@ -14,7 +14,7 @@ import Training
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure a model's mean loss and perplexity on text files or on a dataset's evaluation split.",
+        abstract: "Measure a model's mean loss and perplexity on text files or a dataset's evaluation split, or its accuracy on a multiple-choice benchmark.",
         discussion: """
             Text (--text FILE…): the files are joined with "\\n" in the order given and tokenized without BOS or \
             any other added token; the first N tokens are kept (--max-tokens N; 0: all). Windows of W input tokens \
@@ -35,6 +35,14 @@ struct EvalCommand: ParsableCommand {
             Without --config the base is NF4 in blocks of 64 with double quantization, as the paper \
             trains (--no-double-quant leaves the block constants in float32).
 
+            Benchmark (--benchmark PATH): k-shot multiple-choice accuracy as MMLU is measured. Each question's prompt is \
+            "The following are multiple choice questions (with answers) about SUBJECT." and a blank line, the first \
+            --shots solved examples of the subject's dev split (each followed by a blank line), then the question and \
+            its lettered options, ending with "Answer:"; BOS comes first only where the model's tokenizer adds one, and \
+            a prompt longer than the context drops shots from the front (the report counts them). An option's score \
+            is the next-token logit of " A", " B", … (its first token). Printed: accuracy per subject, the macro and \
+            micro averages, each with a Wilson 95% interval; --json adds every question's prediction and scores.
+
             Mean loss: the mean negative log-likelihood in nats over all scored tokens (accumulated in double \
             precision); perplexity: exp(mean loss). Progress goes to standard error, the result to standard output.
             """
@@ -54,8 +62,13 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Keep only the first N tokens of the text (0: all).") var maxTokens: Int = 0
     @Option(help: "BLAS threads.") var threads: Int = 1
     @Flag(help: "Print the result as one JSON object.") var json = false
+    @Option(help: "A multiple-choice benchmark: a prepared one's name (wordnet-en, poems-zh), a folder in MMLU's layout (dev/, test/) or one file of questions (.csv or .jsonl).")
+    var benchmark: String?
+    @Option(help: "Solved dev examples before each benchmark question.") var shots: Int = 5
+    @Option(help: "Ask only the first N questions of each benchmark subject (0: all).") var limit: Int = 0
 
     func validate() throws {
+        if benchmark != nil { return try validateBenchmark() }
         guard text.isEmpty || dataOptions.data == nil else { throw ValidationError("give --text FILE… or --data NAME|FILE.jsonl, not both") }
         guard !text.isEmpty || dataOptions.data != nil || config != nil else {
             throw ValidationError("give --text FILE… or --data NAME|FILE.jsonl (or --config FILE naming a dataset)")
@@ -91,6 +104,9 @@ struct EvalCommand: ParsableCommand {
         let storage = dtype == .none ? "float32" : dtype.rawValue + (doubleQuant ? "+dq" : "")
         progress(String(format: "model %@ (%@%@) loaded in %.1f s", location.path, storage, adapter.map { ", adapter \($0)" } ?? "",
                         Date().timeIntervalSince(started)))
+        if let benchmark {
+            return try runBenchmark(benchmark, loaded: loaded, tokenizer: tokenizer, adapter: lora, storage: storage, started: started)
+        }
         var report: [String: Any] = [
             "model": location.path, "dtype": dtype.rawValue, "double_quant": dtype != .none && doubleQuant, "blocksize": blocksize,
             "adapter": adapter ?? NSNull(), "threads": threads,
@@ -149,7 +165,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// A progress callback that prints at most one line every 2 seconds, and the last one.
-    private func meter(unit: String) -> (Int, Int) -> Void {
+    func meter(unit: String) -> (Int, Int) -> Void {
         let start = Date()
         var last = Date.distantPast
         return { done, total in
@@ -160,7 +176,7 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    private func progress(_ line: String) {
+    func progress(_ line: String) {
         StandardError.write(Data(("eval: " + line + "\n").utf8))
     }
 }

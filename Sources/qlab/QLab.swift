@@ -28,6 +28,7 @@ struct QLab: ParsableCommand {
             GenerateCommand.self,
             MergeCommand.self,
             EloCommand.self,
+            JudgesCommand.self,
             DataCommand.self,
             PlanCommand.self,
             RunCommand.self,

@@ -160,6 +160,21 @@ struct DataPrepareTests {
         #expect(parsed["list"]?.array?.first?["human"]?.string == "hi")
     }
 
+    /// WordNet data files of six synsets each, shaped like the real ones (a licence header line first).
+    static func makeWordNet() throws -> String {
+        let folder = try DataTestPaths.temporaryDirectory().appendingPathComponent("wordnet").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (file, type) in [("data.noun", "n"), ("data.verb", "v"), ("data.adj", "a"), ("data.adv", "r")] {
+            var text = "  1 This software and database is being provided to you, the LICENSEE, by Princeton University\n"
+            for i in 0..<6 {
+                let word = ["apple", "river", "stone", "cloud", "bread", "horse"][i] + "_\(type)"
+                text += String(format: "%08d", i + 1) + " 03 \(type) 02 \(word) 0 other_\(i) 0 000 | definition number \(i) of the thing; \"an example\"  \n"
+            }
+            try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + file))
+        }
+        return folder
+    }
+
     /// Synthetic sources shaped like the real ones: two wheels and a fortunes folder.
     static func makeSources() throws -> (downloads: String, fortunes: String) {
         let root = try DataTestPaths.temporaryDirectory()
@@ -199,6 +214,7 @@ struct DataPrepareTests {
         try Data(chitchat.bytes).write(to: URL(fileURLWithPath: downloads + "/chitchat_dataset-0.9.0-py3-none-any.whl"))
         try Data("A penny saved.\n%\nTwo\nlines.  \n%\n".utf8).write(to: URL(fileURLWithPath: fortunes + "/wisdom"))
         try Data("\u{1B}[32m《静夜思》\u{1B}[m\n床前明月光\n%\n".utf8).write(to: URL(fileURLWithPath: fortunes + "/tang300"))
+        try Data("题目:《塞上》\n作者:柳开\n鸣骹直上一千尺，天静无风声更干。\n%\n".utf8).write(to: URL(fileURLWithPath: fortunes + "/song100"))
         try Data([0, 1, 2]).write(to: URL(fileURLWithPath: fortunes + "/tang300.dat"))
         try FileManager.default.createSymbolicLink(atPath: fortunes + "/tang300.u8", withDestinationPath: "tang300")
         return (downloads, fortunes)
@@ -207,7 +223,8 @@ struct DataPrepareTests {
     @Test func prepareWritesHashedFilesAndAManifestTheCatalogReads() throws {
         let sources = try Self.makeSources()
         let output = try DataTestPaths.temporaryDirectory().appendingPathComponent("data").path
-        let preparer = DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes, output: output)
+        var preparer = DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes, output: output)
+        preparer.wordnet = try Self.makeWordNet()
         let outcome = try preparer.prepare()
         #expect(outcome.missing.isEmpty)
         #expect(outcome.manifest.datasets.map(\.name) == DatasetPreparer.names)
@@ -227,7 +244,13 @@ struct DataPrepareTests {
 
             """)
         let zhCorpus = try String(contentsOfFile: output + "/fortunes-zh/corpus.jsonl", encoding: .utf8)
-        #expect(zhCorpus == "{\"text\": \"《静夜思》\\n床前明月光\", \"source\": \"tang300\"}\n")
+        #expect(zhCorpus == "{\"text\": \"题目:《塞上》\\n作者:柳开\\n鸣骹直上一千尺，天静无风声更干。\", \"source\": \"song100\"}\n"
+                + "{\"text\": \"《静夜思》\\n床前明月光\", \"source\": \"tang300\"}\n")
+        // Six synsets a part of speech: five dev questions and one test question each; the poems are too few to ask.
+        let wordnet = try #require(byName["wordnet-en"])
+        #expect(wordnet.format == "benchmark" && wordnet.files.map(\.records) == [5, 1, 5, 1, 5, 1, 5, 1])
+        #expect(wordnet.files.map(\.path).prefix(2) == ["wordnet-en/dev/noun_dev.csv", "wordnet-en/test/noun_test.csv"])
+        #expect(byName["poems-zh"]!.files.map(\.records) == [0, 0, 0, 0, 0, 0, 0, 0])
         #expect(byName["fortunes-en"]!.files[0].records == 2)
         #expect(byName["tasks-en"]!.files.map(\.records) == [3000, 300])
         // Every recorded hash is the file's.
@@ -235,8 +258,9 @@ struct DataPrepareTests {
             for file in entry.files { #expect(try DatasetIdentity.sha256(file: output + "/" + file.path) == file.sha256, "\(file.path)") }
         }
         // Preparing again gives the same bytes.
-        let again = try DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes,
-                                        output: try DataTestPaths.temporaryDirectory().path).prepare()
+        var second = DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes, output: try DataTestPaths.temporaryDirectory().path)
+        second.wordnet = preparer.wordnet
+        let again = try second.prepare()
         #expect(again.manifest == outcome.manifest)
 
         // The catalog resolves names; prepared eval files replace the split; identities are the hashes.
@@ -255,8 +279,10 @@ struct DataPrepareTests {
         let sources = try Self.makeSources()
         try FileManager.default.removeItem(atPath: sources.downloads + "/chitchat_dataset-0.9.0-py3-none-any.whl")
         let output = try DataTestPaths.temporaryDirectory().path
-        let outcome = try DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes + "/nowhere", output: output).prepare()
-        #expect(outcome.missing.map { String($0.prefix { $0 != ":" }) } == ["chitchat", "fortunes-en", "fortunes-zh"])
+        var preparer = DatasetPreparer(downloads: sources.downloads, fortunes: sources.fortunes + "/nowhere", output: output)
+        preparer.wordnet = sources.fortunes + "/nowhere"
+        let outcome = try preparer.prepare()
+        #expect(outcome.missing.map { String($0.prefix { $0 != ":" }) } == ["chitchat", "fortunes-en", "fortunes-zh", "wordnet-en", "poems-zh"])
         #expect(outcome.manifest.datasets.map(\.name) == ["chatterbot-en", "chatterbot-zh", "tasks-en", "tasks-zh"])
     }
 

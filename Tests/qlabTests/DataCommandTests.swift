@@ -14,10 +14,11 @@ struct DataCommandTests {
         let (root, downloads) = try makeSources()
         let output = root.appendingPathComponent("data").path
         let prepare = try CLI.run(["data", "prepare", "--downloads", downloads, "--fortunes", root.appendingPathComponent("none").path,
-                                   "--output", output])
+                                   "--wordnet", root.appendingPathComponent("none").path, "--data", output])
         // The wheels and fortunes are missing: said on stderr, exit status 2, generated tasks prepared anyway.
         #expect(prepare.status == 2)
         #expect(prepare.stderr.contains("missing chatterbot-en") && prepare.stderr.contains("missing fortunes-zh"))
+        #expect(prepare.stderr.contains("missing wordnet-en") && prepare.stderr.contains("missing poems-zh"))
         #expect(prepare.stdout.contains("tasks-en: 3000 train, 300 eval"))
         let list = try CLI.run(["data", "list", "--data", output])
         #expect(list.status == 0, "\(list.stderr)")

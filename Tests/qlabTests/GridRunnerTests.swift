@@ -119,6 +119,15 @@ struct GridRunnerTests {
         #expect(Set(ratings.map(\.cell)) == Set(result.contestants))
         let mean: Double = ratings.map(\.rating).reduce(0, +) / Double(ratings.count)
         #expect(abs(mean - 1000) < 1e-6, "Elo updates conserve the mean rating")
+        // The paired comparisons, with intervals from resampling the three prompts.
+        let paired = try runner.store.ratings(tournament: "tiny-grid").filter { $0.method == "elo-paired" }
+        #expect(Set(paired.map(\.cell)) == Set(result.contestants))
+        for r in paired {
+            let lower = try #require(r.lower), upper = try #require(r.upper)
+            #expect(lower <= r.rating && r.rating <= upper, "\(r)")
+        }
+        let pairedMean: Double = paired.map(\.rating).reduce(0, +) / Double(paired.count)
+        #expect(abs(pairedMean - 1000) < 1e-6)
     }
 
     @Test func aDivergingCellEndsDivergedInItsFilesTheStoreAndThePlan() throws {

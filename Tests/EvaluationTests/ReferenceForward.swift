@@ -1,0 +1,1 @@
+../LlamaTests/ReferenceForward.swift
