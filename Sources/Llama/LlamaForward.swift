@@ -131,16 +131,23 @@ extension LlamaModel {
         finalNorm.withUnsafeBufferPointer {
             Kernels.rmsNorm(rows: n, dim: d, x: x.pointer, weight: $0.baseAddress!, eps: eps, out: h.pointer)
         }
-        // With `lastPositionOnly`, the last row of each sequence is gathered and only those rows are multiplied.
-        let rows = lastPositionOnly ? batch : n
+        return outputLogits(h, batch: batch, sequence: sequence, lastPositionOnly: lastPositionOnly)
+    }
+
+    /// The output layer on `h`, the final norm's rows (batch × sequence of width hidden), for every model family:
+    /// every position's logits, or with `lastPositionOnly` the last row of each sequence gathered (in place) and
+    /// only those rows multiplied.
+    func outputLogits(_ h: FloatBuffer, batch: Int, sequence: Int, lastPositionOnly: Bool) -> Tensor {
+        let d = config.hiddenSize, vocab = config.vocabSize
+        let rows = lastPositionOnly ? batch : batch * sequence
         if lastPositionOnly && sequence > 1 {
             for b in 0..<batch { (h.pointer + b * d).update(from: h.pointer + (b * sequence + sequence - 1) * d, count: d) }
         }
-        var logits = Tensor(zeros: [batch, lastPositionOnly ? 1 : sequence, c.vocabSize])
+        var logits = Tensor(zeros: [batch, lastPositionOnly ? 1 : sequence, vocab])
         outputWeights.withUnsafeBufferPointer { w in
             logits.scalars.withUnsafeMutableBufferPointer { lp in
-                BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: c.vocabSize, k: d,
-                           a: h.pointer, lda: d, b: w.baseAddress!, ldb: d, c: lp.baseAddress!, ldc: c.vocabSize)
+                BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: vocab, k: d,
+                           a: h.pointer, lda: d, b: w.baseAddress!, ldb: d, c: lp.baseAddress!, ldc: vocab)
             }
         }
         return logits

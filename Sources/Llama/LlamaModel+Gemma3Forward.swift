@@ -109,17 +109,6 @@ extension LlamaModel {
         cache?.length = offset + sequence
 
         norm(finalNorm, rows: n, dim: d, x.pointer, h.pointer)
-        let rows = lastPositionOnly ? batch : n
-        if lastPositionOnly && sequence > 1 {
-            for b in 0..<batch { (h.pointer + b * d).update(from: h.pointer + (b * sequence + sequence - 1) * d, count: d) }
-        }
-        var logits = Tensor(zeros: [batch, lastPositionOnly ? 1 : sequence, c.vocabSize])
-        outputWeights.withUnsafeBufferPointer { w in
-            logits.scalars.withUnsafeMutableBufferPointer { lp in
-                BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: c.vocabSize, k: d,
-                           a: h.pointer, lda: d, b: w.baseAddress!, ldb: d, c: lp.baseAddress!, ldc: c.vocabSize)
-            }
-        }
-        return logits
+        return outputLogits(h, batch: batch, sequence: sequence, lastPositionOnly: lastPositionOnly)
     }
 }

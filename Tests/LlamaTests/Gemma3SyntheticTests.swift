@@ -14,7 +14,7 @@ struct Gemma3SyntheticTests {
                        extraTensor: Bool = false) throws -> GGUFWriter {
         var w = try GGUFWriter()
         let a = "gemma3"
-        var keys: [(String, GGUFValue)] = [
+        let keys: [(String, GGUFValue)] = [
             ("general.architecture", .string(a)),
             ("\(a).embedding_length", .uint32(UInt32(hidden))), ("\(a).block_count", .uint32(UInt32(layers))),
             ("\(a).attention.head_count", .uint32(UInt32(heads))), ("\(a).attention.head_count_kv", .uint32(UInt32(kvHeads))),
