@@ -34,7 +34,7 @@ public struct ReportDocument: Sendable {
         let metrics = results.metricNames
         let primary = options.metric ?? (["eval_loss"] + subject.evaluationMetrics + metrics).first(where: metrics.contains)
         if let metric = options.metric, !metrics.contains(metric) {
-            throw ReportError.unknownAxis(name: "metric \(metric)", experiment: subject.name, known: metrics)
+            throw ReportError.unknownMetric(name: metric, experiment: subject.name, known: metrics)
         }
         var counts: [String: Int] = [:]
         for c in results.cells { counts[c.status.rawValue, default: 0] += 1 }

@@ -12,6 +12,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable, Sendable {
     case nothingToReport(experiment: String)
     /// An option names an axis the experiment does not have.
     case unknownAxis(name: String, experiment: String, known: [String])
+    /// `--metric` names no metric the experiment recorded.
+    case unknownMetric(name: String, experiment: String, known: [String])
     /// A file or directory could not be written or moved.
     case fileAccess(path: String, message: String)
     /// The report's folder exists and is not a report: writing there would replace what it holds.
@@ -31,6 +33,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable, Sendable {
             return "experiment \(experiment) has no runs in the lineage store yet; run it with `qlab run \(experiment)`"
         case let .unknownAxis(name, experiment, known):
             return "experiment \(experiment) has no axis \(name); its axes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+        case let .unknownMetric(name, experiment, known):
+            return "experiment \(experiment) recorded no metric \(name); its metrics: \(known.isEmpty ? "none yet" : known.joined(separator: ", "))"
         case let .fileAccess(path, message):
             return "cannot write \(path): \(message)"
         case let .notAReportFolder(path, reason):

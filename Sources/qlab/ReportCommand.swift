@@ -65,7 +65,16 @@ struct ReportCommand: ParsableCommand {
                                     topCount: top, tournaments: tournament, runsFolder: store.runs)
         let gnuplot = try Gnuplot(program: options.gnuplot)
         let others = try compare.map { try ExperimentResults.load(from: lineage, subject: try subject($0)) }
-        let document = try ReportDocument(results: results, options: options, command: commandLine(), comparison: others)
+        let document: ReportDocument
+        do {
+            document = try ReportDocument(results: results, options: options, command: commandLine(), comparison: others)
+        } catch let error as ReportError {
+            // A metric or axis the experiment does not have is a bad command-line value (exit 64), like --only's.
+            switch error {
+            case .unknownMetric, .unknownAxis: throw ValidationError(error.description)
+            default: throw error
+            }
+        }
         let warnings = try ReportWriter(gnuplot: gnuplot).write(document, to: URL(fileURLWithPath: folder))
         for w in warnings { StandardError.write(Data("gnuplot warning in \(w.script):\n\(w.warning)\n".utf8)) }
         if json {

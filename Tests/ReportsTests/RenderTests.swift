@@ -75,6 +75,18 @@ import Testing
             try ReportDocument(results: try fixture.results(), options: ReportOptions(colorAxis: "lora.alpha"), command: "")
         }
     }
+
+    @Test func anUnknownMetricIsCalledAMetric() throws {
+        let fixture = try TestStore()
+        defer { fixture.cleanUp() }
+        let error = #expect(throws: ReportError.self) {
+            try ReportDocument(results: try fixture.results(), options: ReportOptions(metric: "eval_los"), command: "")
+        }
+        guard case .unknownMetric(let name, let experiment, let known)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(name == "eval_los" && experiment == "grid" && known.contains("eval_loss"))
+        #expect(error!.description.hasPrefix("experiment grid recorded no metric eval_los; its metrics: "), "\(error!.description)")
+        #expect(!error!.description.contains("axis"))
+    }
 }
 
 extension RenderTests {
