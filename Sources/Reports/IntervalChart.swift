@@ -31,11 +31,13 @@ struct IntervalChart {
         // The key sits under the plot in two columns; gnuplot does not reserve room for it above the x label.
         let keyRows = (series.count + 1) / 2
         // Labels that would run into each other side by side (about 8 px a character at this font, in the
-        // ~840 px the plot area has of 960) are slanted, and the bottom margin grows to hold them.
+        // ~840 px the plot area has of 960) are turned upright, where they can neither overlap nor run off the
+        // left edge as slanted ones do, and the bottom margin grows by their length (a character is about half as
+        // wide as a line is high).
         let widest = categories.map(\.count).max() ?? 0
-        let slanted = categories.count * (widest + 2) * 8 > 840
-        let tics = "set xtics \(GnuplotText.tics(categories)) nomirror" + (slanted ? " rotate by 30 right" : "")
-        let labelRows = slanted ? (widest + 3) / 4 : 0
+        let upright = categories.count * (widest + 2) * 8 > 840
+        let tics = "set xtics \(GnuplotText.tics(categories)) nomirror" + (upright ? " rotate by 90 right" : "")
+        let labelRows = upright ? (widest + 1) / 2 : 0
         let body = """
             set title \(GnuplotText.title(title))
             set xlabel \(GnuplotText.quoted(xLabel))

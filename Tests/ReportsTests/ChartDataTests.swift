@@ -147,18 +147,18 @@ import Testing
     }
 }
 
-/// Category labels that would overlap side by side are slanted, with room made for them below.
+/// Category labels that would overlap side by side are turned upright, with room made for them below.
 struct IntervalChartLabelTests {
     private func chart(_ categories: [String]) -> Chart {
         IntervalChart(name: "c", title: "t", xLabel: "x", yLabel: "y", categories: categories,
                       series: [.init(title: "s", summaries: categories.map { _ in SampleSummary([1, 2, 3]) })]).chart
     }
 
-    @Test func crowdedLabelsAreSlantedAndFewShortOnesAreNot() {
+    @Test func crowdedLabelsAreTurnedUprightAndFewShortOnesAreNot() {
         let few = chart(["rank=8", "rank=16"])
         #expect(!few.body.contains("rotate"))
         let crowded = chart((0..<6).map { "rank=\($0) lora.targets=[q_proj,v_proj] lr=0.0002" })
-        #expect(crowded.body.contains("nomirror rotate by 30 right"))
+        #expect(crowded.body.contains("nomirror rotate by 90 right"))
         #expect(crowded.height > few.height)
         let margin = { (c: Chart) in c.body.split(separator: "\n").first { $0.contains("set bmargin") }.map(String.init) ?? "" }
         #expect(margin(crowded) != margin(few), "\(margin(crowded))")
