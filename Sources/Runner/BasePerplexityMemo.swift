@@ -23,19 +23,8 @@ struct BasePerplexityMemo {
     /// The memo of `perplexity` on the base of `config` read through `inputs`, under `runsRoot`.
     init(runsRoot: String, config: TrainingConfig, perplexity: Perplexity, inputs: [CellManifest.Input],
          threads: Int, code: CodeVersion, executable: String = BasePerplexityMemo.executableIdentity()) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var text = "qlab-base-perplexity-v1\n"
-        text += "executable \(executable)\n"
-        text += "code \(code.commit ?? "none") dirty \(code.dirty.map { "\($0)" } ?? "unknown")\n"
-        text += "blas \(BLAS.coreName) threads \(threads)\n"
-        text += "model " + String(decoding: try encoder.encode(config.model), as: UTF8.self) + "\n"
-        text += "text " + String(decoding: try encoder.encode(perplexity), as: UTF8.self) + "\n"
-        for input in inputs.sorted(by: { ($0.role, $0.path) < ($1.role, $1.path) }) {
-            text += "input \(input.role) \(input.path) \(input.sha256)\n"
-        }
-        let digest = SHA256.hexDigest(text.utf8)
-        path = URL(fileURLWithPath: runsRoot).appendingPathComponent(".memo/base-perplexity/\(digest).json").path
+        path = try Self.path(kind: "perplexity", subject: ("text", perplexity), runsRoot: runsRoot, config: config, inputs: inputs,
+                             threads: threads, code: code, executable: executable)
     }
 
     /// The value kept by an earlier cell, if any (an unreadable file counts as none: it is measured again).
@@ -50,6 +39,25 @@ struct BasePerplexityMemo {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(Array(try encoder.encode(value)), to: path)
+    }
+
+    /// Where a memo of a base's `kind` of measurement lives: a SHA-256 of everything the value depends on (the
+    /// executable, code version, BLAS kernel and threads, model settings, what is measured, input hashes).
+    /// Every base memo (perplexity, benchmarks) is named by this one function.
+    static func path(kind: String, subject: (label: String, value: some Encodable), runsRoot: String, config: TrainingConfig,
+                     inputs: [CellManifest.Input], threads: Int, code: CodeVersion, executable: String) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var text = "qlab-base-\(kind)-v1\n"
+        text += "executable \(executable)\n"
+        text += "code \(code.commit ?? "none") dirty \(code.dirty.map { "\($0)" } ?? "unknown")\n"
+        text += "blas \(BLAS.coreName) threads \(threads)\n"
+        text += "model " + String(decoding: try encoder.encode(config.model), as: UTF8.self) + "\n"
+        text += subject.label + " " + String(decoding: try encoder.encode(subject.value), as: UTF8.self) + "\n"
+        for input in inputs.sorted(by: { ($0.role, $0.path) < ($1.role, $1.path) }) {
+            text += "input \(input.role) \(input.path) \(input.sha256)\n"
+        }
+        return URL(fileURLWithPath: runsRoot).appendingPathComponent(".memo/base-\(kind)/\(SHA256.hexDigest(text.utf8)).json").path
     }
 
     /// The running executable as path, size and modification time: a rebuilt binary is another computation.

@@ -56,18 +56,8 @@ struct BaseBenchmarkMemo {
 
     init(runsRoot: String, config: TrainingConfig, benchmark: Benchmark, inputs: [CellManifest.Input], threads: Int, code: CodeVersion,
          executable: String = BasePerplexityMemo.executableIdentity()) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var text = "qlab-base-benchmark-v1\n"
-        text += "executable \(executable)\n"
-        text += "code \(code.commit ?? "none") dirty \(code.dirty.map { "\($0)" } ?? "unknown")\n"
-        text += "blas \(BLAS.coreName) threads \(threads)\n"
-        text += "model " + String(decoding: try encoder.encode(config.model), as: UTF8.self) + "\n"
-        text += "benchmark " + String(decoding: try encoder.encode(benchmark), as: UTF8.self) + "\n"
-        for input in inputs.sorted(by: { ($0.role, $0.path) < ($1.role, $1.path) }) {
-            text += "input \(input.role) \(input.path) \(input.sha256)\n"
-        }
-        path = URL(fileURLWithPath: runsRoot).appendingPathComponent(".memo/base-benchmark/\(ExperimentSpec.SHA256.hexDigest(text.utf8)).json").path
+        path = try BasePerplexityMemo.path(kind: "benchmark", subject: ("benchmark", benchmark), runsRoot: runsRoot, config: config,
+                                           inputs: inputs, threads: threads, code: code, executable: executable)
     }
 
     /// The result kept by an earlier cell, if any (an unreadable file counts as none).
