@@ -35,13 +35,20 @@ public enum BLASSelfCheck {
 
     /// Runs the check on the kernel loaded now, at 1 thread and at `threads`, restoring the thread count after.
     public static func run(threads: Int = BLAS.threads, product: Product = loadedProduct) -> Result {
+        run(threadCounts: Array(Set([1, max(1, threads)])).sorted(), product: product)
+    }
+
+    /// Runs the check at each of `threadCounts`, restoring the thread count after. An empty list checks at the
+    /// count in use without changing it: OpenBLAS's thread count is process-wide, and changing it while another
+    /// thread of the process is inside BLAS (or trains, whose bits depend on it) is not safe.
+    public static func run(threadCounts: [Int], product: Product) -> Result {
         let saved = BLAS.threads
-        defer { BLAS.threads = saved }
+        let counts = threadCounts.isEmpty ? [saved] : threadCounts
+        defer { if BLAS.threads != saved { BLAS.threads = saved } }
         var worst = 0.0, worstCase = "none"
-        let counts = Array(Set([1, max(1, threads)])).sorted()
         var rng = SeededGenerator(seed: 0x51_4c_41_42)
         for t in counts {
-            BLAS.threads = t
+            if BLAS.threads != t { BLAS.threads = t }
             for (m, n, k) in shapes {
                 for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
                     for (alpha, beta) in [(Float(1), Float(0)), (Float(0.5), Float(-0.75))] {

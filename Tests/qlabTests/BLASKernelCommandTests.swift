@@ -12,8 +12,9 @@ struct BLASKernelCommandTests {
         var features: [String]
         var candidates: [String]
         var cache: String
-        struct Check: Decodable { var passed: Bool; var worst_ratio: Double }
+        struct Check: Decodable { var passed: Bool; var worst_ratio: Double; var threads: [Int] }
         var self_check: Check?
+        var threads: Int
     }
 
     static func blas(_ extra: [String] = [], environment: [String: String] = [:], cache: URL) throws -> (CLI.Result, Report?) {
@@ -61,6 +62,18 @@ struct BLASKernelCommandTests {
         let (again, second) = try Self.blas(cache: cache)
         #expect(again.status == 0)
         #expect(second?.core == report.core)
+    }
+
+    /// `--recheck` runs the self-check again, on 1 thread and on all of the process's, in a process of its own.
+    @Test func aRecheckRunsOnOneThreadAndOnAll() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let (result, parsed) = try Self.blas(["--recheck"], cache: cache)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(parsed, "\(result.stdout)")
+        let check = try #require(report.self_check)
+        #expect(check.passed && check.worst_ratio >= 0 && check.worst_ratio < 0.5, "\(check)")
+        #expect(check.threads == Array(Set([1, report.threads])).sorted())
     }
 
     @Test func aSetCoreTypeIsKept() throws {
