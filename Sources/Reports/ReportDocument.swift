@@ -62,6 +62,7 @@ public struct ReportDocument: Sendable {
             md += "### Top configurations by \(primary)\n\n"
             let top = TopTable(results, metric: primary, count: options.topCount)
             md += top.table.markdown + "\n" + top.method + "\n\n"
+            add(top.pairedDifferenceChart(results: results, metric: primary, count: options.topCount))
         }
 
         md += "### Training loss\n\n"

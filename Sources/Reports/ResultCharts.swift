@@ -1,3 +1,6 @@
+import Foundation
+import Lineage
+
 /// The charts of one experiment's results, built from the store's numbers.
 struct ResultCharts {
     let results: ExperimentResults
@@ -171,7 +174,29 @@ struct ResultCharts {
         guard !cells.isEmpty else { return nil }
         let chart = BarChart(name: GnuplotText.fileStem(metric), title: "\(what) per cell of \(results.subject.name)", yLabel: "\(metric) (\(unit))",
                              categories: cells.map(curveTitle), values: cells.map { $0.metrics[metric]! }, color: color).chart
-        return ReportFigure(chart: chart, caption: "\(what) (\(unit)) of each cell's run.")
+        var caption = "\(what) (\(unit)) of each cell's run."
+        if metric == "tokens_per_second" {
+            let shared = Self.overlapping(cells.compactMap(\.run))
+            if !shared.isEmpty {
+                caption += " \(shared.count) of these \(cells.count) runs overlapped in time with another run of this experiment, on the "
+                    + "same machine or not: their throughput measures the load as much as the configuration, and is no speed comparison."
+            } else {
+                caption += " No two of these runs overlapped in time."
+            }
+        }
+        return ReportFigure(chart: chart, caption: caption)
+    }
+
+    /// Ids of the runs whose [started, ended] overlaps another's (a run still going counts as open-ended).
+    static func overlapping(_ runs: [RunRecord]) -> Set<String> {
+        var out: Set<String> = []
+        for (i, a) in runs.enumerated() {
+            for b in runs[(i + 1)...] {
+                let aEnd = a.ended ?? .distantFuture, bEnd = b.ended ?? .distantFuture
+                if a.started < bEnd && b.started < aEnd { out.insert(a.id); out.insert(b.id) }
+            }
+        }
+        return out
     }
 
     /// What a tournament chart's bars cover, by rating method.

@@ -5,6 +5,7 @@ import Foundation
 import Lineage
 import Llama
 import Quantization
+import Support
 import Tensors
 import Training
 
@@ -252,7 +253,8 @@ public struct CellWorker: Sendable {
         guard summary.status == .completed else { throw RunnerError.cellFailed(cell: entry.cell, reason: summary.reason) }
         try checkStop("after training")
         var metrics: [String: Double] = [
-            "train_loss": summary.finalLoss ?? .nan,
+            "train_loss": Self.trainLoss(steps: (try? CellDirectory(url: URL(fileURLWithPath: directory)).readSteps().steps) ?? [],
+                                         fallback: summary.finalLoss),
             "tokens_per_second": summary.tokensPerSecond,
             "peak_rss_mib": summary.peakRSSMiB,
             "steps": Double(summary.steps),
@@ -332,6 +334,18 @@ public struct CellWorker: Sendable {
         if let signal = StopSignal.pending {
             throw CellStopped(reason: "\(StopSignal.name(signal)) \(moment); the next run resumes from the final checkpoint")
         }
+    }
+
+    /// The training loss a cell reports: the mean over the last 10% of its steps (at least one step), read from its
+    /// step log, which a resumed run continues. The last step alone is one batch of a few examples: its loss says
+    /// more about that batch than about the run. A step logged twice (redone after a resume) counts once, as redone.
+    static func trainLoss(steps: [StepLine], fallback: Double?) -> Double {
+        var byStep: [Int: Double] = [:]
+        for s in steps { byStep[s.step] = s.loss }
+        guard let last = byStep.keys.max() else { return fallback ?? .nan }
+        let count = max(1, Int((Double(last) * 0.1).rounded(.up)))
+        let tail = (max(1, last - count + 1)...last).compactMap { byStep[$0] }
+        return tail.isEmpty ? fallback ?? .nan : tail.reduce(0, +) / Double(tail.count)
     }
 
     /// Hashes of the files the cell produced, relative to its directory.

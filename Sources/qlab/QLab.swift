@@ -39,6 +39,7 @@ struct QLab: ParsableCommand {
             RunsCommand.self,
             LineageCommand.self,
             ExportCommand.self,
+            ImportCommand.self,
             IngestCommand.self,
             RemoveCommand.self,
             CellCommand.self,

@@ -31,6 +31,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "More curves than this on one chart split it by another axis.") var maxCurves: Int = 8
     @Flag(help: "The experiment as declared, ignoring the overrides recorded by `qlab run --set/--axis` (as plan and run take it).")
     var declared = false
+    @Option(help: "A lineage export (`qlab export NAME --lineage`) to report from instead of the store (default: the store; reports/lineage.jsonl when the store does not hold the experiment).")
+    var from: String?
     @Flag(help: "Print {\"folder\", \"readme\", \"cells\", \"charts\"} as JSON instead of the summary line.") var json = false
     @OptionGroup var store: StoreOptions
 
@@ -52,19 +54,19 @@ struct ReportCommand: ParsableCommand {
         // Before any work: a folder that is not a report is refused, not replaced.
         try ReportFolder.checkReplaceable(URL(fileURLWithPath: folder))
         let storePath = URL(fileURLWithPath: store.runs).appendingPathComponent("lineage.sqlite").path
-        // Opening a store creates it; a report of a folder that holds none would only say "unknown experiment".
-        guard FileManager.default.fileExists(atPath: storePath) else {
-            throw ValidationError("no lineage store at \(storePath); run an experiment first (`qlab run \(name)`) or pass --runs")
-        }
-        let lineage = try LineageStore(path: storePath)
-        for n in [name] + compare { try ExperimentNames.check(n, store: lineage) }
-        let results = try ExperimentResults.load(from: lineage, subject: try subject(name), tournamentIDs: tournament)
+        let names = [name] + compare
+        let source = try ReportSource(names: names, from: from, storePath: storePath, runs: store.runs)
+        defer { source.close() }
+        if let note = source.note { StandardError.write(Data("note: \(note)\n".utf8)) }
+        let lineage = source.store
+        for n in names { try ExperimentNames.check(n, store: lineage) }
+        let results = try ExperimentResults.load(from: lineage, subject: try subject(name, runs: source.runs), tournamentIDs: tournament)
         // The short names the charts show (`rank`) stand for their axes (`lora.rank`).
         let colorAxis = try colorBy.map { try AxisShortName.resolve($0, among: results.axes, option: "--color-by") }
         let options = ReportOptions(colorAxis: colorAxis, smoothing: smooth, metric: metric, maxCurvesPerChart: maxCurves,
                                     topCount: top, tournaments: tournament, runsFolder: store.runs)
         let gnuplot = try Gnuplot(program: options.gnuplot)
-        let others = try compare.map { try ExperimentResults.load(from: lineage, subject: try subject($0)) }
+        let others = try compare.map { try ExperimentResults.load(from: lineage, subject: try subject($0, runs: source.runs)) }
         let document: ReportDocument
         do {
             document = try ReportDocument(results: results, options: options, command: commandLine(), comparison: others)
@@ -86,10 +88,10 @@ struct ReportCommand: ParsableCommand {
     }
 
     /// The spec's prose and axis order when the experiment is declared; the store alone otherwise.
-    private func subject(_ name: String) throws -> ReportSubject {
+    private func subject(_ name: String, runs: String) throws -> ReportSubject {
         if let experiment = Experiments.named(name) {
             // The grid last run: the overrides recorded by `qlab run --set/--axis` (or `plan --save`), if any.
-            let overrides = try (declared ? nil : OverrideRecord(runs: store.runs, experiment: name).read()) ?? .none
+            let overrides = try (declared ? nil : OverrideRecord(runs: runs, experiment: name).read()) ?? .none
             return try ReportSubject(experiment, overrides: overrides)
         }
         StandardError.write(Data("note: \(name) is not declared in Experiments/; reporting from the store without its prose\n".utf8))
@@ -99,5 +101,78 @@ struct ReportCommand: ParsableCommand {
     /// The command as typed, for the report's footer (the tool's name rather than its build path).
     private func commandLine() -> String {
         (["qlab"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+    }
+}
+
+/// Where a report's rows come from: the store, or a lineage export read into a store of its own for the report.
+struct ReportSource {
+    /// The export `qlab report` reads when the store does not hold the experiment (committed with the pages).
+    static let committedExport = "reports/lineage.jsonl"
+
+    /// The store the report reads.
+    let store: LineageStore
+    /// The runs folder whose override records the report reads (the store's, or the export's copy).
+    let runs: String
+    /// What to tell the user about the source, if it is not the store.
+    let note: String?
+    /// A folder to remove when done.
+    private let temporary: URL?
+
+    init(names: [String], from: String?, storePath: String, runs: String) throws {
+        var export = from
+        if let from {
+            guard FileManager.default.fileExists(atPath: from) else { throw ValidationError("--from \(from): no such file") }
+        } else {
+            var holdsAll = false
+            if FileManager.default.fileExists(atPath: storePath) {
+                let existing = try LineageStore(path: storePath)
+                holdsAll = try names.allSatisfy { try existing.experiment(named: $0) != nil }
+            }
+            if !holdsAll, FileManager.default.fileExists(atPath: Self.committedExport),
+               Set(try LineageExport.experiments(inExportAt: Self.committedExport)).isSuperset(of: names) {
+                export = Self.committedExport
+            }
+        }
+        guard let export else {
+            // Opening a store creates it; a report of a folder that holds none would only say "unknown experiment".
+            guard FileManager.default.fileExists(atPath: storePath) else {
+                throw ValidationError("no lineage store at \(storePath); run an experiment first (`qlab run \(names[0])`) or pass --runs")
+            }
+            store = try LineageStore(path: storePath)
+            self.runs = runs
+            note = nil
+            temporary = nil
+            return
+        }
+        let held = try LineageExport.experiments(inExportAt: export)
+        if let missing = names.first(where: { !held.contains($0) }) {
+            throw ValidationError("\(export) holds no \(missing) (it holds \(held.joined(separator: ", ")))")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-report-\(UUID().uuidString)")
+        do {
+            let text: String
+            do { text = try String(contentsOfFile: export, encoding: .utf8) } catch {
+                throw ValidationError("\(export) cannot be read as UTF-8 text: \(error.localizedDescription)")
+            }
+            // The copy's path stands where the store's would, so paths in it read the same as in the original.
+            store = try LineageStore(path: folder.appendingPathComponent("runs/lineage.sqlite").path)
+            let contents = try store.importLineage(text, source: export)
+            for (experiment, record) in contents.overrides {
+                let path = OverrideRecord(runs: folder.appendingPathComponent("runs").path, experiment: experiment).path
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try AtomicFile.write(record, to: path)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+        self.runs = folder.appendingPathComponent("runs").path
+        note = "reporting from the lineage export \(export)" + (from == nil ? " (the store at \(storePath) does not hold \(names.joined(separator: ", ")))" : "")
+        temporary = folder
+    }
+
+    /// Removes the export's temporary store.
+    func close() {
+        if let temporary { try? FileManager.default.removeItem(at: temporary) }
     }
 }

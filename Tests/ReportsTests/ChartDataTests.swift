@@ -163,6 +163,20 @@ struct IntervalChartLabelTests {
         let margin = { (c: Chart) in c.body.split(separator: "\n").first { $0.contains("set bmargin") }.map(String.init) ?? "" }
         #expect(margin(crowded) != margin(few), "\(margin(crowded))")
     }
+
+    /// Learning rates stand at their values on a log axis; labels, names and narrow numeric ranges stay categories.
+    @Test func ratesSpanningAFactorOfEightOrMoreStandOnALogAxis() {
+        let rates = chart(["0.0001", "0.0002", "0.0005", "0.001"])
+        #expect(rates.body.contains("set logscale x 10"))
+        #expect(rates.body.contains("set xtics ('0.0001' 0.0001, '0.0002' 0.0002, '0.0005' 0.0005, '0.001' 0.001)"), "\(rates.body)")
+        // The data's x column holds the values themselves.
+        let rows = rates.dataFiles[0].contents.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("x\t") }
+        #expect(rows.map { $0.split(separator: "\t")[0] } == ["0.0001", "0.0002", "0.0005", "0.001"])
+        for categories in [["8", "16"], ["1", "2", "4"], ["nf4", "fp4", "int4"], ["0", "1", "10"], ["-1", "4", "16"]] {
+            #expect(!chart(categories).body.contains("logscale"), "\(categories)")
+        }
+        #expect(chart(["8", "16", "64"]).body.contains("logscale"))
+    }
 }
 
 /// Long chart titles are broken between words instead of running off the picture.

@@ -56,7 +56,7 @@ import Testing
         let results = try fixture.results()
         let document = try ReportDocument(results: results, options: ReportOptions(), command: "qlab report grid")
         let t = try #require(table(in: document.markdown, after: "### Top configurations by eval_loss"))
-        #expect(t.header == ["rank", "optimizer.learningRate", "lora.rank", "eval_loss (mean ± 95% CI)", "seeds", "Δ vs best", "p (paired t)", "differs from best"])
+        #expect(t.header == ["rank", "optimizer.learningRate", "lora.rank", "eval_loss (mean ± 95% CI)", "seeds", "Δ vs best", "p (paired t)", "p (Holm)", "differs from best"])
         #expect(t.rows.map { [$0[1], $0[2]] } == [["0.001", "16"], ["0.001", "8"], ["0.0002", "16"], ["0.0002", "8"]])
         let half = 4.302652729911275 * 0.125 / 3.0.squareRoot()
         for row in t.rows {
@@ -65,11 +65,39 @@ import Testing
             #expect(row[3] == "\(NumberFormat.short(mean)) ± \(NumberFormat.short(half))")
             #expect(row[4] == "3")
         }
-        #expect(t.rows[0][7] == "best")
+        #expect(t.rows[0][8] == "best")
         // The seed noise is the same in every configuration, so every paired difference is exact: p = 0, significant.
-        #expect(t.rows[1][5] == "+0.25" && t.rows[1][6] == "< 0.001" && t.rows[1][7] == "**yes**")
+        #expect(t.rows[1][5] == "+0.25" && t.rows[1][6] == "< 0.001" && t.rows[1][7] == "< 0.001" && t.rows[1][8] == "**yes**")
         #expect(t.rows[3][5] == "+0.75")
-        #expect(document.markdown.contains("two-sided paired t-test"))
+        #expect(document.markdown.contains("two-sided paired t-test") && document.markdown.contains("The 3 tests of this table are one family"))
+        // The paired differences are drawn right after the table: each of the 3 others on each of 3 seeds.
+        let figure = try #require(document.figures.first { $0.chart.name == "paired-eval-loss" })
+        let data = try #require(figure.chart.dataFiles.first?.contents)
+        let blocks = data.components(separatedBy: "\n\n\n")
+        #expect(blocks.count == 2)
+        let seedRows = blocks[1].split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("x\t") }
+        #expect(seedRows.count == 9)
+        #expect(seedRows.filter { $0.hasPrefix("0\t") }.allSatisfy { $0.split(separator: "\t")[1] == "0.25" }, "\(seedRows)")
+        let chartAt = try #require(document.markdown.range(of: "charts/paired-eval-loss.svg"))
+        let lossAt = try #require(document.markdown.range(of: "### Training loss"))
+        #expect(chartAt.lowerBound < lossAt.lowerBound)
+    }
+
+    /// Holm's adjustment against values worked by hand: sorted p × (m − i + 1), never below the one before, at most 1.
+    @Test func holmAdjustsAFamilyOfPValues() {
+        let adjusted = PairedTest.holm([0.01, 0.04, 0.03, 0.005])
+        let expected = [0.03, 0.06, 0.06, 0.02]
+        for (a, e) in zip(adjusted, expected) { #expect(abs(a! - e) < 1e-15, "\(adjusted)") }
+        // A test not made is outside the family: two tests, not three.
+        let withGap = PairedTest.holm([0.2, nil, 0.01])
+        #expect(withGap[1] == nil && abs(withGap[0]! - 0.2) < 1e-15 && abs(withGap[2]! - 0.02) < 1e-15)
+        #expect(PairedTest.holm([0.9, 0.8]) == [1, 1])
+        #expect(PairedTest.holm([]).isEmpty)
+        // What each outcome is called.
+        #expect(TopTable.verdict(p: 0.01, adjustedP: 0.03) == "significant")
+        #expect(TopTable.verdict(p: 0.03, adjustedP: 0.09) == "suggestive")
+        #expect(TopTable.verdict(p: 0.2, adjustedP: 0.4) == "no")
+        #expect(TopTable.verdict(p: nil, adjustedP: nil) == "untested")
     }
 
     @Test func proseAndLineageInNotebookOrder() throws {
