@@ -71,10 +71,10 @@ public enum MultipleChoiceEvaluation {
             var ids = tokenizer.bosID.map { [$0] } ?? []
             ids += tokenizer.encode(prompt(q))
             ids = Array(ids.suffix(model.ropePositions))
-            let logits = try model.forward(tokens: ids, batch: 1, sequence: ids.count, adapter: adapter).scalars
-            let last = (ids.count - 1) * vocab
+            let logits = try model.forward(tokens: ids, batch: 1, sequence: ids.count, adapter: adapter, lastPositionOnly: true).scalars
+            guard logits.count == vocab else { throw ForwardError(message: "expected \(vocab) logits of the last position, got \(logits.count)") }
             var best = 0
-            for i in 1..<q.choices.count where logits[last + letterTokens[i]] > logits[last + letterTokens[best]] { best = i }
+            for i in 1..<q.choices.count where logits[letterTokens[i]] > logits[letterTokens[best]] { best = i }
             result.predictions.append(best)
             result.asked += 1
             if best == q.answer { result.correct += 1 }

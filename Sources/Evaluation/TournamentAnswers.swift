@@ -45,7 +45,7 @@ public struct TournamentAnswer: Codable, Sendable, Equatable {
 
     /// Every contestant answers the same prompts with the tournament's sampling (seeded, the same for all).
     public static func generate(tournament: Tournament, settings: DataSettings, catalog: DatasetCatalog, model: LlamaModel,
-                         adapter: LoRAAdapter, tokenizer: any Tokenizer) throws -> [TournamentAnswer] {
+                         adapter: LoRAAdapter?, tokenizer: any Tokenizer) throws -> [TournamentAnswer] {
         let generator = Generator(model: model, adapter: adapter)
         let prompts = try tournament.promptsFile.map { file in
             try TournamentPromptFile.read(path: file).prefix(tournament.prompts).map { (id: $0.prompt.id, prompt: $0.prompt.prompt, reference: $0.prompt.reference) }

@@ -27,12 +27,18 @@ public struct Tournament: Codable, Sendable, Equatable, Hashable, EvaluationComp
     /// `prompts` of them, instead of the held-out questions of the training data; the cell reads it, so it counts
     /// towards the cell's id.
     public var promptsFile: String?
+    /// The untrained base answers too and is rated beside the cells (as every table of the paper starts from
+    /// it): the grid's base as each cell loads it (quantized as the cell's settings say), without an adapter. Its
+    /// answers are made once per base, before any training, and it enters the store as a contestant named
+    /// `base-` and a hash of what it depends on.
+    public var includeBase: Bool
 
     /// A tournament judged by `judge`, with the paper's constants unless given.
     public init(judge: Judge, prompts: Int = 80, orderings: Int = 10_000, seed: UInt64 = 42, bothOrders: Bool = true,
                 kFactor: Double = 32, initialRating: Double = 1000, temperature: Double = 0.7, topP: Double = 0.9,
-                maxNewTokens: Int = 256, promptsFile: String? = nil) {
+                maxNewTokens: Int = 256, promptsFile: String? = nil, includeBase: Bool = false) {
         self.promptsFile = promptsFile
+        self.includeBase = includeBase
         self.judge = judge
         self.prompts = prompts
         self.orderings = orderings
@@ -48,7 +54,7 @@ public struct Tournament: Codable, Sendable, Equatable, Hashable, EvaluationComp
     public func add(to settings: inout EvaluationSettings) { settings.tournament = self }
 
     private enum CodingKeys: String, CodingKey {
-        case judge, prompts, orderings, seed, bothOrders, kFactor, initialRating, temperature, topP, maxNewTokens, promptsFile
+        case judge, prompts, orderings, seed, bothOrders, kFactor, initialRating, temperature, topP, maxNewTokens, promptsFile, includeBase
     }
 
     public init(from decoder: any Decoder) throws {
@@ -64,10 +70,11 @@ public struct Tournament: Codable, Sendable, Equatable, Hashable, EvaluationComp
         topP = try c.decode(Double.self, forKey: .topP)
         maxNewTokens = try c.decode(Int.self, forKey: .maxNewTokens)
         promptsFile = try c.decodeIfPresent(String.self, forKey: .promptsFile)
+        includeBase = try c.decodeIfPresent(Bool.self, forKey: .includeBase) ?? false
     }
 
-    /// Writes `promptsFile` only when set, so that a tournament on the held-out questions keeps the canonical JSON
-    /// (hence the cell ids) it had before prompt files existed.
+    /// Writes `promptsFile` and `includeBase` only when set, so that a tournament without them keeps the canonical
+    /// JSON (hence the cell ids) it had before they existed.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(judge, forKey: .judge)
@@ -81,6 +88,7 @@ public struct Tournament: Codable, Sendable, Equatable, Hashable, EvaluationComp
         try c.encode(topP, forKey: .topP)
         try c.encode(maxNewTokens, forKey: .maxNewTokens)
         try c.encodeIfPresent(promptsFile, forKey: .promptsFile)
+        if includeBase { try c.encode(true, forKey: .includeBase) }
     }
 
     /// A judge, by the name the evaluation code resolves; open-ended so that a new judge needs no change here.

@@ -68,7 +68,8 @@ public struct ExperimentResults: Sendable {
         var tournaments: [TournamentResults] = []
         let cellIDs = Set(cells.map(\.cell))
         for id in tournamentIDs.isEmpty ? [subject.name] : tournamentIDs {
-            let ratings = try store.ratings(tournament: id).filter { cellIDs.contains($0.cell) }
+            // The cells of this report, and the untrained base where the tournament included it.
+            let ratings = try store.ratings(tournament: id).filter { cellIDs.contains($0.cell) || BaseContestant.isBase($0.cell) }
             let judgments = try store.judgments(tournament: id)
             if ratings.isEmpty && judgments.isEmpty { continue }
             tournaments.append(TournamentResults(id: id, ratings: ratings, judgments: judgments))

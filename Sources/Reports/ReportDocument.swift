@@ -1,3 +1,5 @@
+import Lineage
+
 /// A report: the README's Markdown and the charts it links to (under `charts/`).
 public struct ReportDocument: Sendable {
     /// Folder of the charts, relative to the README.
@@ -106,7 +108,7 @@ public struct ReportDocument: Sendable {
                 md += "### Tournament `\(t.id)`\n\n"
                 let byID = Dictionary(results.cells.map { ($0.cell, $0) }, uniquingKeysWith: { a, _ in a })
                 let rows = t.ratings.map { r in
-                    [r.method, r.cell, byID[r.cell].map { results.label(of: $0) } ?? "–", NumberFormat.short(r.rating),
+                    [r.method, r.cell, byID[r.cell].map { results.label(of: $0) } ?? (BaseContestant.isBase(r.cell) ? BaseContestant.label : "–"), NumberFormat.short(r.rating),
                      r.lower.map(NumberFormat.short) ?? "–", r.upper.map(NumberFormat.short) ?? "–"]
                 }
                 md += MarkdownTable(header: ["method", "cell", "configuration", "rating", "lower", "upper"], rows: rows, rightAligned: [3, 4, 5]).markdown + "\n"

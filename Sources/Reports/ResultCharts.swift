@@ -136,7 +136,9 @@ struct ResultCharts {
     func tournaments() -> [ReportFigure] {
         var figures: [ReportFigure] = []
         let byID = Dictionary(results.cells.map { ($0.cell, $0) }, uniquingKeysWith: { a, _ in a })
-        func label(_ id: String) -> String { byID[id].map { curveTitle($0) } ?? String(id.prefix(12)) }
+        func label(_ id: String) -> String {
+            byID[id].map { curveTitle($0) } ?? (BaseContestant.isBase(id) ? BaseContestant.label : String(id.prefix(12)))
+        }
         for t in results.tournaments {
             let stem = GnuplotText.fileStem(t.id)
             for method in t.methods {

@@ -235,6 +235,11 @@ public struct CellWorker: Sendable {
         baseMetrics.merge(try measureBenchmarks(.base, config: config, model: loaded.model, adapter: nil, tokenizer: tokenizer, location: location,
                                                 catalog: catalog, directory: directory, version: version, seconds: &seconds, say: say)) { a, _ in a }
         if !evaluation.benchmarks.isEmpty { try checkStop("after the base benchmarks") }
+        if let tournament = evaluation.tournament, tournament.includeBase {
+            try writeBaseAnswers(tournament, config: config, model: loaded.model, tokenizer: tokenizer, catalog: catalog,
+                                 directory: directory, version: version, seconds: &seconds, say: say)
+            try checkStop("after the base's tournament answers")
+        }
         let total = config.steps
         let summary = try timed("train") { try trainer.run { r in
             var line = String(format: "step %d/%d loss %.4f lr %.2e grad_norm %.3f %.0f tok/s", r.step, total, r.loss, r.lr, r.gradNorm, r.tokensPerSecond)

@@ -53,6 +53,22 @@ extension GridRunner {
                 prompts[a.id] = TournamentPrompt(id: a.id, prompt: a.prompt, reference: a.reference)
             }
             answers[cell.entry.cell] = mine
+            // The untrained base, once per base (cells on the same base made the same answers).
+            if spec.includeBase {
+                guard let base = try BaseAnswersFile.read(directory: directory) else {
+                    say("cell \(cell.entry.cell) has no answers of its base (run it again with includeBase declared); its base left out")
+                    continue
+                }
+                if answers[base.base] == nil {
+                    try store.recordReferenceCell(id: base.base, config: base.config)
+                    var theirs: [String: String] = [:]
+                    for a in base.answers {
+                        theirs[a.id] = a.answer
+                        if prompts[a.id] == nil { prompts[a.id] = TournamentPrompt(id: a.id, prompt: a.prompt, reference: a.reference) }
+                    }
+                    answers[base.base] = theirs
+                }
+            }
         }
         let contestants = answers.keys.sorted()
         guard contestants.count >= 2 else {

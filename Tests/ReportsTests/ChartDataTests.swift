@@ -114,6 +114,33 @@ import Testing
         #expect(try #require(charts["winrate-grid"]).body.contains("set yrange [1.5:-0.5]"), "best row on top")
     }
 
+    /// The untrained base rated beside the cells is kept, named as the base, in the table and both charts.
+    @Test func theBaseContestantIsShownAsTheBase() throws {
+        let fixture = try TestStore()
+        defer { fixture.cleanUp() }
+        let a = fixture.cells["0.001/16/0"]!
+        let base = BaseContestant.prefix + "0123456789abcdef"
+        try fixture.store.recordReferenceCell(id: base, config: #"{"model":{}}"#)
+        // A cell of no experiment and not a base stays out, as a cell of another experiment would.
+        try fixture.store.recordReferenceCell(id: "stranger", config: "{}")
+        try fixture.store.recordRatings([
+            RatingRecord(tournament: "grid", cell: a, method: "elo", rating: 1030, lower: 1000, upper: 1060),
+            RatingRecord(tournament: "grid", cell: base, method: "elo", rating: 970, lower: 940, upper: 1000),
+            RatingRecord(tournament: "grid", cell: "stranger", method: "elo", rating: 1000, lower: nil, upper: nil),
+        ])
+        try fixture.store.recordJudgments([JudgmentRecord(tournament: "grid", prompt: "p0", cellA: a, cellB: base, presentationOrder: .ab,
+                                                          winner: .a, judge: "reference", rawOutput: "")])
+        let results = try fixture.results()
+        #expect(results.tournaments.first?.ratings.map(\.cell).sorted() == [a, base].sorted())
+        let document = try ReportDocument(results: results, options: ReportOptions(), command: "qlab report grid")
+        let ratings = try #require(table(in: document.markdown, after: "### Tournament `grid`"))
+        #expect(ratings.rows.first { $0[1] == base }?[2] == "base (no adapter)")
+        let charts = Dictionary(document.figures.map { ($0.chart.name, $0.chart) }, uniquingKeysWith: { a, _ in a })
+        #expect(try #require(charts["elo-grid-elo"]).dataFiles[0].contents.contains("base (no adapter)"))
+        #expect(try #require(charts["winrate-grid"]).body.contains("base (no adapter)"))
+        #expect(!BaseContestant.isBase("base-xyz") && !BaseContestant.isBase("0123456789abcdef0123"))
+    }
+
     @Test func comparisonAlignsSharedAxesAndNamesDifferingSettings() throws {
         let fixture = try TestStore()
         defer { fixture.cleanUp() }

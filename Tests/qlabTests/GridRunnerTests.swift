@@ -1,6 +1,9 @@
+import Datasets
+import Evaluation
 import ExperimentSpec
 import Foundation
 import Lineage
+import Llama
 import Runner
 import Testing
 
@@ -36,7 +39,7 @@ struct GridRunnerTests {
             Axis(\.lora.rank, [4, 8])
             Evaluate {
                 HeldOutLoss(maxExamples: 8)
-                Tournament(judge: .reference, prompts: 3, orderings: 200, maxNewTokens: 4)
+                Tournament(judge: .reference, prompts: 3, orderings: 200, maxNewTokens: 4, includeBase: true)
             }
         }
     }
@@ -108,13 +111,35 @@ struct GridRunnerTests {
         let history = try runner.store.runs(cell: target[0].entry.cell)
         #expect(history.count == 2 && history.last?.parentRun == history.first?.id)
 
-        // The tournament between the four finished cells: both orders of every pair on every prompt, in the store.
+        // The tournament between the four finished cells and their untrained bases (one per dataset, whose held-out
+        // questions are its prompts): both orders of every pair on every prompt, in the store.
         let spec = try #require(f.experiment.parts.evaluation?.tournament)
         let result = try runner.tournament(spec, say: Self.quiet)
-        #expect(result.contestants.count == 4 && result.promptCount == 3)
-        #expect(result.judgments.count == 4 * 3 * 3)
+        let bases = result.contestants.filter(BaseContestant.isBase)
+        #expect(result.contestants.count == 6 && bases.count == 2 && result.promptCount == 3, "\(result.contestants)")
+        #expect(result.judgments.count == 15 * 2 * 3)
         let stored = try runner.store.judgments(tournament: "tiny-grid")
-        #expect(stored.count == 36 && stored.filter { $0.presentationOrder == .ab }.count == 18)
+        #expect(stored.count == 90 && stored.filter { $0.presentationOrder == .ab }.count == 45)
+        // Each base is a cell row of its own, made once per base before training: the answers of the model as the
+        // cells load it, without an adapter.
+        var baseOf: [String: String] = [:]
+        for cell in try runner.plan() {
+            let data = try Data(contentsOf: URL(fileURLWithPath: runs + "/" + cell.entry.directory + "/tournament-answers-base.json"))
+            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let base = try #require(object["base"] as? String)
+            let row = try runner.store.cell(id: base)
+            #expect(bases.contains(base) && row != nil)
+            let dataset = cell.entry.axes.first { $0.name == "data.datasets" }?.value ?? ""
+            #expect(baseOf[dataset, default: base] == base, "cells on one dataset share their base")
+            baseOf[dataset] = base
+            let answers = try #require(object["answers"] as? [[String: Any]]).compactMap { $0["answer"] as? String }
+            let config = cell.entry.config
+            let loaded = try ModelLoader.load(try ModelLocation.resolve(config.model.name), quantization: config.model.weightQuantization)
+            let expected = try TournamentAnswer.generate(tournament: spec, settings: config.data, catalog: try DatasetCatalog.locate(),
+                                                         model: loaded.model, adapter: nil, tokenizer: try #require(loaded.tokenizer))
+            #expect(answers == expected.map(\.answer))
+        }
+        #expect(Set(baseOf.values) == Set(bases))
         let ratings = try runner.store.ratings(tournament: "tiny-grid").filter { $0.method == "elo" }
         #expect(Set(ratings.map(\.cell)) == Set(result.contestants))
         let mean: Double = ratings.map(\.rating).reduce(0, +) / Double(ratings.count)

@@ -68,7 +68,9 @@ struct JSONFlagTests {
         let csv = try CLI.run(["export", "smoke", "--runs", runs])
         #expect(csv.status == 0 && csv.stdout.contains(",40\n") && !csv.stdout.contains("40.0"), "\(csv.stdout)")
         let both = try CLI.run(["export", "smoke", "--csv", "--json", "--runs", runs])
-        #expect(both.status == 64 && both.stderr.contains("--csv and --json exclude each other"), "\(both.stderr)")
+        #expect(both.status == 64 && both.stderr.contains("--csv, --json and --lineage exclude each other"), "\(both.stderr)")
+        let two = try CLI.run(["export", "smoke", "multi-turn", "--json", "--runs", runs])
+        #expect(two.status == 64 && two.stderr.contains("--lineage takes several"), "\(two.stderr)")
 
         // Without --json the human output is unchanged.
         let plain = try CLI.run(["runs", "smoke", "--runs", runs])

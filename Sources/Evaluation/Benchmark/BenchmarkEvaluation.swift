@@ -51,9 +51,11 @@ public struct BenchmarkEvaluation: Sendable {
                 let prompt = try BenchmarkPrompt.tokens(subject: q.subject, dev: subject.dev, k: shots, question: q, tokenizer: tokenizer,
                                                         bos: bos, context: model.ropePositions - suffix.count)
                 let ids = prompt.ids + suffix
-                let logits = try model.forward(tokens: ids, batch: 1, sequence: ids.count, adapter: adapter).scalars
-                let last = (ids.count - 1) * vocab
-                let scores = (0..<q.choices.count).map { Double(logits[last + letters[$0]]) }
+                // Only the last position's logits are read: the output layer runs on that row alone (a 262,144-word
+                // vocabulary over every position of a 5-shot prompt cost more than the rest of the model).
+                let logits = try model.forward(tokens: ids, batch: 1, sequence: ids.count, adapter: adapter, lastPositionOnly: true).scalars
+                guard logits.count == vocab else { throw ForwardError(message: "expected \(vocab) logits of the last position, got \(logits.count)") }
+                let scores = (0..<q.choices.count).map { Double(logits[letters[$0]]) }
                 var best = 0
                 for i in scores.indices where scores[i] > scores[best] { best = i }
                 answers.append(.init(subject: q.subject, index: q.index, predicted: best, gold: q.answer, scores: scores,
