@@ -103,7 +103,7 @@ extension LlamaConfig {
         guard let g = gemma3 else { return huggingFaceJSON(dtype: dtype) }
         func number(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)" }
         let types = (0..<numHiddenLayers).map { g.isGlobal(layer: $0) ? "\"full_attention\"" : "\"sliding_attention\"" }
-        // query_pre_attn_scalar is the number whose inverse square root scales the queries.
+        // query_pre_attn_scalar is the number whose inverse square root scales the queries (an integer for transformers).
         let raw = 1 / (g.queryScale * g.queryScale)
         let scalar = abs(raw - raw.rounded()) < 1e-9 * raw ? raw.rounded() : raw
         var fields: [(String, String)] = [
@@ -113,7 +113,7 @@ extension LlamaConfig {
             ("intermediate_size", "\(intermediateSize)"), ("layer_types", "[" + types.joined(separator: ", ") + "]"),
             ("max_position_embeddings", "\(maxPositionEmbeddings)"), ("model_type", "\"gemma3_text\""),
             ("num_attention_heads", "\(numAttentionHeads)"), ("num_hidden_layers", "\(numHiddenLayers)"),
-            ("num_key_value_heads", "\(numKeyValueHeads)"), ("query_pre_attn_scalar", number(scalar)),
+            ("num_key_value_heads", "\(numKeyValueHeads)"), ("query_pre_attn_scalar", scalar == scalar.rounded() && scalar < 1e9 ? "\(Int(scalar))" : "\(scalar)"),
             ("rms_norm_eps", "\(rmsNormEps)"),
             ("rope_parameters", "{\"full_attention\": {\"rope_theta\": \(number(ropeTheta)), \"rope_type\": \"default\"}, "
                 + "\"sliding_attention\": {\"rope_theta\": \(number(g.localRopeTheta)), \"rope_type\": \"default\"}}"),
