@@ -96,6 +96,9 @@ struct Gemma3PEFTTests {
         let dir = try TrainingPaths.temporaryDirectory().path + "/merged"
         try AdapterMerge.write(model: model, adapter: adapter, to: dir, type: .float32)
         let merged = try HuggingFaceCheckpoint(directory: dir)
+        // transformers reads query_pre_attn_scalar only as an integer.
+        let json = try String(contentsOfFile: dir + "/config.json", encoding: .utf8)
+        #expect(json.contains("\"query_pre_attn_scalar\": 24,") && json.contains("\"model_type\": \"gemma3_text\""))
         #expect(merged.config == model.config)
         let mergedModel = try merged.model { _, w in try FrozenLinear(weight: w, quantization: nil) }
         let tokens = [2, 17, 250, 3, 99, 140, 8, 41, 77, 12, 5, 200]
