@@ -2,6 +2,7 @@ import Foundation
 import Tensors
 
 /// Folds LoRA adapters into the base weights and writes a Hugging Face checkpoint: the route to deployment.
+/// A LLaMA base becomes a `LlamaForCausalLM` checkpoint, a Gemma 3 base a `Gemma3ForCausalLM` (`gemma3_text`) one.
 public enum AdapterMerge {
     /// Storage type of the merged checkpoint.
     public enum OutputType: String, Sendable, CaseIterable {
@@ -30,17 +31,28 @@ public enum AdapterMerge {
     /// the weights, so that the checkpoint loads again as a model of its own: to train, evaluate or chat with.
     public static func write(model: LlamaModel, adapter: LoRAAdapter?, to directory: String, type: OutputType,
                              tokenizer: (any Tokenizer)? = nil) throws {
-        // The checkpoint written here is LLaMA's layout; a Gemma 3 block has norms and settings it cannot hold.
         guard model.config.family.trainable else {
-            throw ModelLoadError(path: directory, message: "merging into a \(model.config.family) base is not supported yet (the output would be a LLaMA checkpoint)")
+            throw ModelLoadError(path: directory, message: "merging into a \(model.config.family) base is not supported")
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let c = model.config
         func blob(_ t: Tensor) -> SafeTensorsBlob { type == .float32 ? .float32(t) : .bfloat16(t) }
         var tensors: [(name: String, blob: SafeTensorsBlob)] = []
         tensors.append(("model.embed_tokens.weight", blob(Tensor(shape: [c.vocabSize, c.hiddenSize], scalars: model.embedding))))
+        // Gemma 3's layout stores each norm weight as w where the model multiplies by 1 + w (see Gemma3HuggingFace).
+        let gemma = c.gemma3 != nil
+        func norm(_ name: String, _ w: [Float]) {
+            tensors.append((name, blob(Tensor(shape: [w.count], scalars: gemma ? w.map { $0 - 1 } : w))))
+        }
         for (l, layer) in model.layers.enumerated() {
-            tensors.append(("model.layers.\(l).input_layernorm.weight", blob(Tensor(shape: [c.hiddenSize], scalars: layer.inputNorm))))
+            let prefix = "model.layers.\(l)."
+            norm(prefix + "input_layernorm.weight", layer.inputNorm)
+            if let extra = layer.gemma3 {
+                norm(prefix + "self_attn.q_norm.weight", extra.query)
+                norm(prefix + "self_attn.k_norm.weight", extra.key)
+                norm(prefix + "post_attention_layernorm.weight", extra.attentionOutput)
+                norm(prefix + "post_feedforward_layernorm.weight", extra.mlpOutput)
+            }
             for p in Projection.allCases {
                 var w = layer[p].dequantized()
                 if let adapter, let pair = adapter.layers[l][p] {
@@ -48,14 +60,16 @@ public enum AdapterMerge {
                 }
                 tensors.append((p.weightName(layer: l), blob(w)))
             }
-            tensors.append(("model.layers.\(l).post_attention_layernorm.weight", blob(Tensor(shape: [c.hiddenSize], scalars: layer.postAttentionNorm))))
+            norm(prefix + (gemma ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight"), layer.postAttentionNorm)
         }
-        tensors.append(("model.norm.weight", blob(Tensor(shape: [c.hiddenSize], scalars: model.finalNorm))))
+        norm("model.norm.weight", model.finalNorm)
         if let head = model.lmHead {
             tensors.append(("lm_head.weight", blob(Tensor(shape: [c.vocabSize, c.hiddenSize], scalars: head))))
         }
         try SafeTensorsWriter.write(tensors, metadata: ["format": "pt"], to: directory + "/model.safetensors")
-        try AtomicFile.write(Array(c.huggingFaceJSON(dtype: type == .float32 ? "float32" : "bfloat16").utf8), to: directory + "/config.json")
+        let dtype = type == .float32 ? "float32" : "bfloat16"
+        let json = gemma ? c.gemma3HuggingFaceJSON(dtype: dtype) : c.huggingFaceJSON(dtype: dtype)
+        try AtomicFile.write(Array(json.utf8), to: directory + "/config.json")
         if let bpe = tokenizer as? BPETokenizer { try bpe.writeHuggingFaceFiles(to: directory) }
     }
 }
@@ -73,6 +87,38 @@ extension LlamaConfig {
             ("rms_norm_eps", "\(rmsNormEps)"),
             ("rope_parameters", "{\"rope_theta\": \(number(ropeTheta)), \"rope_type\": \"default\"}"),
             ("tie_word_embeddings", tieWordEmbeddings ? "true" : "false"), ("vocab_size", "\(vocabSize)"),
+        ]
+        if let bosTokenID { fields.append(("bos_token_id", "\(bosTokenID)")) }
+        if !eosTokenIDs.isEmpty { fields.append(("eos_token_id", eosTokenIDs.count == 1 ? "\(eosTokenIDs[0])" : "\(eosTokenIDs)")) }
+        if let padTokenID { fields.append(("pad_token_id", "\(padTokenID)")) }
+        fields.sort { $0.0 < $1.0 }
+        return "{\n" + fields.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
+    }
+}
+
+extension LlamaConfig {
+    /// This Gemma 3 configuration as a Hugging Face `config.json` (Gemma3ForCausalLM, transformers 5 layout),
+    /// as `Gemma3HuggingFace.config` reads it.
+    public func gemma3HuggingFaceJSON(dtype: String = "float32") -> String {
+        guard let g = gemma3 else { return huggingFaceJSON(dtype: dtype) }
+        func number(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)" }
+        let types = (0..<numHiddenLayers).map { g.isGlobal(layer: $0) ? "\"full_attention\"" : "\"sliding_attention\"" }
+        // query_pre_attn_scalar is the number whose inverse square root scales the queries (an integer for transformers).
+        let raw = 1 / (g.queryScale * g.queryScale)
+        let scalar = abs(raw - raw.rounded()) < 1e-9 * raw ? raw.rounded() : raw
+        var fields: [(String, String)] = [
+            ("architectures", "[\"Gemma3ForCausalLM\"]"), ("attention_bias", "false"), ("attention_dropout", "0.0"),
+            ("attn_logit_softcapping", "null"), ("dtype", "\"\(dtype)\""), ("final_logit_softcapping", "null"),
+            ("head_dim", "\(headDim)"), ("hidden_activation", "\"gelu_pytorch_tanh\""), ("hidden_size", "\(hiddenSize)"),
+            ("intermediate_size", "\(intermediateSize)"), ("layer_types", "[" + types.joined(separator: ", ") + "]"),
+            ("max_position_embeddings", "\(maxPositionEmbeddings)"), ("model_type", "\"gemma3_text\""),
+            ("num_attention_heads", "\(numAttentionHeads)"), ("num_hidden_layers", "\(numHiddenLayers)"),
+            ("num_key_value_heads", "\(numKeyValueHeads)"), ("query_pre_attn_scalar", scalar == scalar.rounded() && scalar < 1e9 ? "\(Int(scalar))" : "\(scalar)"),
+            ("rms_norm_eps", "\(rmsNormEps)"),
+            ("rope_parameters", "{\"full_attention\": {\"rope_theta\": \(number(ropeTheta)), \"rope_type\": \"default\"}, "
+                + "\"sliding_attention\": {\"rope_theta\": \(number(g.localRopeTheta)), \"rope_type\": \"default\"}}"),
+            ("sliding_window", "\(g.slidingWindow)"), ("tie_word_embeddings", tieWordEmbeddings ? "true" : "false"),
+            ("vocab_size", "\(vocabSize)"),
         ]
         if let bosTokenID { fields.append(("bos_token_id", "\(bosTokenID)")) }
         if !eosTokenIDs.isEmpty { fields.append(("eos_token_id", eosTokenIDs.count == 1 ? "\(eosTokenIDs[0])" : "\(eosTokenIDs)")) }

@@ -69,6 +69,9 @@ public final class HuggingFaceCheckpoint: @unchecked Sendable {
 
     /// Builds the model; `linear` decides how each frozen projection is stored.
     public func model(linear: (String, Tensor) throws -> FrozenLinear) throws -> LlamaModel {
-        try LlamaModel.build(config: config, source: directory, tensor: tensor, linear: linear)
+        if config.gemma3 != nil {
+            return try Gemma3HuggingFace.model(config: config, source: directory, names: tensorNames, tensor: tensor, linear: linear)
+        }
+        return try LlamaModel.build(config: config, source: directory, tensor: tensor, linear: linear)
     }
 }

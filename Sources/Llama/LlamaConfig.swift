@@ -98,6 +98,7 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
     /// Builds a configuration from a parsed `config.json` object; `source` names it in errors.
     public static func parse(_ json: JSONValue, source: String) throws -> LlamaConfig {
         guard json.object != nil else { throw LlamaConfigError(path: source, field: nil, message: "not a JSON object") }
+        if Gemma3HuggingFace.describes(json) { return try Gemma3HuggingFace.config(json, source: source) }
         func fail(_ field: String, _ message: String) -> LlamaConfigError {
             LlamaConfigError(path: source, field: field, message: message)
         }

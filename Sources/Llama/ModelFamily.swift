@@ -40,7 +40,7 @@ public struct ModelFamily: Sendable, CustomStringConvertible {
         name: "gemma3", ggufArchitectures: [Gemma3GGUF.architecture],
         block: "embeddings × √hidden; RMSNorm (1 + w) before and after attention and the MLP, and on each head's queries "
             + "and keys; tanh-GELU-gated MLP; sliding-window local attention in five of six layers, global in the sixth",
-        tokenizer: "SentencePiece (llama) with byte fallback, BOS added", chatTemplate: .gemma, trainable: false,
+        tokenizer: "SentencePiece (llama) with byte fallback, BOS added", chatTemplate: .gemma, trainable: true,
         readGGUF: { file, linear in try Gemma3GGUF.model(file, config: try Gemma3GGUF.config(file), linear: linear) })
 
     /// The registry: every family the loader knows.

@@ -48,4 +48,24 @@ extension Kernels {
             }
         }
     }
+
+    /// GeGLU backward for `out = gelu_tanh(gate) · up` (`Kernels.geglu`): writes `dGate` and `dUp` from `dOut`.
+    ///
+    /// With u = √(2/π)·(x + 0.044715·x³) and t = tanh u: gelu = ½x(1 + t), and
+    /// gelu′ = ½(1 + t) + ½x(1 − t²)·√(2/π)·(1 + 3·0.044715·x²).
+    @inlinable
+    public static func gegluBackward(count: Int, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
+                                     dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>) {
+        let beta = Float((2 / Double.pi).squareRoot()), kappa: Float = 0.044715
+        Parallel.forEachPart(count, cost: 28) { part in
+            for i in part {
+                let x = gate[i]
+                let t = tanhf(beta * (x + kappa * x * x * x))
+                let gelu = 0.5 * x * (1 + t)
+                let derivative = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * beta * (1 + 3 * kappa * x * x)
+                dUp[i] = dOut[i] * gelu
+                dGate[i] = dOut[i] * up[i] * derivative
+            }
+        }
+    }
 }

@@ -5,15 +5,18 @@ import Tensors
 /// instead of storing them (they would take batch × heads × T² floats per layer).
 enum AttentionBackward {
     /// Given q, k, v (after RoPE) and dOut, writes dq and accumulates dk, dv (zeroed by the caller).
+    /// `scale` is the factor on q·kᵀ (1/√headDim when nil); with `window`, query i sees only keys
+    /// i − window + 1 ... i (sliding-window attention), as in `Attention.forward`.
     static func run(batch: Int, sequence: Int, heads: Int, kvHeads: Int, headDim: Int,
                     q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                     keyMask: UnsafePointer<Int32>?, dOut: UnsafePointer<Float>,
                     dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
-                    p: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>) {
+                    p: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>,
+                    scale: Float? = nil, window: Int? = nil) {
         let t = sequence
         let qW = heads * headDim, kvW = kvHeads * headDim
         let group = heads / kvHeads
-        let scale = 1 / Float(headDim).squareRoot()
+        let scale = scale ?? 1 / Float(headDim).squareRoot()
         for b in 0..<batch {
             for h in 0..<heads {
                 let kvh = h / group
@@ -30,6 +33,9 @@ enum AttentionBackward {
                         if let keyMask {
                             let m = keyMask + b * t
                             for j in 0...i where m[j] == 0 { row[j] = -.infinity }
+                        }
+                        if let window {
+                            for j in 0..<max(0, i + 1 - window) { row[j] = -.infinity }
                         }
                         // Causal: keys after i get weight 0 without an exponential each.
                         Kernels.softmax(row, count: i + 1)

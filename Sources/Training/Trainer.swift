@@ -53,9 +53,12 @@ public final class Trainer: @unchecked Sendable {
     public init(config: TrainingConfig, model: LlamaModel, initialAdapter: LoRAAdapter?, batches: any BatchSource,
                 directory: String, baseModelName: String) throws {
         guard config.steps >= 1 else { throw TrainingError.invalidSetting("steps must be at least 1") }
-        // The backward pass knows LLaMA's block only; a Gemma 3 block would train against the wrong gradients.
         guard model.config.family.trainable else {
-            throw TrainingError.invalidSetting("training a \(model.config.family) model is not supported yet (its forward pass, evaluation and generation are)")
+            throw TrainingError.invalidSetting("training a \(model.config.family) model is not supported")
+        }
+        // Full fine-tuning keeps LLaMA's weights in one flat buffer; Gemma 3's extra norms have no place there.
+        if config.fullFineTune, model.config.gemma3 != nil {
+            throw TrainingError.invalidSetting("full fine-tuning of a \(model.config.family) model is not supported (LoRA and QLoRA training are)")
         }
         guard config.gradientAccumulation >= 1 else { throw TrainingError.invalidSetting("gradient accumulation must be at least 1") }
         let adapter: LoRAAdapter

@@ -2,8 +2,13 @@ import Datasets
 import Llama
 import Tensors
 
-/// Forward and backward passes of a LLaMA model with LoRA adapters on a frozen (optionally 4-bit) base,
-/// for micro-batches of a fixed shape. Buffers are allocated once; a step allocates nothing large.
+/// Forward and backward passes of a LLaMA or Gemma 3 model with LoRA adapters on a frozen (optionally 4-bit)
+/// base, for micro-batches of a fixed shape. Buffers are allocated once; a step allocates nothing large.
+///
+/// A Gemma 3 block (`LlamaConfig.gemma3`) adds, each with its backward pass here: embeddings × √hidden, per-head
+/// RMSNorm of queries and keys, RMSNorm of the attention and MLP outputs before they join the residual stream,
+/// a tanh-GELU-gated MLP, sliding-window attention with its own RoPE base in local layers, and the query scale
+/// of its settings. Its norm weights are held as the 1 + w factor they multiply by, so RMSNorm's backward applies.
 ///
 /// Frozen layers receive no gradient: only the input gradient flows through them (dequantized per use),
 /// and only A and B accumulate gradients. With gradient checkpointing, only each block's input is kept
@@ -32,6 +37,11 @@ public final class TrainingGraph: @unchecked Sendable {
     let x, recompute, hFinal, invFinal, dx, dh, dAttn, dq, dk, dv, dAct, dGate, dUp, p, dp, dxa, temp: FloatBuffer
     let scratch = Scratch()
     let head: CrossEntropyHead
+    /// Gemma 3 only (empty otherwise): a norm's output before it joins the residual stream, the gradient of a
+    /// normed branch's input, and the gradients of queries and keys before their per-head norms.
+    let branch, dBranch, dqPre, dkPre: FloatBuffer
+    /// Gemma 3 only: the RoPE tables of the local (sliding-window) layers.
+    let localCos, localSin: [Float]
     var mask32: [Int32]
 
     /// Buffers for micro-batches of up to `batch × sequence` tokens.
@@ -81,6 +91,16 @@ public final class TrainingGraph: @unchecked Sendable {
         dxa = FloatBuffer(count: rows * max(1, parameters.rank))
         temp = FloatBuffer(count: parameters.dropout > 0 ? rows * max(c.hiddenSize, c.intermediateSize, c.queryWidth) : 0)
         head = CrossEntropyHead(vocab: c.vocabSize, dim: c.hiddenSize)
+        let gemma = c.gemma3 != nil ? 1 : 0
+        branch = FloatBuffer(count: gemma * rows * c.hiddenSize)
+        dBranch = FloatBuffer(count: gemma * rows * c.hiddenSize)
+        dqPre = FloatBuffer(count: gemma * rows * c.queryWidth)
+        dkPre = FloatBuffer(count: gemma * rows * c.keyValueWidth)
+        if let g = c.gemma3 {
+            (localCos, localSin) = Kernels.ropeTables(positions: model.ropePositions, headDim: c.headDim, theta: g.localRopeTheta)
+        } else {
+            (localCos, localSin) = ([], [])
+        }
         mask32 = [Int32](repeating: 1, count: rows)
         // Checkpointed blocks share one activation set whose LoRA buffers must fit every layer.
         if checkpointing {
@@ -200,6 +220,11 @@ public final class TrainingGraph: @unchecked Sendable {
         withWeights(model.embedding, \FullParameters.embedding) { e, _ in
             for (i, t) in tokens.enumerated() { (x.pointer + i * d).update(from: e + t * d, count: d) }
         }
+        if c.gemma3 != nil {
+            // Gemma multiplies the embeddings by √hidden rounded to float32 (as its forward pass does).
+            let embeddingScale = Float(Double(d).squareRoot())
+            for i in 0..<(n * d) { x.pointer[i] *= embeddingScale }
+        }
         for l in 0..<c.numHiddenLayers {
             if checkpointing || !training {
                 if checkpointing && training { savedInputs[l].pointer.update(from: x.pointer, count: n * d) }
@@ -217,6 +242,7 @@ public final class TrainingGraph: @unchecked Sendable {
     /// One block forward; `residual` goes in as the block's input and comes out as its output.
     private func forwardLayer(_ l: Int, _ a: LayerActivations, residual: FloatBuffer, dropoutKey: UInt64?) {
         let c = model.config
+        if let g = c.gemma3 { return forwardGemma3Layer(l, a, g, residual: residual, dropoutKey: dropoutKey) }
         let layer = model.layers[l]
         let d = c.hiddenSize, kvW = c.keyValueWidth
         let eps = Float(c.rmsNormEps)
@@ -326,6 +352,7 @@ public final class TrainingGraph: @unchecked Sendable {
     /// One block backward: `dx` holds the gradient of the block's output and leaves holding its input's.
     private func backwardLayer(_ l: Int, _ a: LayerActivations) {
         let c = model.config
+        if let g = c.gemma3 { return backwardGemma3Layer(l, a, g) }
         let layer = model.layers[l]
         let d = c.hiddenSize
         // MLP: out = xMid + down(silu(gate) · up)
@@ -357,13 +384,100 @@ public final class TrainingGraph: @unchecked Sendable {
         }
     }
 
+    /// One Gemma 3 block forward; `residual` goes in as the block's input and comes out as its output:
+    /// x += norm(o(attention(rope(norm(q(norm(x)))), rope(norm(k(…))), v(…)))); x += norm(down(gelu(gate(norm(x))) · up(norm(x)))).
+    private func forwardGemma3Layer(_ l: Int, _ a: LayerActivations, _ g: Gemma3Settings, residual: FloatBuffer, dropoutKey: UInt64?) {
+        let c = model.config
+        let layer = model.layers[l]
+        let extra = layer.gemma3!
+        let d = c.hiddenSize, hd = c.headDim, kvW = c.keyValueWidth
+        let eps = Float(c.rmsNormEps)
+        let global = g.isGlobal(layer: l)
+        func norm(_ weight: [Float], rows: Int, dim: Int, _ input: FloatBuffer, _ output: FloatBuffer, _ inverse: FloatBuffer) {
+            weight.withUnsafeBufferPointer {
+                Kernels.rmsNorm(rows: rows, dim: dim, x: input.pointer, weight: $0.baseAddress!, eps: eps, out: output.pointer,
+                                inverseRMS: inverse.pointer)
+            }
+        }
+        a.xIn.pointer.update(from: residual.pointer, count: n * d)
+        norm(layer.inputNorm, rows: n, dim: d, residual, a.h1, a.inv1)
+        project(l, .q, a.h1, a.qPre, a, dropoutKey: dropoutKey)
+        project(l, .k, a.h1, a.kPre, a, dropoutKey: dropoutKey)
+        project(l, .v, a.h1, a.v, a, dropoutKey: dropoutKey)
+        norm(extra.query, rows: n * c.numAttentionHeads, dim: hd, a.qPre, a.q, a.invQ)
+        norm(extra.key, rows: n * c.numKeyValueHeads, dim: hd, a.kPre, a.k, a.invK)
+        rotate(q: a.q, k: a.k, inverse: false, local: !global)
+        mask32.withUnsafeBufferPointer { m in
+            Attention.forward(batch: batch, queries: sequence, keys: sequence, offset: 0,
+                              heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: hd,
+                              q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, kvBatchStride: sequence * kvW,
+                              keyMask: m.baseAddress!, out: a.attn.pointer, scores: p.pointer,
+                              scale: Float(g.queryScale), window: global ? nil : g.slidingWindow)
+        }
+        project(l, .o, a.attn, a.attentionOut, a, dropoutKey: dropoutKey)
+        norm(extra.attentionOutput, rows: n, dim: d, a.attentionOut, branch, a.invAttentionOut)
+        Kernels.axpy(count: n * d, alpha: 1, x: branch.pointer, y: residual.pointer)
+        a.xMid.pointer.update(from: residual.pointer, count: n * d)
+        norm(layer.postAttentionNorm, rows: n, dim: d, residual, a.h2, a.inv2)
+        project(l, .gate, a.h2, a.gate, a, dropoutKey: dropoutKey)
+        project(l, .up, a.h2, a.up, a, dropoutKey: dropoutKey)
+        Kernels.geglu(count: n * c.intermediateSize, gate: a.gate.pointer, up: a.up.pointer, out: a.act.pointer)
+        project(l, .down, a.act, a.mlpOut, a, dropoutKey: dropoutKey)
+        norm(extra.mlpOutput, rows: n, dim: d, a.mlpOut, branch, a.invMLPOut)
+        Kernels.axpy(count: n * d, alpha: 1, x: branch.pointer, y: residual.pointer)
+    }
+
+    /// One Gemma 3 block backward: `dx` holds the gradient of the block's output and leaves holding its input's.
+    private func backwardGemma3Layer(_ l: Int, _ a: LayerActivations, _ g: Gemma3Settings) {
+        let c = model.config
+        let layer = model.layers[l]
+        let extra = layer.gemma3!
+        let d = c.hiddenSize, hd = c.headDim
+        let global = g.isGlobal(layer: l)
+        func normBackward(_ weight: [Float], rows: Int, dim: Int, x: FloatBuffer, inverse: FloatBuffer, dy: FloatBuffer,
+                          dx out: FloatBuffer, accumulate: Bool) {
+            weight.withUnsafeBufferPointer {
+                Kernels.rmsNormBackward(rows: rows, dim: dim, x: x.pointer, weight: $0.baseAddress!, inverseRMS: inverse.pointer,
+                                        dy: dy.pointer, dx: out.pointer, accumulate: accumulate)
+            }
+        }
+        // MLP: out = xMid + norm(down(gelu(gate) · up)); the residual passes dx through unchanged.
+        normBackward(extra.mlpOutput, rows: n, dim: d, x: a.mlpOut, inverse: a.invMLPOut, dy: dx, dx: dBranch, accumulate: false)
+        projectBackward(l, .down, input: a.act, dY: dBranch, dX: dAct, accumulate: false, a)
+        Kernels.gegluBackward(count: n * c.intermediateSize, gate: a.gate.pointer, up: a.up.pointer, dOut: dAct.pointer,
+                              dGate: dGate.pointer, dUp: dUp.pointer)
+        projectBackward(l, .gate, input: a.h2, dY: dGate, dX: dh, accumulate: false, a)
+        projectBackward(l, .up, input: a.h2, dY: dUp, dX: dh, accumulate: true, a)
+        normBackward(layer.postAttentionNorm, rows: n, dim: d, x: a.xMid, inverse: a.inv2, dy: dh, dx: dx, accumulate: true)
+        // Attention: xMid = xIn + norm(o(attention(q, k, v))).
+        normBackward(extra.attentionOutput, rows: n, dim: d, x: a.attentionOut, inverse: a.invAttentionOut, dy: dx, dx: dBranch,
+                     accumulate: false)
+        projectBackward(l, .o, input: a.attn, dY: dBranch, dX: dAttn, accumulate: false, a)
+        dk.zero()
+        dv.zero()
+        mask32.withUnsafeBufferPointer { m in
+            AttentionBackward.run(batch: batch, sequence: sequence, heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads,
+                                  headDim: hd, q: a.q.pointer, k: a.k.pointer, v: a.v.pointer, keyMask: m.baseAddress!,
+                                  dOut: dAttn.pointer, dq: dq.pointer, dk: dk.pointer, dv: dv.pointer, p: p.pointer, dp: dp.pointer,
+                                  scale: Float(g.queryScale), window: global ? nil : g.slidingWindow)
+        }
+        rotate(q: dq, k: dk, inverse: true, local: !global)
+        normBackward(extra.query, rows: n * c.numAttentionHeads, dim: hd, x: a.qPre, inverse: a.invQ, dy: dq, dx: dqPre, accumulate: false)
+        normBackward(extra.key, rows: n * c.numKeyValueHeads, dim: hd, x: a.kPre, inverse: a.invK, dy: dk, dx: dkPre, accumulate: false)
+        projectBackward(l, .q, input: a.h1, dY: dqPre, dX: dh, accumulate: false, a)
+        projectBackward(l, .k, input: a.h1, dY: dkPre, dX: dh, accumulate: true, a)
+        projectBackward(l, .v, input: a.h1, dY: dv, dX: dh, accumulate: true, a)
+        normBackward(layer.inputNorm, rows: n, dim: d, x: a.xIn, inverse: a.inv1, dy: dh, dx: dx, accumulate: true)
+    }
+
     /// RoPE on every row's query and key heads, at the row's position in its sequence; `inverse` rotates back
     /// (the backward pass of the rotation, applied to their gradients).
-    private func rotate(q: FloatBuffer, k: FloatBuffer, inverse: Bool) {
+    /// `local` selects the tables of Gemma 3's sliding-window layers.
+    private func rotate(q: FloatBuffer, k: FloatBuffer, inverse: Bool, local: Bool = false) {
         let c = model.config
         let qW = c.queryWidth, kvW = c.keyValueWidth, half = c.headDim / 2
-        model.ropeCos.withUnsafeBufferPointer { cosT in
-            model.ropeSin.withUnsafeBufferPointer { sinT in
+        (local ? localCos : model.ropeCos).withUnsafeBufferPointer { cosT in
+            (local ? localSin : model.ropeSin).withUnsafeBufferPointer { sinT in
                 Parallel.forEachPart(n, cost: qW + kvW) { rows in
                     for r in rows {
                         let pos = r % sequence

@@ -157,12 +157,19 @@ struct Gemma3SyntheticTests {
         #expect(ModelFamily.gguf(architecture: "llama")?.name == "llama")
         #expect(ModelFamily.gguf(architecture: "qwen2") == nil)
         let loaded = try ModelLoader.load(.gguf(path: try Self.file(try Self.writer())), quantization: nil)
-        #expect(loaded.model.config.family.name == "gemma3" && !loaded.model.config.family.trainable)
+        #expect(loaded.model.config.family.name == "gemma3" && loaded.model.config.family.trainable)
         #expect(ModelFamily.llama.trainable && ModelFamily.gemma3.chatTemplate == .gemma)
-        // What the backward pass does not know is refused, not computed with LLaMA's block.
+        // A merge writes a Gemma 3 checkpoint (gemma3_text, norms stored as w of 1 + w) that reads back as the same
+        // model: its configuration, and logits across the window and the global layer.
         let out = try GGUFTestPaths.temporaryDirectory().appendingPathComponent("merged").path
-        #expect(throws: ModelLoadError.self) { try AdapterMerge.write(model: loaded.model, adapter: nil, to: out, type: .float32) }
-        #expect(!FileManager.default.fileExists(atPath: out))
+        try AdapterMerge.write(model: loaded.model, adapter: nil, to: out, type: .float32)
+        let checkpoint = try HuggingFaceCheckpoint(directory: out)
+        #expect(checkpoint.config == loaded.model.config)
+        let back = try checkpoint.model { _, w in FrozenLinear(dense: w) }
+        let tokens = [2, 4, 5, 6, 7, 8, 9, 4, 5, 6]
+        let expected = try loaded.model.forward(tokens: tokens, batch: 1, sequence: tokens.count).scalars
+        let got = try back.forward(tokens: tokens, batch: 1, sequence: tokens.count).scalars
+        #expect(zip(got, expected).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
         // An architecture no family reads names the ones that are read.
         var other = try Self.writer(extraKeys: [("general.architecture", .string("qwen2"))], dropping: ["general.architecture"])
         try other.set("qwen2.block_count", .uint32(1))
