@@ -23,93 +23,76 @@ public enum Gemma3HuggingFace {
     /// The configuration a Gemma 3 `config.json` describes; anything this implementation would compute
     /// differently (soft-capping, RoPE scaling, another activation, bidirectional attention) is an error.
     public static func config(_ json: JSONValue, source: String) throws -> LlamaConfig {
-        func fail(_ field: String, _ message: String) -> LlamaConfigError {
-            LlamaConfigError(path: source, field: field, message: message)
-        }
-        func int(_ key: String) throws -> Int {
-            guard let v = json[key] else { throw fail(key, "missing") }
-            guard let i = v.int else { throw fail(key, "is not an integer") }
-            return i
-        }
-        func optionalInt(_ key: String) throws -> Int? {
-            guard let v = json[key], v != .null else { return nil }
-            guard let i = v.int else { throw fail(key, "is not an integer") }
-            return i
-        }
-        func number(_ key: String, in object: JSONValue? = nil, field: String? = nil) throws -> Double? {
-            guard let v = (object ?? json)[key], v != .null else { return nil }
-            guard let d = v.double, d.isFinite else { throw fail(field ?? key, "is not a number") }
-            return d
-        }
+        let fields = ConfigFields(json: json, source: source)
         if let type = json["model_type"]?.string, type != modelType {
-            throw fail("model_type", "\"\(type)\" is not \(modelType)")
+            throw fields.fail("model_type", "\"\(type)\" is not \(modelType)")
         }
         let activation = json["hidden_activation"]?.string ?? json["hidden_act"]?.string ?? "gelu_pytorch_tanh"
         guard activation == "gelu_pytorch_tanh" else {
-            throw fail("hidden_activation", "\"\(activation)\" is not supported (gelu_pytorch_tanh)")
+            throw fields.fail("hidden_activation", "\"\(activation)\" is not supported (gelu_pytorch_tanh)")
         }
         for key in ["final_logit_softcapping", "attn_logit_softcapping"] {
-            if let v = json[key], v != .null { throw fail(key, "logit soft-capping (\(v)) is not supported (Gemma 3 has none)") }
+            if let v = json[key], v != .null { throw fields.fail(key, "logit soft-capping (\(v)) is not supported (Gemma 3 has none)") }
         }
-        if json["attention_bias"]?.bool == true { throw fail("attention_bias", "biases are not supported") }
+        if json["attention_bias"]?.bool == true { throw fields.fail("attention_bias", "biases are not supported") }
         if json["use_bidirectional_attention"]?.bool == true {
-            throw fail("use_bidirectional_attention", "bidirectional attention is not supported (a causal language model is)")
+            throw fields.fail("use_bidirectional_attention", "bidirectional attention is not supported (a causal language model is)")
         }
-        let layers = try int("num_hidden_layers")
-        guard let window = try optionalInt("sliding_window"), window > 0 else {
-            throw fail("sliding_window", "missing or not a positive integer")
+        let layers = try fields.int("num_hidden_layers")
+        guard let window = try fields.optionalInt("sliding_window"), window > 0 else {
+            throw fields.fail("sliding_window", "missing or not a positive integer")
         }
-        let scalar = try number("query_pre_attn_scalar") ?? 256
-        guard scalar > 0 else { throw fail("query_pre_attn_scalar", "must be positive") }
+        let scalar = try fields.number("query_pre_attn_scalar") ?? 256
+        guard scalar > 0 else { throw fields.fail("query_pre_attn_scalar", "must be positive") }
 
         // Which layers are global: layer_types (transformers 5), else every sliding_window_pattern-th layer.
         var every: Int
         if let types = json["layer_types"], types != .null {
             guard let names = types.array?.compactMap(\.string), names.count == types.array?.count, names.count == layers else {
-                throw fail("layer_types", "must list one attention type per layer (\(layers))")
+                throw fields.fail("layer_types", "must list one attention type per layer (\(layers))")
             }
             if let bad = names.first(where: { $0 != "full_attention" && $0 != "sliding_attention" }) {
-                throw fail("layer_types", "\"\(bad)\" is not full_attention or sliding_attention")
+                throw fields.fail("layer_types", "\"\(bad)\" is not full_attention or sliding_attention")
             }
             every = (names.firstIndex(of: "full_attention") ?? layers) + 1
             let settings = Gemma3Settings(slidingWindow: window, globalLayerEvery: every, queryScale: 1)
             if let l = (0..<layers).first(where: { settings.isGlobal(layer: $0) != (names[$0] == "full_attention") }) {
-                throw fail("layer_types", "layer \(l) breaks the pattern of one global layer every \(every) (only such patterns are supported)")
+                throw fields.fail("layer_types", "layer \(l) breaks the pattern of one global layer every \(every) (only such patterns are supported)")
             }
         } else {
-            every = try optionalInt("sliding_window_pattern") ?? optionalInt("_sliding_window_pattern") ?? 6
-            guard every >= 1 else { throw fail("sliding_window_pattern", "must be positive") }
+            every = try fields.optionalInt("sliding_window_pattern") ?? fields.optionalInt("_sliding_window_pattern") ?? 6
+            guard every >= 1 else { throw fields.fail("sliding_window_pattern", "must be positive") }
         }
 
         // RoPE: transformers 5 nests one set of parameters per attention type; older files keep rope_theta,
         // rope_local_base_freq and rope_scaling at the top level.
-        var globalTheta = try number("rope_theta") ?? 1_000_000
-        var localTheta = try number("rope_local_base_freq") ?? 10_000
+        var globalTheta = try fields.number("rope_theta") ?? 1_000_000
+        var localTheta = try fields.number("rope_local_base_freq") ?? 10_000
         func checkKind(_ rope: JSONValue, _ field: String) throws {
             let kind = rope["rope_type"]?.string ?? rope["type"]?.string ?? "default"
-            guard kind == "default" else { throw fail(field, "RoPE scaling \"\(kind)\" is not implemented (only default)") }
+            guard kind == "default" else { throw fields.fail(field, "RoPE scaling \"\(kind)\" is not implemented (only default)") }
         }
         if let scaling = json["rope_scaling"], scaling != .null {
-            guard scaling.object != nil else { throw fail("rope_scaling", "is not an object") }
+            guard scaling.object != nil else { throw fields.fail("rope_scaling", "is not an object") }
             try checkKind(scaling, "rope_scaling")
         }
         if let rope = json["rope_parameters"], rope != .null {
-            guard rope.object != nil else { throw fail("rope_parameters", "is not an object") }
+            guard rope.object != nil else { throw fields.fail("rope_parameters", "is not an object") }
             if rope["full_attention"] != nil || rope["sliding_attention"] != nil {
                 for (kind, key) in [("full_attention", true), ("sliding_attention", false)] {
                     guard let part = rope[kind], part != .null else { continue }
-                    guard part.object != nil else { throw fail("rope_parameters.\(kind)", "is not an object") }
+                    guard part.object != nil else { throw fields.fail("rope_parameters.\(kind)", "is not an object") }
                     try checkKind(part, "rope_parameters.\(kind).rope_type")
-                    if let t = try number("rope_theta", in: part, field: "rope_parameters.\(kind).rope_theta") {
+                    if let t = try fields.number("rope_theta", in: part, field: "rope_parameters.\(kind).rope_theta") {
                         if key { globalTheta = t } else { localTheta = t }
                     }
                 }
             } else {
                 try checkKind(rope, "rope_parameters.rope_type")
-                if let t = try number("rope_theta", in: rope, field: "rope_parameters.rope_theta") { globalTheta = t }
+                if let t = try fields.number("rope_theta", in: rope, field: "rope_parameters.rope_theta") { globalTheta = t }
             }
         }
-        guard globalTheta > 0, localTheta > 0 else { throw fail("rope_parameters", "RoPE bases must be positive") }
+        guard globalTheta > 0, localTheta > 0 else { throw fields.fail("rope_parameters", "RoPE bases must be positive") }
 
         var eos: [Int] = []
         switch json["eos_token_id"] {
@@ -118,20 +101,20 @@ public enum Gemma3HuggingFace {
         default: break
         }
         var config = LlamaConfig(
-            hiddenSize: try int("hidden_size"),
+            hiddenSize: try fields.int("hidden_size"),
             numHiddenLayers: layers,
-            numAttentionHeads: try int("num_attention_heads"),
-            numKeyValueHeads: try optionalInt("num_key_value_heads"),
-            headDim: try optionalInt("head_dim") ?? 256,
-            intermediateSize: try int("intermediate_size"),
-            vocabSize: try int("vocab_size"),
-            rmsNormEps: try number("rms_norm_eps") ?? 1e-6,
+            numAttentionHeads: try fields.int("num_attention_heads"),
+            numKeyValueHeads: try fields.optionalInt("num_key_value_heads"),
+            headDim: try fields.optionalInt("head_dim") ?? 256,
+            intermediateSize: try fields.int("intermediate_size"),
+            vocabSize: try fields.int("vocab_size"),
+            rmsNormEps: try fields.number("rms_norm_eps") ?? 1e-6,
             ropeTheta: globalTheta,
-            maxPositionEmbeddings: try optionalInt("max_position_embeddings") ?? 131_072,
+            maxPositionEmbeddings: try fields.optionalInt("max_position_embeddings") ?? 131_072,
             tieWordEmbeddings: json["tie_word_embeddings"]?.bool ?? true,
-            bosTokenID: try optionalInt("bos_token_id"),
+            bosTokenID: try fields.optionalInt("bos_token_id"),
             eosTokenIDs: eos,
-            padTokenID: try optionalInt("pad_token_id")
+            padTokenID: try fields.optionalInt("pad_token_id")
         )
         config.gemma3 = Gemma3Settings(slidingWindow: window, globalLayerEvery: every, localRopeTheta: localTheta,
                                        queryScale: 1 / scalar.squareRoot())

@@ -99,57 +99,40 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
     public static func parse(_ json: JSONValue, source: String) throws -> LlamaConfig {
         guard json.object != nil else { throw LlamaConfigError(path: source, field: nil, message: "not a JSON object") }
         if Gemma3HuggingFace.describes(json) { return try Gemma3HuggingFace.config(json, source: source) }
-        func fail(_ field: String, _ message: String) -> LlamaConfigError {
-            LlamaConfigError(path: source, field: field, message: message)
-        }
-        func int(_ key: String) throws -> Int {
-            guard let v = json[key] else { throw fail(key, "missing") }
-            guard let i = v.int else { throw fail(key, "is not an integer") }
-            return i
-        }
-        func optionalInt(_ key: String) throws -> Int? {
-            guard let v = json[key], v != .null else { return nil }
-            guard let i = v.int else { throw fail(key, "is not an integer") }
-            return i
-        }
-        func number(_ key: String, in object: JSONValue? = nil) throws -> Double? {
-            guard let v = (object ?? json)[key], v != .null else { return nil }
-            guard let d = v.double else { throw fail(key, "is not a number") }
-            return d
-        }
+        let fields = ConfigFields(json: json, source: source)
 
         if let architectures = json["architectures"]?.array {
             let names = architectures.compactMap(\.string)
             guard names.contains(where: supportedArchitectures.contains) else {
-                throw fail("architectures", "\(names) is not supported (supported: \(supportedArchitectures.sorted().joined(separator: ", ")))")
+                throw fields.fail("architectures", "\(names) is not supported (supported: \(supportedArchitectures.sorted().joined(separator: ", ")))")
             }
         } else if let type = json["model_type"]?.string, !["llama", "mistral"].contains(type) {
-            throw fail("model_type", "\"\(type)\" is not supported (llama, mistral)")
+            throw fields.fail("model_type", "\"\(type)\" is not supported (llama, mistral)")
         }
         if let act = json["hidden_act"]?.string, act != "silu" {
-            throw fail("hidden_act", "\"\(act)\" is not supported (silu)")
+            throw fields.fail("hidden_act", "\"\(act)\" is not supported (silu)")
         }
         for key in ["attention_bias", "mlp_bias"] where json[key]?.bool == true {
-            throw fail(key, "biases are not supported")
+            throw fields.fail(key, "biases are not supported")
         }
         if let tp = json["pretraining_tp"]?.int, tp != 1 {
-            throw fail("pretraining_tp", "\(tp) is not supported (1)")
+            throw fields.fail("pretraining_tp", "\(tp) is not supported (1)")
         }
         if let window = json["sliding_window"], window != .null, json["use_sliding_window"]?.bool != false,
            json["model_type"]?.string == "mistral" {
-            throw fail("sliding_window", "sliding-window attention is not supported")
+            throw fields.fail("sliding_window", "sliding-window attention is not supported")
         }
 
         // RoPE: transformers 5 nests theta and the scaling kind under rope_parameters; older files keep
         // rope_theta at the top level and scaling under rope_scaling.
-        var theta = try number("rope_theta") ?? 10_000
+        var theta = try fields.number("rope_theta") ?? 10_000
         for key in ["rope_parameters", "rope_scaling"] {
             guard let rope = json[key], rope != .null else { continue }
-            guard rope.object != nil else { throw fail(key, "is not an object") }
-            if let t = try number("rope_theta", in: rope) { theta = t }
+            guard rope.object != nil else { throw fields.fail(key, "is not an object") }
+            if let t = try fields.number("rope_theta", in: rope) { theta = t }
             let kind = rope["rope_type"]?.string ?? rope["type"]?.string ?? "default"
             guard kind == "default" else {
-                throw fail("\(key).rope_type", "RoPE scaling \"\(kind)\" is not implemented (only default)")
+                throw fields.fail("\(key).rope_type", "RoPE scaling \"\(kind)\" is not implemented (only default)")
             }
         }
 
@@ -159,23 +142,23 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
         case .array(let a)?: eos = a.compactMap(\.int)
         default: break
         }
-        let heads = try int("num_attention_heads")
-        let hidden = try int("hidden_size")
+        let heads = try fields.int("num_attention_heads")
+        let hidden = try fields.int("hidden_size")
         let config = LlamaConfig(
             hiddenSize: hidden,
-            numHiddenLayers: try int("num_hidden_layers"),
+            numHiddenLayers: try fields.int("num_hidden_layers"),
             numAttentionHeads: heads,
-            numKeyValueHeads: try optionalInt("num_key_value_heads"),
-            headDim: try optionalInt("head_dim"),
-            intermediateSize: try int("intermediate_size"),
-            vocabSize: try int("vocab_size"),
-            rmsNormEps: try number("rms_norm_eps") ?? 1e-6,
+            numKeyValueHeads: try fields.optionalInt("num_key_value_heads"),
+            headDim: try fields.optionalInt("head_dim"),
+            intermediateSize: try fields.int("intermediate_size"),
+            vocabSize: try fields.int("vocab_size"),
+            rmsNormEps: try fields.number("rms_norm_eps") ?? 1e-6,
             ropeTheta: theta,
-            maxPositionEmbeddings: try optionalInt("max_position_embeddings") ?? 2048,
+            maxPositionEmbeddings: try fields.optionalInt("max_position_embeddings") ?? 2048,
             tieWordEmbeddings: json["tie_word_embeddings"]?.bool ?? false,
-            bosTokenID: try optionalInt("bos_token_id"),
+            bosTokenID: try fields.optionalInt("bos_token_id"),
             eosTokenIDs: eos,
-            padTokenID: try optionalInt("pad_token_id")
+            padTokenID: try fields.optionalInt("pad_token_id")
         )
         try config.validate(source: source)
         return config
@@ -194,5 +177,36 @@ public struct LlamaConfigError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         if let field { return "\(path): field \"\(field)\": \(message)" }
         return "\(path): \(message)"
+    }
+}
+
+/// Typed reads of a `config.json`'s fields, every error naming the file and the field.
+struct ConfigFields {
+    let json: JSONValue
+    let source: String
+
+    func fail(_ field: String, _ message: String) -> LlamaConfigError {
+        LlamaConfigError(path: source, field: field, message: message)
+    }
+
+    /// A required integer.
+    func int(_ key: String) throws -> Int {
+        guard let v = json[key] else { throw fail(key, "missing") }
+        guard let i = v.int else { throw fail(key, "is not an integer") }
+        return i
+    }
+
+    /// An integer that may be absent or null.
+    func optionalInt(_ key: String) throws -> Int? {
+        guard let v = json[key], v != .null else { return nil }
+        guard let i = v.int else { throw fail(key, "is not an integer") }
+        return i
+    }
+
+    /// A finite number that may be absent or null, read from `object` (default: the file) and named `field` in errors.
+    func number(_ key: String, in object: JSONValue? = nil, field: String? = nil) throws -> Double? {
+        guard let v = (object ?? json)[key], v != .null else { return nil }
+        guard let d = v.double, d.isFinite else { throw fail(field ?? key, "is not a number") }
+        return d
     }
 }
