@@ -5,7 +5,7 @@ extension Experiments {
     public static let multiTurn = Experiment("multi-turn") {
         Description("""
             Two-person chats (the chitchat corpus) as multi-turn conversations through SmolLM2's chat template: the \
-            loss on every assistant turn (Firefly's way, and QLoRA's for OASST1) against the loss on the last \
+            loss on every assistant turn (Firefly's way; QLoRA trained OASST1 on the whole conversation, prompts included, which is neither) against the loss on the last \
             assistant turn only, the earlier turns being context; three seeds each.
             """)
         Question("On multi-turn chat, does putting the loss on every assistant turn train a better model than the loss on the last turn only?")
