@@ -114,7 +114,7 @@ public struct CellWorker: Sendable {
             id: UUID().uuidString.lowercased(), experiment: entry.experiment, cell: entry.cell,
             axisValues: GridRunner.axisValuesObject(entry.axes),
             status: .running, started: Date(), gitCommit: version.commit, gitDirty: version.dirty,
-            hostname: ProcessInfo.processInfo.hostName, pid: getpid(), blasCore: BLAS.coreName, threads: threads,
+            hostname: ProcessInfo.processInfo.hostName, pid: getpid(), blasCore: MatmulBackend.recordedKernel, threads: threads,
             seed: config.seed, parentRun: parent, executor: executor, log: "cell.log",
             inputs: entry.inputs.map { InputEntry(role: InputRole(rawValue: $0.role) ?? .dataset, path: $0.path, sha256: $0.sha256) })
         try dir.writeConfig(entry.canonicalConfig)

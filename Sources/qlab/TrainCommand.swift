@@ -176,7 +176,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         var c = try resolvedConfig()
         BLAS.threads = c.threads
-        if !quiet { StandardError.write(Data("\(BLASKernel.current.summary), \(c.threads) thread(s)\n".utf8)) }
+        if !quiet {
+            StandardError.write(Data("\(BLASKernel.current.summary), \(c.threads) thread(s)\n\(MatmulSelection.current.summary)\n".utf8))
+        }
         let location = try ModelLocation.resolve(c.model.name)
         let quantization = c.model.weightQuantization
         let started = Date()
@@ -238,7 +240,7 @@ struct TrainCommand: ParsableCommand {
                 \(c.model.quantization.rawValue)\(c.model.doubleQuant && c.model.quantization != .none ? "+dq" : ""), loaded in \
                 \(String(format: "%.1f", Date().timeIntervalSince(started))) s
                 \(c.fullFineTune ? "full fine-tuning" : "LoRA r \(c.lora.rank), alpha \(c.lora.alpha), \(c.lora.targets.count) projections"): \
-                \(params) trainable parameters; \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.steps) steps, \(BLAS.threads) BLAS thread(s) (\(BLAS.coreName))
+                \(params) trainable parameters; \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.steps) steps, \(BLAS.threads) BLAS thread(s) (\(MatmulBackend.recordedKernel))
 
                 """.utf8))
         }
