@@ -159,7 +159,7 @@ public struct CellWorker: Sendable {
         let location = try ModelLocation.resolve(config.model.name)
         let quantization = config.model.weightQuantization
         let started = Date()
-        let loaded = try ModelLoader.load(location, quantization: quantization)
+        let loaded = try ModelLoader.load(location, quantization: quantization, compute: config.model.computePrecision)
         guard let tokenizer = loaded.tokenizer else { throw RunnerError.cellFailed(cell: entry.cell, reason: "\(location.path) has no tokenizer") }
         say(String(format: "loaded %@ (%@) in %.1f s", location.path, config.model.quantization.rawValue, Date().timeIntervalSince(started)))
         let catalog = try DatasetCatalog.locate()
