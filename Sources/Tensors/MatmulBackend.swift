@@ -63,6 +63,10 @@ public enum MatmulBackend: String, Sendable, CaseIterable, Codable {
     }
 
     /// `C = α · op(A) · op(B) + β · C` on this backend, with `BLAS.sgemm`'s arguments (no SGEMV shortcut).
+    ///
+    /// Under oneDNN, products of fewer than `OneDNN.smallestProduct` multiply-adds (attention per head, the LoRA
+    /// branches) go to OpenBLAS: each oneDNN call is an OpenMP fork and join, which costs more than such a product,
+    /// and on a busy machine a descheduled OpenMP thread stalls its partner at the join.
     public func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
                       c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -71,8 +75,8 @@ public enum MatmulBackend: String, Sendable, CaseIterable, Codable {
             BLAS.openblasSgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         case .onednn:
-            if k == 0 {
-                // An empty sum: C = β·C. oneDNN rejects k = 0; OpenBLAS computes it.
+            if k == 0 || m * n * k < OneDNN.smallestProduct {
+                // Small (see above), or an empty sum: C = β·C, which oneDNN rejects and OpenBLAS computes.
                 BLAS.openblasSgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             } else {
@@ -82,12 +86,18 @@ public enum MatmulBackend: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// This backend as a product for `BLASSelfCheck`.
+    /// This backend alone as a product for `BLASSelfCheck`: under oneDNN every product of any size (k > 0) goes to
+    /// oneDNN, so that the check examines oneDNN itself.
     public var product: BLASSelfCheck.Product {
         let backend = self
         return { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
-            backend.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
-                          ldb: ldb, beta: beta, c: c, ldc: ldc)
+            if backend == .onednn && k > 0 {
+                OneDNN.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                             ldb: ldb, beta: beta, c: c, ldc: ldc)
+            } else {
+                backend.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                              ldb: ldb, beta: beta, c: c, ldc: ldc)
+            }
         }
     }
 }
@@ -143,8 +153,9 @@ public struct MatmulSelection: Sendable, Equatable {
     }
 
     /// The choice `select` makes, without making it active.
-    public static func choose(request text: String?, recheck: Bool = false,
-                              cache: MatmulVerdictCache = .standard(), warn: (String) -> Void) throws -> MatmulSelection {
+    /// `threads` names the cache entry (the thread count the backends run at here).
+    public static func choose(request text: String?, recheck: Bool = false, cache: MatmulVerdictCache = .standard(),
+                              threads: Int = BLAS.threads, warn: (String) -> Void) throws -> MatmulSelection {
         let request = try text.map(MatmulBackend.Request.init(parsing:)) ?? .backend(.openblas)
         let selection: MatmulSelection
         switch request {
@@ -152,14 +163,14 @@ public struct MatmulSelection: Sendable, Equatable {
             selection = MatmulSelection(backend: .openblas, request: request,
                                         reason: text == nil ? "the default" : "asked for", onednnCheck: nil, rates: nil)
         case .backend(.onednn):
-            let check = cache.onednnCheck(recheck: recheck)
+            let check = cache.onednnCheck(recheck: recheck, threads: threads)
             if !check.passed {
                 warn("qlab: warning: oneDNN failed its numerical self-check (\(check.worstCase): error \(String(format: "%.3g", check.worstRatio))× the bound); results may be wrong")
             }
             selection = MatmulSelection(backend: .onednn, request: request, reason: "asked for", onednnCheck: check, rates: nil)
         case .auto:
-            let check = cache.onednnCheck(recheck: recheck)
-            let rates = check.passed ? cache.rates(recheck: recheck) : nil
+            let check = cache.onednnCheck(recheck: recheck, threads: threads)
+            let rates = check.passed ? cache.rates(recheck: recheck, threads: threads) : nil
             let (backend, reason) = MatmulChoice.decide(onednnCheck: check, rates: rates)
             if !check.passed {
                 warn("qlab: oneDNN failed its numerical self-check (\(check.worstCase)); using OpenBLAS")
@@ -253,10 +264,11 @@ public struct MatmulVerdictCache: Sendable {
 
     public var path: String { directory + "/matmul-backends.json" }
 
-    public var key: String {
+    /// The entry of this machine at `threads` threads.
+    public func key(threads: Int) -> String {
         let f = CPUFeatures.current
         return "\(ProcessInfo.processInfo.hostName) | \(f.vendor) \(f.family)/\(f.modelNumber) \(f.model) | "
-            + "\(BLAS.configuration) \(BLAS.coreName) | oneDNN \(OneDNN.version) \(OneDNN.isa) | \(BLAS.threads) threads"
+            + "\(BLAS.configuration) \(BLAS.coreName) | oneDNN \(OneDNN.version) \(OneDNN.isa) | \(threads) threads"
     }
 
     struct Entry: Codable {
@@ -271,7 +283,7 @@ public struct MatmulVerdictCache: Sendable {
         return entries
     }
 
-    private func update(_ change: (inout Entry) -> Void) {
+    private func update(_ key: String, _ change: (inout Entry) -> Void) {
         var entries = load()
         var entry = entries[key] ?? Entry(check: nil, rates: nil, at: "")
         change(&entry)
@@ -286,19 +298,21 @@ public struct MatmulVerdictCache: Sendable {
     }
 
     /// oneDNN's self-check: cached, or run now (and cached).
-    public func onednnCheck(recheck: Bool = false) -> BLASSelfCheck.Result {
+    public func onednnCheck(recheck: Bool = false, threads: Int = BLAS.threads) -> BLASSelfCheck.Result {
+        let key = self.key(threads: threads)
         if !recheck, let cached = load()[key]?.check { return cached }
-        let result = BLASSelfCheck.run(product: MatmulBackend.onednn.product)
-        update { $0.check = result }
+        let result = BLASSelfCheck.run(threads: threads, product: MatmulBackend.onednn.product)
+        update(key) { $0.check = result }
         return result
     }
 
     /// The backends' rates: cached, or measured now (and cached).
-    public func rates(recheck: Bool = false) -> MatmulRates {
+    public func rates(recheck: Bool = false, threads: Int = BLAS.threads) -> MatmulRates {
+        let key = self.key(threads: threads)
         if !recheck, let cached = load()[key]?.rates { return cached }
         let rates = MatmulRates(openblas: MatmulRates.measure(.openblas), onednn: MatmulRates.measure(.onednn),
-                                threads: BLAS.threads)
-        update { $0.rates = rates }
+                                threads: threads)
+        update(key) { $0.rates = rates }
         return rates
     }
 }

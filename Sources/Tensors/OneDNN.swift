@@ -98,6 +98,17 @@ public enum OneDNN {
         return try? cache.primitive(for: key).implementation
     }
 
+    /// Products of fewer multiply-adds (m·n·k) than this go to OpenBLAS under the oneDNN backend (see
+    /// `MatmulBackend.sgemm`): 2²⁵ by default, below every frozen projection of a 1,024-token step and above
+    /// attention's per-head products and the LoRA branches. `QLAB_ONEDNN_MIN_PRODUCT` sets it (0: every product to
+    /// oneDNN, as the test suite can be run).
+    public static let smallestProduct: Int = {
+        if let text = ProcessInfo.processInfo.environment["QLAB_ONEDNN_MIN_PRODUCT"], let value = Int(text), value >= 0 {
+            return value
+        }
+        return 1 << 25
+    }()
+
     /// Primitives in the cache now (for tests).
     public static var cachedPrimitives: Int { cache.count }
 
@@ -126,7 +137,7 @@ public enum OneDNN {
     enum Threads {
         typealias Get = @convention(c) () -> Int32
         typealias Set = @convention(c) (Int32) -> Void
-        nonisolated(unsafe) static let functions: (Get, Set)? = {
+        static let functions: (Get, Set)? = {
             guard let get = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_max_threads"),
                   let set = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads") else { return nil }
             return (unsafeBitCast(get, to: Get.self), unsafeBitCast(set, to: Set.self))
@@ -263,6 +274,12 @@ public enum OneDNN {
             lock.lock()
             defer { lock.unlock() }
             return entries.count
+        }
+
+        func contains(_ key: PrimitiveKey) -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            return entries[key] != nil
         }
 
         func primitive(for key: PrimitiveKey) throws -> Primitive {

@@ -6,10 +6,19 @@ import Testing
 /// The oneDNN backend against float64 sums, its primitive cache, and the backend choice (a pure function of the
 /// self-check and the measured rates, so no test depends on which backend is faster on the machine at hand).
 struct MatmulBackendTests {
-    @Test func oneDNNPassesTheSelfCheck() {
-        let result = BLASSelfCheck.run(threads: 2, product: MatmulBackend.onednn.product)
-        #expect(result.passed, "\(result)")
-        #expect(result.threads == [1, 2])
+    /// oneDNN alone through the self-check's products (every shape, transpose, α and β) at the thread count in use.
+    /// (BLASSelfCheck.run itself, which changes the process's thread count, runs in the CLI tests' processes.)
+    @Test func oneDNNPassesTheSelfCheckProducts() {
+        var rng = SeededGenerator(seed: 0x51_4c_41_42)
+        for (m, n, k) in BLASSelfCheck.shapes {
+            for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+                for (alpha, beta) in [(Float(1), Float(0)), (Float(0.5), Float(-0.75))] {
+                    let ratio = BLASSelfCheck.gemmError(m: m, n: n, k: k, transposeA: ta, transposeB: tb, alpha: alpha, beta: beta,
+                                                        product: MatmulBackend.onednn.product, rng: &rng)
+                    #expect(ratio <= 1, "\(ta ? "T" : "N")\(tb ? "T" : "N") \(m)×\(n)×\(k) α=\(alpha) β=\(beta): \(ratio)× the bound")
+                }
+            }
+        }
     }
 
     /// Both backends at a training shape with padded strides, every transpose, α and β, held against float64.
@@ -31,7 +40,10 @@ struct MatmulBackendTests {
             OneDNN.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
                          b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
-        #expect(!BLASSelfCheck.run(threads: 1, product: withoutAlpha).passed)
+        var rng = SeededGenerator(seed: 17)
+        let ratio = BLASSelfCheck.gemmError(m: 67, n: 45, k: 131, transposeA: false, transposeB: true, alpha: 0.5, beta: -0.75,
+                                            product: withoutAlpha, rng: &rng)
+        #expect(ratio > 1)
     }
 
     /// One primitive per shape: the same product again reuses it, a new shape adds one; and products on several
@@ -91,6 +103,30 @@ struct MatmulBackendTests {
         #expect(all.count == 8 && all.allSatisfy { $0 <= 1 }, "\(all)")
     }
 
+    /// Under oneDNN a product below `OneDNN.smallestProduct` multiply-adds goes to OpenBLAS (no primitive is made
+    /// for it) and one above it to oneDNN; both are right.
+    @Test func smallProductsStayWithOpenBLASLargeOnesGoToOneDNN() {
+        var rng = SeededGenerator(seed: 13)
+        // m·n·k just under and at the threshold (k odd so that no other test uses these keys).
+        let k = 37
+        let large = max(1, (OneDNN.smallestProduct + k * 64 - 1) / (k * 64))
+        var cases: [(m: Int, n: Int, viaOneDNN: Bool)] = [(large, 64, true)]
+        if OneDNN.smallestProduct > k * 64 { cases.append(((OneDNN.smallestProduct - 1) / (k * 64), 64, false)) }
+        for (m, n, viaOneDNN) in cases where m > 1 {
+            // gemmError pads every row by 3.
+            let key = OneDNN.PrimitiveKey(transposeA: false, transposeB: false, m: m, n: n, k: k, lda: k + 3, ldb: n + 3, ldc: n + 3,
+                                          alpha: Float(1).bitPattern, beta: Float(1).bitPattern, aType: .f32, bType: .f32,
+                                          threads: max(1, BLAS.threads))
+            let ratio = BLASSelfCheck.gemmError(m: m, n: n, k: k, transposeA: false, transposeB: false, alpha: 1, beta: 1,
+                                                product: { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
+                                                    MatmulBackend.onednn.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha,
+                                                                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                                                }, rng: &rng)
+            #expect(ratio <= 1, "\(m)×\(n)×\(k): \(ratio)× the bound")
+            #expect(OneDNN.cache.contains(key) == viaOneDNN, "\(m)×\(n)×\(k) against \(OneDNN.smallestProduct)")
+        }
+    }
+
     @Test func requestsParseAndBadNamesSayWhatIsExpected() throws {
         #expect(try MatmulBackend.Request(parsing: "openblas") == .backend(.openblas))
         #expect(try MatmulBackend.Request(parsing: "oneDNN") == .backend(.onednn))
@@ -126,36 +162,43 @@ struct MatmulBackendTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-matmul-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cache = MatmulVerdictCache(directory: dir)
-        let rates = winner == .onednn ? MatmulRates(openblas: 1, onednn: 1_000, threads: BLAS.threads)
-                                      : MatmulRates(openblas: 1_000, onednn: 1, threads: BLAS.threads)
-        let entries = [cache.key: MatmulVerdictCache.Entry(check: Self.passed, rates: rates, at: "planted")]
+        let rates = winner == .onednn ? MatmulRates(openblas: 1, onednn: 1_000, threads: 2)
+                                      : MatmulRates(openblas: 1_000, onednn: 1, threads: 2)
+        let entries = [cache.key(threads: 2): MatmulVerdictCache.Entry(check: Self.passed, rates: rates, at: "planted")]
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try JSONEncoder().encode(entries).write(to: URL(fileURLWithPath: cache.path))
-        let choice = try MatmulSelection.choose(request: "auto", cache: cache) { _ in }
+        let choice = try MatmulSelection.choose(request: "auto", cache: cache, threads: 2) { _ in }
         #expect(choice.backend == winner)
         #expect(choice.rates == rates)
         // A failed self-check in the cache keeps OpenBLAS whatever the rates, and says so.
-        let failedEntries = [cache.key: MatmulVerdictCache.Entry(check: Self.failed, rates: rates, at: "planted")]
+        let failedEntries = [cache.key(threads: 2): MatmulVerdictCache.Entry(check: Self.failed, rates: rates, at: "planted")]
         try JSONEncoder().encode(failedEntries).write(to: URL(fileURLWithPath: cache.path))
         var warnings: [String] = []
-        let refused = try MatmulSelection.choose(request: "auto", cache: cache) { warnings.append($0) }
+        let refused = try MatmulSelection.choose(request: "auto", cache: cache, threads: 2) { warnings.append($0) }
         #expect(refused.backend == .openblas)
         #expect(warnings.contains { $0.contains("oneDNN failed its numerical self-check") })
     }
 
-    /// Asking for oneDNN by name runs (and caches) its self-check; no timing is involved.
-    @Test func namingOneDNNChecksItOnceAndCachesTheVerdict() throws {
+    /// Asking for oneDNN by name uses its cached verdict (running and caching it is the CLI tests' part), warns
+    /// when that verdict is a failure, and measures nothing; an unknown name is an error.
+    @Test func namingOneDNNUsesTheCachedVerdict() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-matmul-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cache = MatmulVerdictCache(directory: dir)
-        let choice = try MatmulSelection.choose(request: "onednn", cache: cache) { _ in }
-        #expect(choice.backend == .onednn)
-        #expect(choice.onednnCheck?.passed == true)
-        #expect(choice.rates == nil)
-        let data = try #require(FileManager.default.contents(atPath: cache.path))
-        let stored = try JSONDecoder().decode([String: MatmulVerdictCache.Entry].self, from: data)
-        #expect(stored[cache.key]?.check == choice.onednnCheck)
-        #expect(stored[cache.key]?.rates == nil)
-        #expect(throws: MatmulSelection.SelectionError.self) { try MatmulSelection.choose(request: "mkl", cache: cache) { _ in } }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for verdict in [Self.passed, Self.failed] {
+            let entries = [cache.key(threads: 3): MatmulVerdictCache.Entry(check: verdict, rates: nil, at: "planted")]
+            try JSONEncoder().encode(entries).write(to: URL(fileURLWithPath: cache.path))
+            var warnings: [String] = []
+            let choice = try MatmulSelection.choose(request: "onednn", cache: cache, threads: 3) { warnings.append($0) }
+            #expect(choice.backend == .onednn)
+            #expect(choice.onednnCheck == verdict)
+            #expect(choice.rates == nil)
+            #expect(warnings.isEmpty == verdict.passed, "\(warnings)")
+            let data = try #require(FileManager.default.contents(atPath: cache.path))
+            let stored = try JSONDecoder().decode([String: MatmulVerdictCache.Entry].self, from: data)
+            #expect(stored[cache.key(threads: 3)]?.rates == nil)
+        }
+        #expect(throws: MatmulSelection.SelectionError.self) { try MatmulSelection.choose(request: "mkl", cache: cache, threads: 3) { _ in } }
     }
 }
