@@ -36,6 +36,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // oneDNN's C API: the second matrix-product backend (`--matmul onednn`), installed by scripts/setup.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         // CPUID and XCR0, header-only: which vector instructions the processor and the OS offer.
         .systemLibrary(name: "CCPUID"),
         // prctl(PR_SET_PDEATHSIG), which Swift cannot call directly (it is variadic).
@@ -43,7 +45,7 @@ let package = Package(
         // What every layer needs and nothing numeric: durable atomic files, file errors, running external
         // programs, diagnostics.
         .target(name: "Support", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "Tensors", dependencies: ["CBLAS", "CCPUID", "Support"], swiftSettings: optimize),
+        .target(name: "Tensors", dependencies: ["CBLAS", "CDNNL", "CCPUID", "Support"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
         .target(name: "Llama", dependencies: ["Support", "Tensors", "Quantization"], swiftSettings: optimize),
         .target(name: "ExperimentSpec", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: checked),

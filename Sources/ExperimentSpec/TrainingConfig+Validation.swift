@@ -22,6 +22,8 @@ extension TrainingConfig {
             require(!fullFineTune, "full fine-tuning trains the weights themselves: model.adapter does not apply")
         }
         if fullFineTune {
+            require(model.compute == .float32,
+                    "full fine-tuning trains in float32: model.compute must be float32, not \(model.compute.rawValue)")
             require(model.quantization == .none,
                     "full fine-tuning trains float32 weights: model.quantization must be none, not \(model.quantization.rawValue)")
         } else {

@@ -45,6 +45,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         "data.orderSeed": .unsignedInteger(0),
         // Unset by default (a new adapter); a PEFT adapter folder to continue from.
         "model.adapter": .string(""),
+        // float32 by default; bf16 computes the frozen base's products from bfloat16 inputs.
+        "model.compute": .string(ComputeType.float32.rawValue),
         // Unset by default (the held-out set is scored on the turns the cell trains on).
         "evaluation.heldOutLoss.turns": .string(AssistantTurns.all.rawValue),
     ]
@@ -64,16 +66,52 @@ public struct ModelSettings: Codable, Sendable, Equatable, Hashable {
     /// Guanaco"); its rank and targets must be the cell's. Nil, the default, is written nowhere, so configurations
     /// without it keep their canonical JSON and ids.
     public var adapter: String?
+    /// The compute type of the frozen base's products: float32, or bf16 (the weight dequantized to bfloat16 and
+    /// the products' inputs rounded to bfloat16, summed in float32, as QLoRA's `bnb_4bit_compute_dtype`). LoRA
+    /// weights, optimizer state, norms, softmax and the loss stay float32. Written only when not float32, so that
+    /// configurations from before the setting keep their canonical JSON and ids.
+    public var compute: ComputeType = .float32
 
-    /// The defaults: SmolLM2-135M in NF4 with double quantization, blocks of 64, a new adapter.
+    /// The defaults: SmolLM2-135M in NF4 with double quantization, blocks of 64, a new adapter, float32 compute.
     public init(name: String = "smollm2-135m", quantization: QuantizationKind = .nf4, blocksize: Int = 64, doubleQuant: Bool = true,
-                adapter: String? = nil) {
+                adapter: String? = nil, compute: ComputeType = .float32) {
         self.name = name
         self.quantization = quantization
         self.blocksize = blocksize
         self.doubleQuant = doubleQuant
         self.adapter = adapter
+        self.compute = compute
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, quantization, blocksize, doubleQuant, adapter, compute
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        quantization = try c.decode(QuantizationKind.self, forKey: .quantization)
+        blocksize = try c.decode(Int.self, forKey: .blocksize)
+        doubleQuant = try c.decode(Bool.self, forKey: .doubleQuant)
+        adapter = try c.decodeIfPresent(String.self, forKey: .adapter)
+        compute = try c.decodeIfPresent(ComputeType.self, forKey: .compute) ?? .float32
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(quantization, forKey: .quantization)
+        try c.encode(blocksize, forKey: .blocksize)
+        try c.encode(doubleQuant, forKey: .doubleQuant)
+        try c.encodeIfPresent(adapter, forKey: .adapter)
+        if compute != .float32 { try c.encode(compute, forKey: .compute) }
+    }
+}
+
+/// The compute type of the frozen base's matrix products.
+public enum ComputeType: String, Codable, Sendable, CaseIterable {
+    case float32
+    case bf16
 }
 
 /// Storage type of frozen weights.

@@ -58,17 +58,41 @@ public struct FrozenLinear: Sendable {
     /// Largest number of weight elements dequantized at once (16 MiB of float32 by default).
     public var scratchLimit: Int = 1 << 22
 
+    /// How products with this weight are computed: float32, or (`.bf16`) the weight dequantized to bfloat16 and
+    /// the product's other input rounded to bfloat16, summed in float32.
+    public var compute: ComputePrecision = .float32
+
     /// Rows of W dequantized per chunk.
     var chunkRows: Int { max(1, min(outFeatures, scratchLimit / max(1, inFeatures))) }
 
-    /// Calls `body` with consecutive row chunks of W as float32 (`rows`, pointer to `rows.count × in`).
-    func withRowChunks(scratch: Scratch, _ body: (Range<Int>, UnsafePointer<Float>) -> Void) {
+    /// Calls `body` with consecutive row chunks of W as float32 (`rows`, pointer to `rows.count × in`), rounded to
+    /// bfloat16 when `compute` is `.bf16`; the third pointer is `extra` floats of scratch for the caller.
+    func withRowChunks(scratch: Scratch, extra: Int = 0,
+                       _ body: (Range<Int>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        let bf16 = compute == .bf16
         switch storage {
+        case .dense(let w) where !bf16:
+            // The float32 product of a dense weight needs no scratch (and leaves it untouched).
+            let spare = extra > 0 ? scratch.pointer(count: extra) : scratch.buffer
+            w.withUnsafeBufferPointer { body(0..<outFeatures, $0.baseAddress!, spare) }
         case .dense(let w):
-            w.withUnsafeBufferPointer { body(0..<outFeatures, $0.baseAddress!) }
+            let chunk = chunkRows
+            let buffer = scratch.pointer(count: chunk * inFeatures + extra)
+            w.withUnsafeBufferPointer { w in
+                var start = 0
+                while start < outFeatures {
+                    let end = min(outFeatures, start + chunk)
+                    let first = start * inFeatures, elements = (end - start) * inFeatures
+                    Parallel.forEachPart(elements) { part in
+                        BFloat16.round(w.baseAddress! + first + part.lowerBound, into: buffer + part.lowerBound, count: part.count)
+                    }
+                    body(start..<end, buffer, buffer + chunk * inFeatures)
+                    start = end
+                }
+            }
         case .quantized(let q):
             let chunk = chunkRows
-            let buffer = scratch.pointer(count: chunk * inFeatures)
+            let buffer = scratch.pointer(count: chunk * inFeatures + extra)
             var start = 0
             while start < outFeatures {
                 let end = min(outFeatures, start + chunk)
@@ -77,17 +101,42 @@ public struct FrozenLinear: Sendable {
                 Parallel.forEachPart((elements + piece - 1) / piece, cost: piece) { pieces in
                     let lower = first + pieces.lowerBound * piece, upper = min(first + elements, first + pieces.upperBound * piece)
                     q.dequantize(elements: lower..<upper, into: buffer + (lower - first))
+                    if bf16 { BFloat16.round(buffer + (lower - first), count: upper - lower) }
                 }
-                body(start..<end, buffer)
+                body(start..<end, buffer, buffer + chunk * inFeatures)
                 start = end
             }
         }
+    }
+
+    /// Floats of scratch a bfloat16 product of `rows` rows of the other input (`width` wide) needs beyond the
+    /// weight chunk: the rounded input, and room for both inputs as bfloat16 bits when oneDNN computes natively.
+    func bf16Extra(rows n: Int, width: Int) -> Int {
+        let native = MatmulBackend.active == .onednn && OneDNN.hasNativeBF16
+        return n * width + (native ? (n * width + chunkRows * inFeatures) / 2 + 2 : 0)
     }
 
     /// `y[n, out] = x[n, in] · Wᵀ` (or `+=` with `accumulate`); `ldy` is y's row stride.
     public func forward(x: UnsafePointer<Float>, rows n: Int, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
                         accumulate: Bool = false, scratch: Scratch) {
         let ldy = ldy ?? outFeatures
+        if compute == .bf16 {
+            // x rounded once; each chunk of the (rounded) weight multiplies it.
+            let count = n * inFeatures
+            var rounded = false
+            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: inFeatures)) { range, w, spare in
+                if !rounded {
+                    Parallel.forEachPart(count) { part in
+                        BFloat16.round(x + part.lowerBound, into: spare + part.lowerBound, count: part.count)
+                    }
+                    rounded = true
+                }
+                BFloat16.gemm(transposeA: false, transposeB: true, m: n, n: range.count, k: inFeatures,
+                              a: spare, lda: inFeatures, roundedA: true, b: w, ldb: inFeatures, roundedB: true,
+                              beta: accumulate ? 1 : 0, c: y + range.lowerBound, ldc: ldy, scratch: spare + count)
+            }
+            return
+        }
         if n == 1, case .quantized(let q) = storage {
             // One token (decoding): multiplied straight from the 4-bit codes, each read once; dequantizing first
             // would write the weight in float32 and read it back. (A dense weight's single row goes through
@@ -108,7 +157,7 @@ public struct FrozenLinear: Sendable {
             }
             return
         }
-        withRowChunks(scratch: scratch) { range, w in
+        withRowChunks(scratch: scratch) { range, w, _ in
             BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: range.count, k: inFeatures,
                        a: x, lda: inFeatures, b: w, ldb: inFeatures, beta: accumulate ? 1 : 0,
                        c: y + range.lowerBound, ldc: ldy)
@@ -119,7 +168,25 @@ public struct FrozenLinear: Sendable {
     public func backwardInput(dy: UnsafePointer<Float>, rows n: Int, dx: UnsafeMutablePointer<Float>,
                               accumulate: Bool = false, scratch: Scratch) {
         var first = !accumulate
-        withRowChunks(scratch: scratch) { range, w in
+        if compute == .bf16 {
+            // dY rounded once; each chunk of its columns multiplies the matching (rounded) rows of W.
+            let count = n * outFeatures
+            var rounded = false
+            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: outFeatures)) { range, w, spare in
+                if !rounded {
+                    Parallel.forEachPart(count) { part in
+                        BFloat16.round(dy + part.lowerBound, into: spare + part.lowerBound, count: part.count)
+                    }
+                    rounded = true
+                }
+                BFloat16.gemm(transposeA: false, transposeB: false, m: n, n: inFeatures, k: range.count,
+                              a: spare + range.lowerBound, lda: outFeatures, roundedA: true, b: w, ldb: inFeatures,
+                              roundedB: true, beta: first ? 0 : 1, c: dx, ldc: inFeatures, scratch: spare + count)
+                first = false
+            }
+            return
+        }
+        withRowChunks(scratch: scratch) { range, w, _ in
             BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: inFeatures, k: range.count,
                        a: dy + range.lowerBound, lda: outFeatures, b: w, ldb: inFeatures, beta: first ? 0 : 1,
                        c: dx, ldc: inFeatures)

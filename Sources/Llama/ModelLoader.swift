@@ -13,9 +13,15 @@ public struct LoadedModel: Sendable {
 
 /// Loads base models from any supported location, quantizing the frozen projections as asked.
 public enum ModelLoader {
-    /// Loads `location`; `quantization` nil keeps every weight float32.
-    public static func load(_ location: ModelLocation, quantization: WeightQuantization?) throws -> LoadedModel {
-        let linear: (String, Tensor) throws -> FrozenLinear = { _, w in try FrozenLinear(weight: w, quantization: quantization) }
+    /// Loads `location`; `quantization` nil keeps every weight float32. `compute` is how the frozen projections'
+    /// products are computed (`.bf16`: bfloat16 inputs, float32 sums).
+    public static func load(_ location: ModelLocation, quantization: WeightQuantization?,
+                            compute: ComputePrecision = .float32) throws -> LoadedModel {
+        let linear: (String, Tensor) throws -> FrozenLinear = { _, w in
+            var layer = try FrozenLinear(weight: w, quantization: quantization)
+            layer.compute = compute
+            return layer
+        }
         switch location {
         case .huggingFace(let directory):
             let checkpoint = try HuggingFaceCheckpoint(directory: directory)

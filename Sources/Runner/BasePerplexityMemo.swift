@@ -51,7 +51,7 @@ struct BasePerplexityMemo {
         var text = "qlab-base-\(kind)-v1\n"
         text += "executable \(executable)\n"
         text += "code \(code.commit ?? "none") dirty \(code.dirty.map { "\($0)" } ?? "unknown")\n"
-        text += "blas \(BLAS.coreName) threads \(threads)\n"
+        text += "blas \(MatmulBackend.recordedKernel) threads \(threads)\n"
         text += "model " + String(decoding: try encoder.encode(config.model), as: UTF8.self) + "\n"
         text += subject.label + " " + String(decoding: try encoder.encode(subject.value), as: UTF8.self) + "\n"
         for input in inputs.sorted(by: { ($0.role, $0.path) < ($1.role, $1.path) }) {

@@ -115,7 +115,7 @@ public struct CellWorker: Sendable {
             id: UUID().uuidString.lowercased(), experiment: entry.experiment, cell: entry.cell,
             axisValues: GridRunner.axisValuesObject(entry.axes),
             status: .running, started: Date(), gitCommit: version.commit, gitDirty: version.dirty,
-            hostname: ProcessInfo.processInfo.hostName, pid: getpid(), blasCore: BLAS.coreName, threads: threads,
+            hostname: ProcessInfo.processInfo.hostName, pid: getpid(), blasCore: MatmulBackend.recordedKernel, threads: threads,
             seed: config.seed, parentRun: parent, executor: executor, log: "cell.log",
             inputs: entry.inputs.map { InputEntry(role: InputRole(rawValue: $0.role) ?? .dataset, path: $0.path, sha256: $0.sha256) })
         try dir.writeConfig(entry.canonicalConfig)
@@ -160,7 +160,7 @@ public struct CellWorker: Sendable {
         let location = try ModelLocation.resolve(config.model.name)
         let quantization = config.model.weightQuantization
         let started = Date()
-        let loaded = try ModelLoader.load(location, quantization: quantization)
+        let loaded = try ModelLoader.load(location, quantization: quantization, compute: config.model.computePrecision)
         guard let tokenizer = loaded.tokenizer else { throw RunnerError.cellFailed(cell: entry.cell, reason: "\(location.path) has no tokenizer") }
         say(String(format: "loaded %@ (%@) in %.1f s", location.path, config.model.quantization.rawValue, Date().timeIntervalSince(started)))
         let catalog = try DatasetCatalog.locate()

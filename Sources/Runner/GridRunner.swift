@@ -221,6 +221,7 @@ public final class GridRunner: @unchecked Sendable {
         let jobs = max(1, min(jobs, todo.count, fitting))
         say("running \(todo.count) of \(cells.count) cells (\(outcome.skipped.count) done), \(jobs) at once, \(threads) BLAS thread(s) each on \(cores) cores")
         say(BLASKernel.current.summary)
+        say(MatmulSelection.current.summary)
         var waiting = Array(todo.indices)
         var running: [RunningCell] = []
         let started = Date()

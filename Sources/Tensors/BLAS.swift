@@ -1,11 +1,12 @@
 import CBLAS
 
-/// Thin, checked entry points into OpenBLAS.
+/// Thin, checked entry points into OpenBLAS; matrix products go to the active backend (`MatmulBackend.active`:
+/// OpenBLAS unless oneDNN was selected).
 public enum BLAS {
     /// Row-major `C = alpha · op(A) · op(B) + beta · C`, where op(A) is m×k and op(B) is k×n.
     ///
     /// `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored (before transposition). A single row
-    /// of A (m = 1) goes through SGEMV.
+    /// of A (m = 1) goes through OpenBLAS's SGEMV under either backend; the rest goes to `MatmulBackend.active`.
     @inlinable
     public static func sgemm(
         transposeA: Bool, transposeB: Bool,
@@ -24,6 +25,22 @@ public enum BLAS {
                   a: b, lda: ldb, x: a, beta: beta, y: c)
             return
         }
+        MatmulBackend.active.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// OpenBLAS's SGEMM itself, whatever the active backend (the reference; `BLAS.sgemm` takes the active one).
+    @inlinable
+    public static func openblasSgemm(
+        transposeA: Bool, transposeB: Bool,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,

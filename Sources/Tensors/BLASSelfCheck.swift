@@ -1,6 +1,6 @@
 import Foundation
 
-/// A numerical check of the loaded BLAS kernel: SGEMM in all four transposes and SGEMV, at odd shapes that cross
+/// A numerical check of the loaded BLAS kernel (or of another product, such as oneDNN's matmul): SGEMM in all four transposes and SGEMV, at odd shapes that cross
 /// the kernels' block edges, against float64 sums, on one thread and on every thread.
 ///
 /// The bound per element is 2·K·ε·Σₖ|aᵢₖ·bₖⱼ| (+ the β·C term), twice the classic worst-case bound of a K-term
@@ -27,10 +27,14 @@ public enum BLASSelfCheck {
     public typealias Product = @Sendable (Bool, Bool, Int, Int, Int, Float, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int,
                                 Float, UnsafeMutablePointer<Float>, Int) -> Void
 
-    /// OpenBLAS's SGEMM as loaded.
+    /// OpenBLAS's SGEMM as loaded (one row through its SGEMV, as `BLAS.sgemm` does), whatever the matmul backend.
     public static let loadedProduct: Product = { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
-        BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                   beta: beta, c: c, ldc: ldc)
+        if m == 1 && !ta {
+            BLAS.sgemv(transpose: !tb, m: tb ? n : k, n: tb ? k : n, alpha: alpha, a: b, lda: ldb, x: a, beta: beta, y: c)
+        } else {
+            BLAS.openblasSgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                               ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
     }
 
     /// Runs the check on the kernel loaded now, at 1 thread and at `threads`, restoring the thread count after.

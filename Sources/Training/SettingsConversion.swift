@@ -1,6 +1,7 @@
 import ExperimentSpec
 import Llama
 import Quantization
+import Tensors
 
 // ExperimentSpec holds plain values with no dependency on the model code, so its storage types and LoRA targets
 // mirror Quantization's and Llama's. These exhaustive switches are the one place the two meet: a case added on
@@ -27,6 +28,14 @@ extension ModelSettings {
     /// How the frozen weights are quantized, or nil when they stay float32.
     public var weightQuantization: WeightQuantization? {
         quantization.weightQuantization(blocksize: blocksize, doubleQuant: doubleQuant)
+    }
+
+    /// How the frozen projections' products are computed.
+    public var computePrecision: ComputePrecision {
+        switch compute {
+        case .float32: .float32
+        case .bf16: .bf16
+        }
     }
 }
 

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import Support
 import Tensors
 
-/// `qlab blas`: the processor, the BLAS kernel in use, why, and its numerical self-check.
+/// `qlab blas`: the processor, the BLAS kernel in use, why, and its numerical self-check; the matmul backend.
 struct BLASCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blas",
-        abstract: "Show the CPU, the BLAS kernel qlab runs and why, and its numerical self-check.",
+        abstract: "Show the CPU, the BLAS kernel and matmul backend qlab runs and why, and their numerical self-checks.",
         discussion: """
         Every qlab process chooses its OpenBLAS kernel at start. OPENBLAS_CORETYPE, when set, is respected as \
         is. Otherwise, when OpenBLAS picked a kernel older than what the CPU runs (from CPUID: AVX-512 F/BW/VL/DQ \
@@ -16,6 +17,12 @@ struct BLASCommand: ParsableCommand {
         dot product's magnitude), run once per machine and cached; a kernel that fails is skipped for the next. \
         Override with --blas-core NAME (on any command) or QLAB_BLAS_CORE=NAME; "default" keeps OpenBLAS's own \
         choice.
+
+        Matrix products go to OpenBLAS (the default) or to oneDNN's matmul primitive: --matmul openblas|onednn|auto \
+        (on any command) or QLAB_MATMUL. oneDNN is used only after the same numerical self-check; auto also \
+        measures both backends' SGEMM at training shapes once per machine and thread count (cached beside the \
+        kernel verdicts) and takes oneDNN when it is more than 5% faster. With --matmul auto, --recheck checks \
+        and measures again.
         """
     )
 
@@ -26,10 +33,16 @@ struct BLASCommand: ParsableCommand {
     func run() throws {
         var kernel = BLASKernel.current
         let cache = BLASVerdictCache.standard()
+        var matmul = MatmulSelection.current
         if recheck {
             let result = BLASSelfCheck.run()
             cache.record(result, key: cache.key(core: kernel.core, features: .current))
             kernel.check = result
+            if matmul.request != .backend(.openblas) {
+                matmul = try MatmulSelection.select(request: matmul.request.description, recheck: true) { line in
+                    StandardError.write(Data((line + "\n").utf8))
+                }
+            }
         }
         if name {
             print(kernel.core)
@@ -42,6 +55,19 @@ struct BLASCommand: ParsableCommand {
                 "core": kernel.core, "source": kernel.source.explanation, "threads": BLAS.threads,
                 "candidates": BLASKernelChoice.candidates(for: f), "failed": kernel.failed, "cache": cache.path,
             ]
+            var backend: [String: Any] = [
+                "backend": matmul.backend.rawValue, "request": matmul.request.description, "reason": matmul.reason,
+                "onednn_version": OneDNN.version, "onednn_isa": OneDNN.isa, "onednn_native_bf16": OneDNN.hasNativeBF16,
+                "recorded_kernel": MatmulBackend.recordedKernel, "cache": MatmulVerdictCache.standard().path,
+            ]
+            if let c = matmul.onednnCheck {
+                backend["onednn_self_check"] = ["passed": c.passed, "worst_ratio": c.worstRatio.isFinite ? c.worstRatio : -1,
+                                                "worst_case": c.worstCase, "threads": c.threads] as [String: Any]
+            }
+            if let r = matmul.rates {
+                backend["gflops"] = ["openblas": r.openblas, "onednn": r.onednn, "threads": r.threads] as [String: Any]
+            }
+            object["matmul"] = backend
             if let c = kernel.check {
                 object["self_check"] = ["passed": c.passed, "worst_ratio": c.worstRatio.isFinite ? c.worstRatio : -1,
                                         "worst_case": c.worstCase, "threads": c.threads] as [String: Any]
@@ -60,5 +86,13 @@ struct BLASCommand: ParsableCommand {
         }
         if !kernel.failed.isEmpty { print("failed:      \(kernel.failed.joined(separator: ", "))") }
         print("cache:       \(cache.path)")
+        print("matmul:      \(matmul.backend.rawValue), \(matmul.reason) (--matmul \(matmul.request))")
+        print("oneDNN:      \(OneDNN.version) on \(OneDNN.isa), bfloat16 \(OneDNN.hasNativeBF16 ? "in hardware" : "not in hardware (bf16 compute is emulated on float32 products)")")
+        if let c = matmul.onednnCheck {
+            print("oneDNN check: \(c.passed ? "passed" : "FAILED"); worst error \(String(format: "%.3g", c.worstRatio)) of its bound (\(c.worstCase))")
+        }
+        if let r = matmul.rates {
+            print("GEMM rates:  OpenBLAS \(String(format: "%.0f", r.openblas)), oneDNN \(String(format: "%.0f", r.onednn)) GFLOP/s at training shapes, \(r.threads) thread(s)")
+        }
     }
 }

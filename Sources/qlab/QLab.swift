@@ -16,6 +16,7 @@ struct QLab: ParsableCommand {
             Global options, accepted by every command anywhere on its command line:
               --verbose          Diagnostics on stderr (or QLAB_LOG_LEVEL=debug).
               --blas-core NAME   The OpenBLAS kernel (e.g. Haswell), auto or default.
+              --matmul NAME      The matrix-product backend: openblas (the default), onednn or auto.
               --version          The version, the checkout's commit and the kernel chosen.
 
             `qlab plan` without a name lists the experiments.
@@ -50,14 +51,22 @@ struct QLab: ParsableCommand {
     )
 
     /// Reads `--verbose`, chooses and checks the BLAS kernel before anything else runs (OpenBLAS reads its kernel
-    /// setting only when it loads, so a better kernel means executing again), then parses the command line.
+    /// setting only when it loads, so a better kernel means executing again), then the matmul backend (`--matmul`
+    /// or `QLAB_MATMUL`), then parses the command line.
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let override: String?
         do {
             try VerboseArgument.apply(verbose: VerboseArgument.extract(from: &arguments))
             override = try BLASCoreArgument.extract(from: &arguments)
+            let matmul = try MatmulArgument.extract(from: &arguments)
             try BLASKernel.select(override: override) { line in
+                StandardError.write(Data((line + "\n").utf8))
+            }
+            // After the kernel (the backends are measured on it); a value given here reaches qlab's own workers.
+            if let matmul { setenv(MatmulBackend.variable, matmul, 1) }
+            let requested = matmul ?? ProcessInfo.processInfo.environment[MatmulBackend.variable].flatMap { $0.isEmpty ? nil : $0 }
+            try MatmulSelection.select(request: requested) { line in
                 StandardError.write(Data((line + "\n").utf8))
             }
         } catch {

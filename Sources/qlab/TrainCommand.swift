@@ -69,6 +69,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Frozen-weight storage: nf4, fp4, int4 or none. (default: \(Self.defaults.model.quantization.rawValue))") var dtype: QuantizationKind?
     @Flag(inversion: .prefixedNo, help: "Quantize the block constants again. (default: \(Self.defaults.model.doubleQuant ? "on" : "off"))") var doubleQuant: Bool?
     @Option(help: "Quantization block size. (default: \(Self.defaults.model.blocksize))") var blocksize: Int?
+    @Option(help: "Compute type of the frozen base's products: float32, bf16 (bfloat16 inputs, float32 sums) or auto (bf16 where the CPU has bfloat16 arithmetic). (default: \(Self.defaults.model.compute.rawValue))")
+    var compute: String?
     @Option(help: "LoRA rank r. (default: \(Self.defaults.lora.rank))") var rank: Int?
     @Option(help: "LoRA alpha. (default: \(Self.defaults.lora.alpha))") var alpha: Double?
     @Option(help: "Dropout on the LoRA input. (default: \(Self.defaults.lora.dropout))") var dropout: Double?
@@ -115,6 +117,7 @@ struct TrainCommand: ParsableCommand {
         if let dtype { c.model.quantization = dtype }
         if let doubleQuant { c.model.doubleQuant = doubleQuant }
         if let blocksize { c.model.blocksize = blocksize }
+        if let compute { c.model.compute = try Self.resolveCompute(compute, quiet: quiet) }
         if let rank { c.lora.rank = rank }
         if let alpha { c.lora.alpha = alpha }
         if let dropout { c.lora.dropout = dropout }
@@ -145,6 +148,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--full-fine-tune trains float32 weights: give --dtype none (the model is \(c.model.quantization.rawValue))")
             }
             guard c.model.adapter == nil else { throw ValidationError("--full-fine-tune trains the weights themselves: drop --init-adapter") }
+            guard c.model.compute == .float32 else { throw ValidationError("--full-fine-tune trains in float32: drop --compute bf16") }
         }
         guard c.steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard c.lora.rank >= 1 else { throw ValidationError("--rank must be at least 1") }
@@ -159,6 +163,25 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("\(flag) must be a finite number, not \(value)")
         }
         return c
+    }
+
+    /// `--compute`: float32, bf16, or auto, which takes bf16 only where oneDNN finds bfloat16 arithmetic (AVX512_BF16
+    /// or AMX) and says why it keeps float32 otherwise.
+    static func resolveCompute(_ text: String, quiet: Bool) throws -> ComputeType {
+        if let named = ComputeType(rawValue: text.lowercased()) { return named }
+        guard text.lowercased() == "auto" else {
+            throw ValidationError("--compute: unknown compute type \"\(text)\": expected float32, bf16 or auto")
+        }
+        if OneDNN.hasNativeBF16 && MatmulBackend.active != .onednn {
+            StandardError.write(Data("--compute auto: float32 (this CPU has bfloat16 arithmetic, but only the oneDNN backend uses it: add --matmul onednn or auto)\n".utf8))
+            return .float32
+        }
+        if OneDNN.hasNativeBF16 {
+            if !quiet { StandardError.write(Data("--compute auto: bf16 (oneDNN finds bfloat16 arithmetic: \(OneDNN.isa))\n".utf8)) }
+            return .bf16
+        }
+        StandardError.write(Data("--compute auto: float32 (this CPU has no fast bfloat16 path: oneDNN's instruction set is \(OneDNN.isa), without AVX512_BF16 or AMX)\n".utf8))
+        return .float32
     }
 
     static func parseTargets(_ text: String) throws -> [LoRATarget] {
@@ -176,11 +199,13 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         var c = try resolvedConfig()
         BLAS.threads = c.threads
-        if !quiet { StandardError.write(Data("\(BLASKernel.current.summary), \(c.threads) thread(s)\n".utf8)) }
+        if !quiet {
+            StandardError.write(Data("\(BLASKernel.current.summary), \(c.threads) thread(s)\n\(MatmulSelection.current.summary)\n".utf8))
+        }
         let location = try ModelLocation.resolve(c.model.name)
         let quantization = c.model.weightQuantization
         let started = Date()
-        let loaded = try ModelLoader.load(location, quantization: quantization)
+        let loaded = try ModelLoader.load(location, quantization: quantization, compute: c.model.computePrecision)
         let modelConfig = loaded.model.config
         if !c.fullFineTune, c.model.adapter == nil {
             try MemoryEstimate.require(
@@ -238,7 +263,7 @@ struct TrainCommand: ParsableCommand {
                 \(c.model.quantization.rawValue)\(c.model.doubleQuant && c.model.quantization != .none ? "+dq" : ""), loaded in \
                 \(String(format: "%.1f", Date().timeIntervalSince(started))) s
                 \(c.fullFineTune ? "full fine-tuning" : "LoRA r \(c.lora.rank), alpha \(c.lora.alpha), \(c.lora.targets.count) projections"): \
-                \(params) trainable parameters; \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.steps) steps, \(BLAS.threads) BLAS thread(s) (\(BLAS.coreName))
+                \(params) trainable parameters; \(c.optimizer.kind.rawValue) lr \(c.optimizer.learningRate), \(c.steps) steps, \(BLAS.threads) BLAS thread(s) (\(MatmulBackend.recordedKernel)), \(c.model.compute.rawValue) compute
 
                 """.utf8))
         }

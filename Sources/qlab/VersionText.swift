@@ -21,6 +21,7 @@ enum VersionText {
         }
         let kernel = BLASKernel.current
         lines.append("BLAS kernel: \(kernel.core), \(kernel.source.explanation)")
+        lines.append("matmul:      \(MatmulSelection.current.summary)")
         lines.append("platform:    Linux only")
         return lines.joined(separator: "\n")
     }

@@ -19,18 +19,19 @@ let benchmarks: @Sendable () -> Void = {
         ("lm_head 1024x576 · (49152x576)ᵀ", 1024, 49152, 576, false, true),
     ]
     for threads in [1, 2] {
+        for backend in MatmulBackend.allCases {
         for s in shapes {
             let a = FloatBuffer(count: s.m * s.k), b = FloatBuffer(count: s.k * s.n), c = FloatBuffer(count: s.m * s.n)
             var rng = SeededGenerator(seed: 1)
             for i in 0..<a.count { a.pointer[i] = rng.nextUniform() - 0.5 }
             for i in 0..<b.count { b.pointer[i] = rng.nextUniform() - 0.5 }
             let flops = 2.0 * Double(s.m * s.n * s.k)
-            Benchmark("SGEMM \(s.name), \(threads) thread(s)",
+            Benchmark("SGEMM \(backend.rawValue) \(s.name), \(threads) thread(s)",
                       configuration: .init(metrics: [.wallClock, .custom("MFLOP/s", polarity: .prefersLarger, useScalingFactor: false)])) { benchmark in
                 BLAS.threads = threads
                 let start = DispatchTimeShim.now()
                 for _ in benchmark.scaledIterations {
-                    BLAS.sgemm(transposeA: s.tA, transposeB: s.tB, m: s.m, n: s.n, k: s.k,
+                    backend.sgemm(transposeA: s.tA, transposeB: s.tB, m: s.m, n: s.n, k: s.k,
                                a: a.pointer, lda: s.tA ? s.m : s.k, b: b.pointer, ldb: s.tB ? s.k : s.n,
                                c: c.pointer, ldc: s.n)
                 }
@@ -39,6 +40,7 @@ let benchmarks: @Sendable () -> Void = {
                                       Int(flops * Double(benchmark.scaledIterations.count) / seconds / 1e6))
                 blackHole(c.pointer[0])
             }
+        }
         }
     }
 

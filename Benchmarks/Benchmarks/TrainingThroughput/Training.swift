@@ -62,10 +62,12 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(.custom("tokens/s", polarity: .prefersLarger, useScalingFactor: false), Int(Double(produced) / seconds))
         }
     }
+    efficiencyBenchmarks()
 }
 
-/// Steps of a QLoRA run with loss on every token (the costliest case for the output layer).
-func runTraining(_ benchmark: Benchmark, model: LlamaModel, checkpointing: Bool) throws {
+/// Steps of a QLoRA run with loss on every token (the costliest case for the output layer); returns tokens/s.
+@discardableResult
+func runTraining(_ benchmark: BenchmarkCase, model: LlamaModel, checkpointing: Bool) throws -> Double {
     let adapter = LoRAAdapter.initialized(config: model.config, rank: 8, alpha: 16, targets: Projection.allCases, seed: 1)
     let parameters = LoRAParameters(adapter: adapter, config: model.config)
     let graph = TrainingGraph(model: model, parameters: parameters, batch: 4, sequence: 256, checkpointing: checkpointing)
@@ -84,13 +86,14 @@ func runTraining(_ benchmark: Benchmark, model: LlamaModel, checkpointing: Bool)
     }
     let seconds = Date().timeIntervalSince(start)
     benchmark.stopMeasurement()
-    benchmark.measurement(.custom("tokens/s", polarity: .prefersLarger, useScalingFactor: false),
-                          Int(Double(1024 * benchmark.scaledIterations.count) / seconds))
+    let rate = Double(1024 * benchmark.scaledIterations.count) / seconds
+    benchmark.measurement(BenchmarkMetric.custom("tokens/s", polarity: .prefersLarger, useScalingFactor: false), Int(rate))
+    return rate
 }
 
 enum Fixtures {
     /// SmolLM2-135M from the set-up cache, NF4 + double quantization; nil (and a note) when it is missing.
-    static func smolLM2() -> LlamaModel? {
+    static func smolLM2(compute: ComputePrecision = .float32) -> LlamaModel? {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let path = root.appendingPathComponent(".cache/models/smollm2-135m/SmolLM2-135M-Instruct.Q4_1.gguf").path
@@ -98,7 +101,7 @@ enum Fixtures {
             print("SmolLM2 is not prepared (\(path)): run scripts/setup")
             return nil
         }
-        return try? ModelLoader.load(.gguf(path: path), quantization: .qlora).model
+        return try? ModelLoader.load(.gguf(path: path), quantization: .qlora, compute: compute).model
     }
 
     /// A random-weight LLaMA of hidden 512, 8 layers, 8 heads, MLP 1376, vocabulary 32,000, NF4 + DQ.

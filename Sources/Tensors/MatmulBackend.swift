@@ -1,0 +1,318 @@
+import Foundation
+import Support
+import Synchronization
+
+/// The library that computes matrix products (`BLAS.sgemm` with more than one row): OpenBLAS, the reference that
+/// is always there, or oneDNN's matmul primitive. Single rows (SGEMV) stay with OpenBLAS under both.
+public enum MatmulBackend: String, Sendable, CaseIterable, Codable {
+    case openblas
+    case onednn
+
+    /// The environment variable carrying `--matmul` to qlab's own child processes (and read by the library when
+    /// nothing selected a backend, so that a whole test run can be made under either).
+    public static let variable = "QLAB_MATMUL"
+
+    /// What a user may ask for: a backend by name, or `auto`.
+    public enum Request: Equatable, Sendable, CustomStringConvertible {
+        case backend(MatmulBackend)
+        case auto
+
+        /// Parses `openblas`, `onednn` or `auto` (any case); anything else is an error naming the choices.
+        public init(parsing text: String) throws {
+            let lowered = text.lowercased()
+            if lowered == "auto" {
+                self = .auto
+            } else if let backend = MatmulBackend(rawValue: lowered) {
+                self = .backend(backend)
+            } else {
+                throw MatmulSelection.SelectionError(description: "unknown matmul backend \"\(text)\": expected openblas, onednn or auto")
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .auto: "auto"
+            case .backend(let b): b.rawValue
+            }
+        }
+    }
+
+    private static let state = Atomic<UInt8>(initial)
+
+    /// What the environment names when nothing has been selected yet: a backend by name, else OpenBLAS.
+    private static var initial: UInt8 {
+        let named = ProcessInfo.processInfo.environment[variable].flatMap { MatmulBackend(rawValue: $0.lowercased()) }
+        return named == .onednn ? 1 : 0
+    }
+
+    /// The backend every product goes to now. Set once at start (`MatmulSelection.select`) before any product runs.
+    public static var active: MatmulBackend {
+        get { state.load(ordering: .relaxed) == 1 ? .onednn : .openblas }
+        set { state.store(newValue == .onednn ? 1 : 0, ordering: .relaxed) }
+    }
+
+    /// What a run records as its kernel (lineage's `blas_core`): OpenBLAS's core name alone under OpenBLAS, so
+    /// that runs recorded before oneDNN existed compare as before; under oneDNN its version and instruction set
+    /// and the OpenBLAS core that still computes single rows. A rerun on the other backend thus counts as a
+    /// different kernel and is compared within tolerance.
+    public static var recordedKernel: String {
+        switch active {
+        case .openblas: BLAS.coreName
+        case .onednn: "oneDNN \(OneDNN.version) \(OneDNN.isa) + OpenBLAS \(BLAS.coreName)"
+        }
+    }
+
+    /// `C = α · op(A) · op(B) + β · C` on this backend, with `BLAS.sgemm`'s arguments (no SGEMV shortcut).
+    ///
+    /// Under oneDNN, products of fewer than `OneDNN.smallestProduct` multiply-adds (attention per head, the LoRA
+    /// branches) go to OpenBLAS: each oneDNN call is an OpenMP fork and join, which costs more than such a product,
+    /// and on a busy machine a descheduled OpenMP thread stalls its partner at the join.
+    public func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+                      c: UnsafeMutablePointer<Float>, ldc: Int) {
+        switch self {
+        case .openblas:
+            BLAS.openblasSgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        case .onednn:
+            if k == 0 || m * n * k < OneDNN.smallestProduct {
+                // Small (see above), or an empty sum: C = β·C, which oneDNN rejects and OpenBLAS computes.
+                BLAS.openblasSgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            } else {
+                OneDNN.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            }
+        }
+    }
+
+    /// This backend alone as a product for `BLASSelfCheck`: under oneDNN every product of any size (k > 0) goes to
+    /// oneDNN, so that the check examines oneDNN itself.
+    public var product: BLASSelfCheck.Product {
+        let backend = self
+        return { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
+            if backend == .onednn && k > 0 {
+                OneDNN.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                             ldb: ldb, beta: beta, c: c, ldc: ldc)
+            } else {
+                backend.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                              ldb: ldb, beta: beta, c: c, ldc: ldc)
+            }
+        }
+    }
+}
+
+/// How the backend of this process was chosen (`select`), as the run header and `qlab blas` show it.
+public struct MatmulSelection: Sendable, Equatable {
+    public var backend: MatmulBackend
+    public var request: MatmulBackend.Request
+    /// Why this backend, in words.
+    public var reason: String
+    /// oneDNN's numerical self-check (the same as OpenBLAS's kernel check), when it was needed.
+    public var onednnCheck: BLASSelfCheck.Result?
+    /// GEMM rates measured at training shapes (GFLOP/s), when `auto` needed them.
+    public var rates: MatmulRates?
+
+    public struct SelectionError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The line a run header prints.
+    public var summary: String {
+        var line = "matmul backend \(backend.rawValue) (\(reason))"
+        if backend == .onednn { line += ", oneDNN \(OneDNN.version) on \(OneDNN.isa)" }
+        return line
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var selected: MatmulSelection?
+
+    /// The selection made by `select`, or the active backend unexamined.
+    public static var current: MatmulSelection {
+        lock.lock()
+        defer { lock.unlock() }
+        let active = MatmulBackend.active
+        return selected ?? MatmulSelection(backend: active, request: .backend(active),
+                                           reason: active == .openblas ? "the default" : "named by \(MatmulBackend.variable)",
+                                           onednnCheck: nil, rates: nil)
+    }
+
+    /// Chooses the backend for this process and makes it active. `request` is `--matmul` or `QLAB_MATMUL` (nil:
+    /// OpenBLAS, the default). Checks oneDNN numerically before using it and, for `auto`, measures both backends
+    /// once per machine; both verdicts are cached (`MatmulVerdictCache`).
+    @discardableResult
+    public static func select(request text: String?, recheck: Bool = false,
+                              cache: MatmulVerdictCache = .standard(), warn: (String) -> Void) throws -> MatmulSelection {
+        let selection = try choose(request: text, recheck: recheck, cache: cache, warn: warn)
+        MatmulBackend.active = selection.backend
+        lock.lock()
+        selected = selection
+        lock.unlock()
+        Diagnostics.info(selection.summary)
+        return selection
+    }
+
+    /// The choice `select` makes, without making it active.
+    /// `threads` names the cache entry (the thread count the backends run at here).
+    public static func choose(request text: String?, recheck: Bool = false, cache: MatmulVerdictCache = .standard(),
+                              threads: Int = BLAS.threads, warn: (String) -> Void) throws -> MatmulSelection {
+        let request = try text.map(MatmulBackend.Request.init(parsing:)) ?? .backend(.openblas)
+        let selection: MatmulSelection
+        switch request {
+        case .backend(.openblas):
+            selection = MatmulSelection(backend: .openblas, request: request,
+                                        reason: text == nil ? "the default" : "asked for", onednnCheck: nil, rates: nil)
+        case .backend(.onednn):
+            let check = cache.onednnCheck(recheck: recheck, threads: threads)
+            if !check.passed {
+                warn("qlab: warning: oneDNN failed its numerical self-check (\(check.worstCase): error \(String(format: "%.3g", check.worstRatio))× the bound); results may be wrong")
+            }
+            selection = MatmulSelection(backend: .onednn, request: request, reason: "asked for", onednnCheck: check, rates: nil)
+        case .auto:
+            let check = cache.onednnCheck(recheck: recheck, threads: threads)
+            let rates = check.passed ? cache.rates(recheck: recheck, threads: threads) : nil
+            let (backend, reason) = MatmulChoice.decide(onednnCheck: check, rates: rates)
+            if !check.passed {
+                warn("qlab: oneDNN failed its numerical self-check (\(check.worstCase)); using OpenBLAS")
+            }
+            selection = MatmulSelection(backend: backend, request: request, reason: reason, onednnCheck: check, rates: rates)
+        }
+        return selection
+    }
+}
+
+/// GEMM rates of both backends at training shapes, on this machine and thread count.
+public struct MatmulRates: Sendable, Equatable, Codable {
+    /// GFLOP/s of OpenBLAS's SGEMM (the kernel loaded).
+    public var openblas: Double
+    /// GFLOP/s of oneDNN's float32 matmul.
+    public var onednn: Double
+    /// Threads they were measured on.
+    public var threads: Int
+
+    public init(openblas: Double, onednn: Double, threads: Int) {
+        self.openblas = openblas
+        self.onednn = onednn
+        self.threads = threads
+    }
+
+    /// The shapes (m, n, k, transposeA, transposeB) of a 4 × 256-token step of a SmolLM2-sized layer: the frozen
+    /// forward (x·Wᵀ), the input gradient (dY·W) and a weight-shaped product (Xᵀ·dY).
+    public static let shapes: [(Int, Int, Int, Bool, Bool)] = [
+        (1_024, 1_536, 576, false, true), (1_024, 576, 1_536, false, false), (576, 1_536, 1_024, true, false),
+    ]
+
+    /// Measures `backend` at `shapes`: the best of `repeats` runs per shape after one warm-up, as GFLOP/s over
+    /// all shapes. (Used by `auto` and the benchmarks; never by tests, whose results must not depend on time.)
+    public static func measure(_ backend: MatmulBackend, shapes: [(Int, Int, Int, Bool, Bool)] = shapes, repeats: Int = 3) -> Double {
+        var flops = 0.0, seconds = 0.0
+        var rng = SeededGenerator(seed: 0x4d_41_54)
+        for (m, n, k, ta, tb) in shapes {
+            let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &rng) }
+            let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &rng) }
+            var c = [Float](repeating: 0, count: m * n)
+            var best = Double.infinity
+            for round in 0...repeats {
+                let start = DispatchTime.now().uptimeNanoseconds
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        c.withUnsafeMutableBufferPointer { pc in
+                            backend.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: pa.baseAddress!,
+                                          lda: ta ? m : k, b: pb.baseAddress!, ldb: tb ? k : n, c: pc.baseAddress!, ldc: n)
+                        }
+                    }
+                }
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if round > 0 { best = min(best, elapsed) }
+            }
+            flops += 2 * Double(m) * Double(n) * Double(k)
+            seconds += best
+        }
+        return flops / seconds / 1e9
+    }
+}
+
+/// The `auto` decision from oneDNN's self-check and the measured rates: a pure function, tested without timing.
+public enum MatmulChoice {
+    /// oneDNN must beat OpenBLAS by this factor to be chosen: a tie keeps the reference.
+    public static let margin = 1.05
+
+    public static func decide(onednnCheck: BLASSelfCheck.Result, rates: MatmulRates?) -> (MatmulBackend, String) {
+        guard onednnCheck.passed else { return (.openblas, "auto: oneDNN failed its self-check") }
+        guard let rates else { return (.openblas, "auto: no measurement of the backends") }
+        let figures = String(format: "%.0f vs %.0f GFLOP/s at %d thread%@", rates.onednn, rates.openblas, rates.threads,
+                             rates.threads == 1 ? "" : "s")
+        guard rates.onednn.isFinite, rates.openblas.isFinite else { return (.openblas, "auto: a measurement failed") }
+        if rates.onednn > margin * rates.openblas { return (.onednn, "auto: oneDNN faster here, \(figures)") }
+        return (.openblas, "auto: oneDNN not faster here, \(figures)")
+    }
+}
+
+/// oneDNN's self-check verdict and the backends' measured rates, per machine, in `matmul-backends.json` beside the
+/// BLAS kernel verdicts: checked and measured once, not at every start.
+///
+/// The key names the host, the processor, OpenBLAS's build and kernel, oneDNN's version and instruction set, and
+/// the thread count: a change of any of them measures again.
+public struct MatmulVerdictCache: Sendable {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> MatmulVerdictCache {
+        MatmulVerdictCache(directory: CacheDirectory.path(environment: environment))
+    }
+
+    public var path: String { directory + "/matmul-backends.json" }
+
+    /// The entry of this machine at `threads` threads.
+    public func key(threads: Int) -> String {
+        let f = CPUFeatures.current
+        return "\(ProcessInfo.processInfo.hostName) | \(f.vendor) \(f.family)/\(f.modelNumber) \(f.model) | "
+            + "\(BLAS.configuration) \(BLAS.coreName) | oneDNN \(OneDNN.version) \(OneDNN.isa) | \(threads) threads"
+    }
+
+    struct Entry: Codable {
+        var check: BLASSelfCheck.Result?
+        var rates: MatmulRates?
+        var at: String
+    }
+
+    private func load() -> [String: Entry] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let entries = try? JSONDecoder().decode([String: Entry].self, from: data) else { return [:] }
+        return entries
+    }
+
+    private func update(_ key: String, _ change: (inout Entry) -> Void) {
+        var entries = load()
+        var entry = entries[key] ?? Entry(check: nil, rates: nil, at: "")
+        change(&entry)
+        entry.at = ISO8601DateFormatter().string(from: Date())
+        if let check = entry.check, !check.worstRatio.isFinite { entry.check?.worstRatio = 1e300 }
+        entries[key] = entry
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(entries) else { return }
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try? AtomicFile.write(Array(data), to: path)
+    }
+
+    /// oneDNN's self-check: cached, or run now (and cached).
+    public func onednnCheck(recheck: Bool = false, threads: Int = BLAS.threads) -> BLASSelfCheck.Result {
+        let key = self.key(threads: threads)
+        if !recheck, let cached = load()[key]?.check { return cached }
+        let result = BLASSelfCheck.run(threads: threads, product: MatmulBackend.onednn.product)
+        update(key) { $0.check = result }
+        return result
+    }
+
+    /// The backends' rates: cached, or measured now (and cached).
+    public func rates(recheck: Bool = false, threads: Int = BLAS.threads) -> MatmulRates {
+        let key = self.key(threads: threads)
+        if !recheck, let cached = load()[key]?.rates { return cached }
+        let rates = MatmulRates(openblas: MatmulRates.measure(.openblas), onednn: MatmulRates.measure(.onednn),
+                                threads: threads)
+        update(key) { $0.rates = rates }
+        return rates
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// `--matmul` on the command line: a bad name is refused with the choices, oneDNN asked for by name is checked,
+/// used and shown, and the choice reaches `qlab blas --json`. No test assumes what `auto` picks here.
+struct MatmulCommandTests {
+    static let inherited = ["QLAB_MATMUL"]
+
+    struct Report: Decodable {
+        struct Matmul: Decodable {
+            var backend: String
+            var request: String
+            var recorded_kernel: String
+            var onednn_isa: String
+            struct Check: Decodable { var passed: Bool }
+            var onednn_self_check: Check?
+            struct Rates: Decodable { var openblas: Double; var onednn: Double; var threads: Int }
+            var gflops: Rates?
+        }
+        var core: String
+        var matmul: Matmul
+    }
+
+    static func blas(_ extra: [String], environment: [String: String] = [:], cache: URL) throws -> (CLI.Result, Report?) {
+        var env = environment
+        env["QLAB_CACHE_DIR"] = cache.path
+        let result = try CLI.run(["blas", "--json"] + extra, environment: env, removing: inherited.filter { environment[$0] == nil })
+        return (result, try? JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8)))
+    }
+
+    static func temporary() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-matmul-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func aBadBackendIsRefusedWithTheChoices() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        for arguments in [["--matmul", "foo"], ["--matmul=foo"]] {
+            let (result, _) = try Self.blas(arguments, cache: cache)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("unknown matmul backend \"foo\": expected openblas, onednn or auto"), "\(result.stderr)")
+        }
+        let (missing, _) = try Self.blas(["--matmul"], cache: cache)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("--matmul needs a backend"), "\(missing.stderr)")
+        let (fromEnvironment, _) = try Self.blas([], environment: ["QLAB_MATMUL": "mkl"], cache: cache)
+        #expect(fromEnvironment.status != 0)
+        #expect(fromEnvironment.stderr.contains("\"mkl\""), "\(fromEnvironment.stderr)")
+    }
+
+    @Test func oneDNNByNameIsCheckedUsedAndRecorded() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let (result, parsed) = try Self.blas(["--matmul", "onednn"], cache: cache)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(parsed, "\(result.stdout)")
+        #expect(report.matmul.backend == "onednn")
+        #expect(report.matmul.onednn_self_check?.passed == true)
+        #expect(report.matmul.recorded_kernel.hasPrefix("oneDNN ") && report.matmul.recorded_kernel.hasSuffix("+ OpenBLAS \(report.core)"))
+        #expect(report.matmul.recorded_kernel != report.core)
+        #expect(FileManager.default.fileExists(atPath: cache.appendingPathComponent("matmul-backends.json").path))
+
+        let (plain, plainReport) = try Self.blas([], cache: cache)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plainReport?.matmul.backend == "openblas")
+        #expect(plainReport?.matmul.recorded_kernel == plainReport?.core)
+    }
+
+    /// `auto` measures once and caches; whichever backend it takes must follow the rates it reports.
+    @Test func autoChoosesFromItsOwnMeasurement() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let (result, parsed) = try Self.blas([], environment: ["QLAB_MATMUL": "auto"], cache: cache)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(parsed, "\(result.stdout)")
+        let rates = try #require(report.matmul.gflops)
+        #expect(rates.openblas > 0 && rates.onednn > 0)
+        #expect(report.matmul.backend == (rates.onednn > 1.05 * rates.openblas ? "onednn" : "openblas"))
+        // The second start reads the cached measurement: the same figures.
+        let (_, again) = try Self.blas(["--matmul", "auto"], cache: cache)
+        #expect(again?.matmul.gflops?.openblas == rates.openblas)
+        #expect(again?.matmul.backend == report.matmul.backend)
+    }
+}
