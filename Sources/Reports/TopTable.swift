@@ -59,12 +59,15 @@ public struct TopTable: Sendable {
         }
         table = MarkdownTable(header: header, rows: rows, rightAligned: Set((axes.count + 1)...(axes.count + 5)))
         let family = tests.filter { $0.pValue != nil }.count
+        let rule = family == 0
+            ? "No test was possible here, so no difference in this table is called significant."
+            : "The \(family) test\(family == 1 ? "" : "s") of this table \(family == 1 ? "is" : "are") one family: p (Holm) is Holm's "
+                + "step-down adjustment over \(family == 1 ? "it" : "all of them, shown or not"). A difference is **significant** when its "
+                + "adjusted p < \(Self.alpha), *suggestive* when only its own p is."
         method = """
             Intervals: Student-t 95% confidence interval of the mean over seeds. Test: two-sided paired t-test of each \
             configuration against the best, pairing runs by seed (needs at least two seeds both ran); Δ is the mean \
-            paired difference. The \(family) test\(family == 1 ? "" : "s") of this table \(family == 1 ? "is" : "are") one family: \
-            p (Holm) is Holm's step-down adjustment over \(family == 1 ? "it" : "all of them, shown or not"). A difference is **significant** \
-            when its adjusted p < \(Self.alpha), *suggestive* when only its own p is. Ranked by \(metric), \(direction.phrase).
+            paired difference. \(rule) Ranked by \(metric), \(direction.phrase).
             """
     }
 
@@ -72,7 +75,8 @@ public struct TopTable: Sendable {
     /// the paired tests weigh (intervals of the means side by side may overlap while the paired differences do not).
     public func pairedDifferenceChart(results: ExperimentResults, metric: String, count: Int) -> ReportFigure? {
         let shown = comparisons.prefix(max(0, count - 1)).filter { $0.test.pairs > 0 }
-        guard !shown.isEmpty, let best = ranked.first else { return nil }
+        // With one seed there is no interval to draw: the Δ column says it all.
+        guard shown.contains(where: { $0.test.pairs >= 2 }), let best = ranked.first else { return nil }
         let label = { (c: Configuration) in results.label(of: c.cells[0], axes: axes.isEmpty ? nil : axes) }
         let file = "paired-" + GnuplotText.fileStem(metric) + ".tsv"
         let title = "\(metric): each configuration minus the best (\(label(best))), per seed"

@@ -4,15 +4,15 @@
 set datafile separator "\t"
 do for [format in "svg png"] {
     if (format eq "svg") {
-        set terminal svg size 960,360 dynamic noenhanced font "Sans,13" background rgb "white"
+        set terminal svg size 960,390 dynamic noenhanced font "Sans,13" background rgb "white"
     } else {
-        set terminal pngcairo size 960,360 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 960,390 noenhanced font "Sans,11" background rgb "white"
     }
     set output "elo-smoke-bradley-terry." . format
     set title "Tournament smoke: bradley-terry ratings, best first"
     set xlabel 'Elo rating (bars: interval)'
-    set yrange [-0.6:3.6]
-    set ytics ('learningRate=0.001 rank=16' 3, 'learningRate=0.0002 rank=8' 2, 'learningRate=0.0002 rank=16' 1, 'learningRate=0.001 rank=8' 0) nomirror scale 0
+    set yrange [-0.6:4.6]
+    set ytics ('learningRate=0.001 rank=16' 4, 'learningRate=0.0002 rank=8' 3, 'learningRate=0.0002 rank=16' 2, 'learningRate=0.001 rank=8' 1, 'base (no adapter)' 0) nomirror scale 0
     set xtics nomirror
     set grid xtics lc rgb '#dddddd'
     set offsets graph 0.05, graph 0.05, 0, 0
