@@ -116,7 +116,12 @@ struct BLASKernelCommandTests {
 /// `qlab --version`: the version, the checkout and commit it was built from, and the kernel it would choose.
 struct VersionTests {
     @Test func versionNamesTheCommitAndTheKernel() throws {
-        let r = try CLI.run(["--version"])
+        // Both processes decide the kernel from the same environment (nothing set, one fresh verdict cache): a
+        // kernel set by this machine's environment (OPENBLAS_CORETYPE=Haswell on some) would otherwise be compared
+        // with the one qlab chooses when nothing is set.
+        let cache = try BLASKernelCommandTests.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let r = try CLI.run(["--version"], environment: ["QLAB_CACHE_DIR": cache.path], removing: BLASKernelCommandTests.inherited)
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("qlab ") == true)
@@ -130,7 +135,7 @@ struct VersionTests {
         let head = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         git.waitUntilExit()
         #expect(lines.contains { $0.hasPrefix("commit:") && $0.contains(head) }, "\(r.stdout)")
-        let (_, blas) = try BLASKernelCommandTests.blas(cache: try BLASKernelCommandTests.temporary())
+        let (_, blas) = try BLASKernelCommandTests.blas(cache: cache)
         #expect(lines.contains { $0.hasPrefix("BLAS kernel: \(blas?.core ?? "?"),") }, "\(r.stdout)")
     }
 }
