@@ -31,16 +31,24 @@ reports: data
 	$(SWIFT) run $(RELEASE_FLAGS) qlab export smoke $(RESEARCH) --lineage --out reports/lineage.jsonl
 
 # The tests run under the BLAS kernel qlab itself would choose (OpenBLAS alone may fall back to its slowest on a
-# CPU it does not know); a set OPENBLAS_CORETYPE is left as it is.
-WITH_KERNEL = if [ -z "$$OPENBLAS_CORETYPE" ]; then \
-	  core=$$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab && core=$$($$core blas --name) && \
+# CPU it does not know); a set OPENBLAS_CORETYPE is left as it is. Likewise the matmul backend: the one qlab's
+# `auto` takes here unless QLAB_MATMUL names one, with OpenMP's idle threads passive under oneDNN (as qlab runs).
+WITH_KERNEL = qlab=$$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab; \
+	if [ -z "$$OPENBLAS_CORETYPE" ]; then \
+	  core=$$($$qlab blas --name) && \
 	  echo "tests run on the BLAS kernel qlab chooses here: $$core" && \
 	  export OPENBLAS_CORETYPE=$$core QLAB_BLAS_AUTO=$$core; \
-	fi;
+	fi; \
+	if [ -z "$$QLAB_MATMUL" ]; then \
+	  backend=$$($$qlab blas --backend) && \
+	  echo "tests run on the matmul backend qlab chooses here: $$backend" && \
+	  export QLAB_MATMUL=$$backend; \
+	fi; \
+	if [ "$$QLAB_MATMUL" = onednn ] && [ -z "$$OMP_WAIT_POLICY$$GOMP_SPINCOUNT" ]; then export OMP_WAIT_POLICY=passive; fi;
 
 test: setup
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
-	@echo "tests run on:"; $$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab blas | sed -n '1p;4p;5p' | sed 's/^/  /'
+	@echo "tests run on:"; $$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab blas | sed -n '1p;4p;5p;/^matmul:/p;/^OpenMP:/p' | sed 's/^/  /'
 	@$(WITH_KERNEL) $(SWIFT) test $(TEST_FLAGS) --skip-build
 
 # A grid as Slurm job arrays on a real one-node Slurm started here (installs slurm-wlm and munge when

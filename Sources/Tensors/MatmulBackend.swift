@@ -133,12 +133,12 @@ public struct MatmulSelection: Sendable, Equatable {
         defer { lock.unlock() }
         let active = MatmulBackend.active
         return selected ?? MatmulSelection(backend: active, request: .backend(active),
-                                           reason: active == .openblas ? "the default" : "named by \(MatmulBackend.variable)",
+                                           reason: active == .openblas ? "nothing selected" : "named by \(MatmulBackend.variable)",
                                            onednnCheck: nil, rates: nil)
     }
 
     /// Chooses the backend for this process and makes it active. `request` is `--matmul` or `QLAB_MATMUL` (nil:
-    /// OpenBLAS, the default). Checks oneDNN numerically before using it and, for `auto`, measures both backends
+    /// `auto`, the default). Checks oneDNN numerically before using it and, for `auto`, measures both backends
     /// once per machine; both verdicts are cached (`MatmulVerdictCache`).
     @discardableResult
     public static func select(request text: String?, recheck: Bool = false,
@@ -152,16 +152,44 @@ public struct MatmulSelection: Sendable, Equatable {
         return selection
     }
 
+    /// The environment variables through which a user sets how libgomp's idle threads wait.
+    public static let openMPWaitVariables = ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT"]
+
+    /// Marks a process that qlab executed again to set the OpenMP wait policy (a guard against a loop).
+    public static let openMPSetVariable = "QLAB_OMP_WAIT_SET"
+
+    /// The environment a process using oneDNN should run in, or nil when the present one will do.
+    ///
+    /// oneDNN runs on OpenMP, whose idle threads by default spin for a while after each product. Between two
+    /// oneDNN products qlab runs OpenBLAS's and its own element-wise threads on the same cores, which the spinning
+    /// threads then take from them: on a 2-core AMD Zen 5 a QLoRA step ran at 231 tokens/s with spinning and 366
+    /// with `OMP_WAIT_POLICY=passive`. libgomp reads the policy only when it loads, so it is set by executing again.
+    /// A policy the user set (`OMP_WAIT_POLICY` or `GOMP_SPINCOUNT`) is respected, as a set OpenBLAS kernel is.
+    public static func openMPEnvironment(backend: MatmulBackend, environment: [String: String]) -> [String: String]? {
+        guard backend == .onednn, environment[openMPSetVariable] == nil,
+              openMPWaitVariables.allSatisfy({ (environment[$0] ?? "").isEmpty }) else { return nil }
+        var changed = environment
+        changed["OMP_WAIT_POLICY"] = "passive"
+        changed[openMPSetVariable] = "1"
+        return changed
+    }
+
+    /// Executes this program again in the environment `openMPEnvironment` gave (never returns), or throws.
+    public static func executeAgain(environment: [String: String]) throws -> Never {
+        Diagnostics.info("executing again with OMP_WAIT_POLICY=passive: oneDNN's OpenMP threads would otherwise spin "
+                         + "on the cores between products, and libgomp reads the policy only when it loads")
+        try BLASKernel.executeAgain(environment: environment)
+    }
+
     /// The choice `select` makes, without making it active.
     /// `threads` names the cache entry (the thread count the backends run at here).
     public static func choose(request text: String?, recheck: Bool = false, cache: MatmulVerdictCache = .standard(),
                               threads: Int = BLAS.threads, warn: (String) -> Void) throws -> MatmulSelection {
-        let request = try text.map(MatmulBackend.Request.init(parsing:)) ?? .backend(.openblas)
+        let request = try text.map(MatmulBackend.Request.init(parsing:)) ?? .auto
         let selection: MatmulSelection
         switch request {
         case .backend(.openblas):
-            selection = MatmulSelection(backend: .openblas, request: request,
-                                        reason: text == nil ? "the default" : "asked for", onednnCheck: nil, rates: nil)
+            selection = MatmulSelection(backend: .openblas, request: request, reason: "asked for", onednnCheck: nil, rates: nil)
         case .backend(.onednn):
             let check = cache.onednnCheck(recheck: recheck, threads: threads)
             if !check.passed {

@@ -18,15 +18,17 @@ struct BLASCommand: ParsableCommand {
         Override with --blas-core NAME (on any command) or QLAB_BLAS_CORE=NAME; "default" keeps OpenBLAS's own \
         choice.
 
-        Matrix products go to OpenBLAS (the default) or to oneDNN's matmul primitive: --matmul openblas|onednn|auto \
-        (on any command) or QLAB_MATMUL. oneDNN is used only after the same numerical self-check; auto also \
+        Matrix products go to OpenBLAS or to oneDNN's matmul primitive: --matmul auto|openblas|onednn (on any \
+        command) or QLAB_MATMUL. oneDNN is used only after the same numerical self-check; auto, the default, also \
         measures both backends' SGEMM at training shapes once per machine and thread count (cached beside the \
-        kernel verdicts) and takes oneDNN when it is more than 5% faster. With --matmul auto, --recheck checks \
-        and measures again.
+        kernel verdicts) and takes oneDNN when it is more than 5% faster. With oneDNN, qlab runs with \
+        OMP_WAIT_POLICY=passive unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set (it executes again to set it). \
+        With --matmul auto, --recheck checks and measures again.
         """
     )
 
     @Flag(help: "Print only the kernel's name (for scripts).") var name = false
+    @Flag(help: "Print only the matmul backend's name (for scripts).") var backend = false
     @Flag(help: "Run the self-check again instead of reading its cached verdict.") var recheck = false
     @Flag(help: "Print as JSON.") var json = false
 
@@ -44,8 +46,8 @@ struct BLASCommand: ParsableCommand {
                 }
             }
         }
-        if name {
-            print(kernel.core)
+        if name || backend {
+            print(name ? kernel.core : matmul.backend.rawValue)
             return
         }
         let f = CPUFeatures.current
@@ -60,6 +62,10 @@ struct BLASCommand: ParsableCommand {
                 "onednn_version": OneDNN.version, "onednn_isa": OneDNN.isa, "onednn_native_bf16": OneDNN.hasNativeBF16,
                 "recorded_kernel": MatmulBackend.recordedKernel, "cache": MatmulVerdictCache.standard().path,
             ]
+            let environment = ProcessInfo.processInfo.environment
+            for variable in MatmulSelection.openMPWaitVariables {
+                if let value = environment[variable], !value.isEmpty { backend[variable.lowercased()] = value }
+            }
             if let c = matmul.onednnCheck {
                 backend["onednn_self_check"] = ["passed": c.passed, "worst_ratio": c.worstRatio.isFinite ? c.worstRatio : -1,
                                                 "worst_case": c.worstCase, "threads": c.threads] as [String: Any]
@@ -88,6 +94,12 @@ struct BLASCommand: ParsableCommand {
         print("cache:       \(cache.path)")
         print("matmul:      \(matmul.backend.rawValue), \(matmul.reason) (--matmul \(matmul.request))")
         print("oneDNN:      \(OneDNN.version) on \(OneDNN.isa), bfloat16 \(OneDNN.hasNativeBF16 ? "in hardware" : "not in hardware (bf16 compute is emulated on float32 products)")")
+        let waiting = MatmulSelection.openMPWaitVariables.compactMap { name in
+            ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : "\(name)=\($0)" }
+        }
+        if matmul.backend == .onednn {
+            print("OpenMP:      \(waiting.isEmpty ? "idle threads spin (OpenMP's default)" : waiting.joined(separator: ", "))")
+        }
         if let c = matmul.onednnCheck {
             print("oneDNN check: \(c.passed ? "passed" : "FAILED"); worst error \(String(format: "%.3g", c.worstRatio)) of its bound (\(c.worstCase))")
         }

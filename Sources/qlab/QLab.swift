@@ -16,7 +16,7 @@ struct QLab: ParsableCommand {
             Global options, accepted by every command anywhere on its command line:
               --verbose          Diagnostics on stderr (or QLAB_LOG_LEVEL=debug).
               --blas-core NAME   The OpenBLAS kernel (e.g. Haswell), auto or default.
-              --matmul NAME      The matrix-product backend: openblas (the default), onednn or auto.
+              --matmul NAME      The matrix-product backend: auto (the default: the faster here), openblas or onednn.
               --version          The version, the checkout's commit and the kernel chosen.
 
             `qlab plan` without a name lists the experiments.
@@ -66,8 +66,12 @@ struct QLab: ParsableCommand {
             // After the kernel (the backends are measured on it); a value given here reaches qlab's own workers.
             if let matmul { setenv(MatmulBackend.variable, matmul, 1) }
             let requested = matmul ?? ProcessInfo.processInfo.environment[MatmulBackend.variable].flatMap { $0.isEmpty ? nil : $0 }
-            try MatmulSelection.select(request: requested) { line in
+            let selection = try MatmulSelection.select(request: requested) { line in
                 StandardError.write(Data((line + "\n").utf8))
+            }
+            if let environment = MatmulSelection.openMPEnvironment(backend: selection.backend,
+                                                                   environment: ProcessInfo.processInfo.environment) {
+                try MatmulSelection.executeAgain(environment: environment)
             }
         } catch {
             StandardError.write(Data("qlab: error: \(error)\n".utf8))

@@ -201,4 +201,18 @@ struct MatmulBackendTests {
         }
         #expect(throws: MatmulSelection.SelectionError.self) { try MatmulSelection.choose(request: "mkl", cache: cache, threads: 3) { _ in } }
     }
+
+    /// oneDNN gets passive OpenMP threads unless a policy is set or qlab already set one; OpenBLAS gets nothing.
+    @Test func theOpenMPWaitPolicyIsSetOnlyForOneDNNAndOnlyWhenNothingIsSet() {
+        let base = ["PATH": "/usr/bin", "OMP_WAIT_POLICY": ""]
+        let changed = MatmulSelection.openMPEnvironment(backend: .onednn, environment: base)
+        #expect(changed?["OMP_WAIT_POLICY"] == "passive")
+        #expect(changed?[MatmulSelection.openMPSetVariable] == "1")
+        #expect(changed?["PATH"] == "/usr/bin")
+        #expect(MatmulSelection.openMPEnvironment(backend: .openblas, environment: base) == nil)
+        #expect(MatmulSelection.openMPEnvironment(backend: .onednn, environment: ["OMP_WAIT_POLICY": "active"]) == nil)
+        #expect(MatmulSelection.openMPEnvironment(backend: .onednn, environment: ["GOMP_SPINCOUNT": "0"]) == nil)
+        // Executed once already: never again, whatever the environment says now.
+        #expect(MatmulSelection.openMPEnvironment(backend: .onednn, environment: [MatmulSelection.openMPSetVariable: "1"]) == nil)
+    }
 }

@@ -4,7 +4,7 @@ import Testing
 /// `--matmul` on the command line: a bad name is refused with the choices, oneDNN asked for by name is checked,
 /// used and shown, and the choice reaches `qlab blas --json`. No test assumes what `auto` picks here.
 struct MatmulCommandTests {
-    static let inherited = ["QLAB_MATMUL"]
+    static let inherited = ["QLAB_MATMUL", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "QLAB_OMP_WAIT_SET"]
 
     struct Report: Decodable {
         struct Matmul: Decodable {
@@ -16,6 +16,8 @@ struct MatmulCommandTests {
             var onednn_self_check: Check?
             struct Rates: Decodable { var openblas: Double; var onednn: Double; var threads: Int }
             var gflops: Rates?
+            var omp_wait_policy: String?
+            var gomp_spincount: String?
         }
         var core: String
         var matmul: Matmul
@@ -62,10 +64,41 @@ struct MatmulCommandTests {
         #expect(report.matmul.recorded_kernel != report.core)
         #expect(FileManager.default.fileExists(atPath: cache.appendingPathComponent("matmul-backends.json").path))
 
-        let (plain, plainReport) = try Self.blas([], cache: cache)
+        let (plain, plainReport) = try Self.blas(["--matmul", "openblas"], cache: cache)
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(plainReport?.matmul.backend == "openblas")
         #expect(plainReport?.matmul.recorded_kernel == plainReport?.core)
+    }
+
+    /// Under oneDNN the process runs with OpenMP's idle threads waiting passively, set by executing again, unless
+    /// the user set a policy; under OpenBLAS nothing is set.
+    @Test func oneDNNRunsWithPassiveOpenMPThreadsUnlessAPolicyIsSet() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let (set, setReport) = try Self.blas(["--matmul", "onednn"], cache: cache)
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(setReport?.matmul.omp_wait_policy == "passive", "\(set.stdout)")
+        let (kept, keptReport) = try Self.blas(["--matmul", "onednn"], environment: ["OMP_WAIT_POLICY": "active"], cache: cache)
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(keptReport?.matmul.omp_wait_policy == "active")
+        let (spin, spinReport) = try Self.blas(["--matmul", "onednn"], environment: ["GOMP_SPINCOUNT": "1000"], cache: cache)
+        #expect(spin.status == 0, "\(spin.stderr)")
+        #expect(spinReport?.matmul.omp_wait_policy == nil && spinReport?.matmul.gomp_spincount == "1000")
+        let (plain, plainReport) = try Self.blas(["--matmul", "openblas"], cache: cache)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plainReport?.matmul.omp_wait_policy == nil)
+    }
+
+    /// With nothing named, qlab decides as `auto` does.
+    @Test func nothingNamedMeansAuto() throws {
+        let cache = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let (result, parsed) = try Self.blas([], cache: cache)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(parsed, "\(result.stdout)")
+        #expect(report.matmul.request == "auto")
+        let rates = try #require(report.matmul.gflops)
+        #expect(report.matmul.backend == (rates.onednn > 1.05 * rates.openblas ? "onednn" : "openblas"))
     }
 
     /// `auto` measures once and caches; whichever backend it takes must follow the rates it reports.
