@@ -67,11 +67,12 @@ public struct FrozenLinear: Sendable {
 
     /// Calls `body` with consecutive row chunks of W as float32 (`rows`, pointer to `rows.count × in`), rounded to
     /// bfloat16 when `compute` is `.bf16`; the third pointer is `extra` floats of scratch for the caller.
-    func withRowChunks(scratch: Scratch, extra: Int = 0,
+    /// With `rounding` false the bf16 chunks are left in float32 (for a product that converts them itself).
+    func withRowChunks(scratch: Scratch, extra: Int = 0, rounding: Bool = true,
                        _ body: (Range<Int>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
         let bf16 = compute == .bf16
         switch storage {
-        case .dense(let w) where !bf16:
+        case .dense(let w) where !bf16 || !rounding:
             // The float32 product of a dense weight needs no scratch (and leaves it untouched).
             let spare = extra > 0 ? scratch.pointer(count: extra) : scratch.buffer
             w.withUnsafeBufferPointer { body(0..<outFeatures, $0.baseAddress!, spare) }
@@ -101,7 +102,7 @@ public struct FrozenLinear: Sendable {
                 Parallel.forEachPart((elements + piece - 1) / piece, cost: piece) { pieces in
                     let lower = first + pieces.lowerBound * piece, upper = min(first + elements, first + pieces.upperBound * piece)
                     q.dequantize(elements: lower..<upper, into: buffer + (lower - first))
-                    if bf16 { BFloat16.round(buffer + (lower - first), count: upper - lower) }
+                    if bf16 && rounding { BFloat16.round(buffer + (lower - first), count: upper - lower) }
                 }
                 body(start..<end, buffer, buffer + chunk * inFeatures)
                 start = end
@@ -109,22 +110,35 @@ public struct FrozenLinear: Sendable {
         }
     }
 
+    /// Whether bfloat16 products run as oneDNN bf16 matmuls here, which convert (and so round) both inputs
+    /// themselves: then neither is rounded beforehand.
+    var nativeBF16: Bool { MatmulBackend.active == .onednn && OneDNN.hasNativeBF16 }
+
     /// Floats of scratch a bfloat16 product of `rows` rows of the other input (`width` wide) needs beyond the
-    /// weight chunk: the rounded input, and room for both inputs as bfloat16 bits when oneDNN computes natively.
-    func bf16Extra(rows n: Int, width: Int) -> Int {
-        let native = MatmulBackend.active == .onednn && OneDNN.hasNativeBF16
-        return n * width + (native ? (n * width + chunkRows * inFeatures) / 2 + 2 : 0)
+    /// weight chunk: the rounded input; natively, room for both inputs rounded as float32, which covers them as
+    /// bfloat16 bits and the emulation should oneDNN refuse the product after all.
+    func bf16Extra(rows n: Int, width: Int, native: Bool) -> Int {
+        native ? n * width + chunkRows * inFeatures : n * width
     }
 
     /// `y[n, out] = x[n, in] · Wᵀ` (or `+=` with `accumulate`); `ldy` is y's row stride.
     public func forward(x: UnsafePointer<Float>, rows n: Int, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
                         accumulate: Bool = false, scratch: Scratch) {
         let ldy = ldy ?? outFeatures
+        if compute == .bf16, nativeBF16 {
+            // oneDNN's bf16 matmul converts x and each chunk of the weight to bfloat16 itself.
+            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: inFeatures, native: true), rounding: false) { range, w, spare in
+                BFloat16.gemm(transposeA: false, transposeB: true, m: n, n: range.count, k: inFeatures,
+                              a: x, lda: inFeatures, roundedA: false, b: w, ldb: inFeatures, roundedB: false,
+                              beta: accumulate ? 1 : 0, c: y + range.lowerBound, ldc: ldy, scratch: spare)
+            }
+            return
+        }
         if compute == .bf16 {
             // x rounded once; each chunk of the (rounded) weight multiplies it.
             let count = n * inFeatures
             var rounded = false
-            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: inFeatures)) { range, w, spare in
+            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: inFeatures, native: false)) { range, w, spare in
                 if !rounded {
                     Parallel.forEachPart(count) { part in
                         BFloat16.round(x + part.lowerBound, into: spare + part.lowerBound, count: part.count)
@@ -168,11 +182,21 @@ public struct FrozenLinear: Sendable {
     public func backwardInput(dy: UnsafePointer<Float>, rows n: Int, dx: UnsafeMutablePointer<Float>,
                               accumulate: Bool = false, scratch: Scratch) {
         var first = !accumulate
+        if compute == .bf16, nativeBF16 {
+            // oneDNN's bf16 matmul converts dY's columns and each chunk of the weight to bfloat16 itself.
+            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: outFeatures, native: true), rounding: false) { range, w, spare in
+                BFloat16.gemm(transposeA: false, transposeB: false, m: n, n: inFeatures, k: range.count,
+                              a: dy + range.lowerBound, lda: outFeatures, roundedA: false, b: w, ldb: inFeatures,
+                              roundedB: false, beta: first ? 0 : 1, c: dx, ldc: inFeatures, scratch: spare)
+                first = false
+            }
+            return
+        }
         if compute == .bf16 {
             // dY rounded once; each chunk of its columns multiplies the matching (rounded) rows of W.
             let count = n * outFeatures
             var rounded = false
-            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: outFeatures)) { range, w, spare in
+            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: outFeatures, native: false)) { range, w, spare in
                 if !rounded {
                     Parallel.forEachPart(count) { part in
                         BFloat16.round(dy + part.lowerBound, into: spare + part.lowerBound, count: part.count)

@@ -63,8 +63,12 @@ public enum BFloat16 {
             // Native: both inputs as bfloat16 bits (half the floats' room each), float32 output.
             let a16 = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt16.self)
             let b16 = a16 + aCount
-            convert(a, into: a16, count: aCount)
-            convert(b, into: b16, count: bCount)
+            Parallel.forEachPart(aCount) { part in
+                convert(a + part.lowerBound, into: a16 + part.lowerBound, count: part.count)
+            }
+            Parallel.forEachPart(bCount) { part in
+                convert(b + part.lowerBound, into: b16 + part.lowerBound, count: part.count)
+            }
             do {
                 try OneDNN.matmul(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                   a: UnsafeRawPointer(a16), aType: .bf16, lda: lda, b: UnsafeRawPointer(b16), bType: .bf16,
@@ -76,12 +80,17 @@ public enum BFloat16 {
         }
         var pa = a, pb = b
         if !roundedA {
-            round(a, into: scratch, count: aCount)
+            Parallel.forEachPart(aCount) { part in
+                round(a + part.lowerBound, into: scratch + part.lowerBound, count: part.count)
+            }
             pa = UnsafePointer(scratch)
         }
         if !roundedB {
-            round(b, into: scratch + (roundedA ? 0 : aCount), count: bCount)
-            pb = UnsafePointer(scratch + (roundedA ? 0 : aCount))
+            let target = scratch + (roundedA ? 0 : aCount)
+            Parallel.forEachPart(bCount) { part in
+                round(b + part.lowerBound, into: target + part.lowerBound, count: part.count)
+            }
+            pb = UnsafePointer(target)
         }
         BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: pa, lda: lda, b: pb, ldb: ldb,
                    beta: beta, c: c, ldc: ldc)
