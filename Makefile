@@ -32,7 +32,8 @@ reports: data
 
 # The tests run under the BLAS kernel qlab itself would choose (OpenBLAS alone may fall back to its slowest on a
 # CPU it does not know); a set OPENBLAS_CORETYPE is left as it is. Likewise the matmul backend: the one qlab's
-# `auto` takes here unless QLAB_MATMUL names one, with OpenMP's idle threads passive under oneDNN (as qlab runs).
+# `auto` takes here unless QLAB_MATMUL names one, with idle OpenMP and OpenBLAS threads sleeping under oneDNN (as
+# qlab runs).
 WITH_KERNEL = qlab=$$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab; \
 	if [ -z "$$OPENBLAS_CORETYPE" ]; then \
 	  core=$$($$qlab blas --name) && \
@@ -44,11 +45,14 @@ WITH_KERNEL = qlab=$$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab; \
 	  echo "tests run on the matmul backend qlab chooses here: $$backend" && \
 	  export QLAB_MATMUL=$$backend; \
 	fi; \
-	if [ "$$QLAB_MATMUL" = onednn ] && [ -z "$$OMP_WAIT_POLICY$$GOMP_SPINCOUNT" ]; then export OMP_WAIT_POLICY=passive; fi;
+	if [ "$$QLAB_MATMUL" = onednn ]; then \
+	  if [ -z "$$OMP_WAIT_POLICY$$GOMP_SPINCOUNT" ]; then export OMP_WAIT_POLICY=passive; fi; \
+	  if [ -z "$$OPENBLAS_THREAD_TIMEOUT" ]; then export OPENBLAS_THREAD_TIMEOUT=4; fi; \
+	fi;
 
 test: setup
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
-	@echo "tests run on:"; $$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab blas | sed -n '1p;4p;5p;/^matmul:/p;/^OpenMP:/p' | sed 's/^/  /'
+	@echo "tests run on:"; $$($(SWIFT) build $(TEST_FLAGS) --show-bin-path)/qlab blas | sed -n '1p;4p;5p;/^matmul:/p;/^idle threads:/p' | sed 's/^/  /'
 	@$(WITH_KERNEL) $(SWIFT) test $(TEST_FLAGS) --skip-build
 
 # A grid as Slurm job arrays on a real one-node Slurm started here (installs slurm-wlm and munge when

@@ -155,29 +155,40 @@ public struct MatmulSelection: Sendable, Equatable {
     /// The environment variables through which a user sets how libgomp's idle threads wait.
     public static let openMPWaitVariables = ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT"]
 
-    /// Marks a process that qlab executed again to set the OpenMP wait policy (a guard against a loop).
-    public static let openMPSetVariable = "QLAB_OMP_WAIT_SET"
+    /// How long OpenBLAS's idle threads yield before they sleep (2^N cycles), read when OpenBLAS loads.
+    public static let openBLASTimeoutVariable = "OPENBLAS_THREAD_TIMEOUT"
+
+    /// Marks a process that qlab executed again to set how idle threads wait (a guard against a loop).
+    public static let threadWaitSetVariable = "QLAB_THREAD_WAIT_SET"
 
     /// The environment a process using oneDNN should run in, or nil when the present one will do.
     ///
-    /// oneDNN runs on OpenMP, whose idle threads by default spin for a while after each product. Between two
-    /// oneDNN products qlab runs OpenBLAS's and its own element-wise threads on the same cores, which the spinning
-    /// threads then take from them: on a 2-core AMD Zen 5 a QLoRA step ran at 231 tokens/s with spinning and 366
-    /// with `OMP_WAIT_POLICY=passive`. libgomp reads the policy only when it loads, so it is set by executing again.
-    /// A policy the user set (`OMP_WAIT_POLICY` or `GOMP_SPINCOUNT`) is respected, as a set OpenBLAS kernel is.
-    public static func openMPEnvironment(backend: MatmulBackend, environment: [String: String]) -> [String: String]? {
-        guard backend == .onednn, environment[openMPSetVariable] == nil,
-              openMPWaitVariables.allSatisfy({ (environment[$0] ?? "").isEmpty }) else { return nil }
+    /// Under oneDNN two thread pools share the cores: oneDNN's OpenMP threads (the large products) and OpenBLAS's
+    /// (attention's and the LoRA branches' small products), beside qlab's own element-wise threads. By default
+    /// the idle threads of each keep the cores busy for a while after their work (libgomp spins, OpenBLAS calls
+    /// `sched_yield` for up to 2^28 cycles), taking them from the others: on a 2-core AMD Zen 5 a QLoRA step ran
+    /// at 231 tokens/s so, 366 with `OMP_WAIT_POLICY=passive`, and about 405 with `OPENBLAS_THREAD_TIMEOUT=4`
+    /// as well. Both libraries read these settings only when they load, so they are set by executing again.
+    /// A value the user set (`OMP_WAIT_POLICY` or `GOMP_SPINCOUNT`; `OPENBLAS_THREAD_TIMEOUT`) is kept, as a set
+    /// OpenBLAS kernel is. Under OpenBLAS alone nothing is changed.
+    public static func threadEnvironment(backend: MatmulBackend, environment: [String: String]) -> [String: String]? {
+        guard backend == .onednn, environment[threadWaitSetVariable] == nil else { return nil }
+        let unset = { (name: String) in (environment[name] ?? "").isEmpty }
         var changed = environment
-        changed["OMP_WAIT_POLICY"] = "passive"
-        changed[openMPSetVariable] = "1"
+        if openMPWaitVariables.allSatisfy(unset) { changed["OMP_WAIT_POLICY"] = "passive" }
+        if unset(openBLASTimeoutVariable) { changed[openBLASTimeoutVariable] = "4" }
+        guard changed != environment else { return nil }
+        changed[threadWaitSetVariable] = "1"
         return changed
     }
 
-    /// Executes this program again in the environment `openMPEnvironment` gave (never returns), or throws.
+    /// Executes this program again in the environment `threadEnvironment` gave (never returns), or throws.
     public static func executeAgain(environment: [String: String]) throws -> Never {
-        Diagnostics.info("executing again with OMP_WAIT_POLICY=passive: oneDNN's OpenMP threads would otherwise spin "
-                         + "on the cores between products, and libgomp reads the policy only when it loads")
+        let set = (openMPWaitVariables + [openBLASTimeoutVariable]).compactMap { name in
+            environment[name].flatMap { $0 == ProcessInfo.processInfo.environment[name] ? nil : "\(name)=\($0)" }
+        }
+        Diagnostics.info("executing again with \(set.joined(separator: " ")): idle OpenMP and OpenBLAS threads would "
+                         + "otherwise keep the cores from each other, and both libraries read these settings only when they load")
         try BLASKernel.executeAgain(environment: environment)
     }
 

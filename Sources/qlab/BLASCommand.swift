@@ -22,7 +22,8 @@ struct BLASCommand: ParsableCommand {
         command) or QLAB_MATMUL. oneDNN is used only after the same numerical self-check; auto, the default, also \
         measures both backends' SGEMM at training shapes once per machine and thread count (cached beside the \
         kernel verdicts) and takes oneDNN when it is more than 5% faster. With oneDNN, qlab runs with \
-        OMP_WAIT_POLICY=passive unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set (it executes again to set it). \
+        OMP_WAIT_POLICY=passive and OPENBLAS_THREAD_TIMEOUT=4 (idle threads sleep instead of spinning), each \
+        unless set already (OMP_WAIT_POLICY or GOMP_SPINCOUNT for the first); it executes again to set them. \
         With --matmul auto, --recheck checks and measures again.
         """
     )
@@ -63,7 +64,7 @@ struct BLASCommand: ParsableCommand {
                 "recorded_kernel": MatmulBackend.recordedKernel, "cache": MatmulVerdictCache.standard().path,
             ]
             let environment = ProcessInfo.processInfo.environment
-            for variable in MatmulSelection.openMPWaitVariables {
+            for variable in MatmulSelection.openMPWaitVariables + [MatmulSelection.openBLASTimeoutVariable] {
                 if let value = environment[variable], !value.isEmpty { backend[variable.lowercased()] = value }
             }
             if let c = matmul.onednnCheck {
@@ -94,11 +95,11 @@ struct BLASCommand: ParsableCommand {
         print("cache:       \(cache.path)")
         print("matmul:      \(matmul.backend.rawValue), \(matmul.reason) (--matmul \(matmul.request))")
         print("oneDNN:      \(OneDNN.version) on \(OneDNN.isa), bfloat16 \(OneDNN.hasNativeBF16 ? "in hardware" : "not in hardware (bf16 compute is emulated on float32 products)")")
-        let waiting = MatmulSelection.openMPWaitVariables.compactMap { name in
+        let waiting = (MatmulSelection.openMPWaitVariables + [MatmulSelection.openBLASTimeoutVariable]).compactMap { name in
             ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : "\(name)=\($0)" }
         }
         if matmul.backend == .onednn {
-            print("OpenMP:      \(waiting.isEmpty ? "idle threads spin (OpenMP's default)" : waiting.joined(separator: ", "))")
+            print("idle threads: \(waiting.isEmpty ? "OpenMP's and OpenBLAS's defaults (they spin)" : waiting.joined(separator: ", "))")
         }
         if let c = matmul.onednnCheck {
             print("oneDNN check: \(c.passed ? "passed" : "FAILED"); worst error \(String(format: "%.3g", c.worstRatio)) of its bound (\(c.worstCase))")

@@ -69,8 +69,8 @@ struct QLab: ParsableCommand {
             let selection = try MatmulSelection.select(request: requested) { line in
                 StandardError.write(Data((line + "\n").utf8))
             }
-            if let environment = MatmulSelection.openMPEnvironment(backend: selection.backend,
-                                                                   environment: ProcessInfo.processInfo.environment) {
+            if let environment = MatmulSelection.threadEnvironment(backend: selection.backend,
+                                                                     environment: ProcessInfo.processInfo.environment) {
                 try MatmulSelection.executeAgain(environment: environment)
             }
         } catch {

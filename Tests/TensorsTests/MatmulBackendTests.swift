@@ -202,17 +202,22 @@ struct MatmulBackendTests {
         #expect(throws: MatmulSelection.SelectionError.self) { try MatmulSelection.choose(request: "mkl", cache: cache, threads: 3) { _ in } }
     }
 
-    /// oneDNN gets passive OpenMP threads unless a policy is set or qlab already set one; OpenBLAS gets nothing.
-    @Test func theOpenMPWaitPolicyIsSetOnlyForOneDNNAndOnlyWhenNothingIsSet() {
+    /// oneDNN gets sleeping idle threads, each setting only where nothing is set and only once; OpenBLAS gets nothing.
+    @Test func idleThreadSettingsAreMadeOnlyForOneDNNAndOnlyWhereNothingIsSet() {
         let base = ["PATH": "/usr/bin", "OMP_WAIT_POLICY": ""]
-        let changed = MatmulSelection.openMPEnvironment(backend: .onednn, environment: base)
+        let changed = MatmulSelection.threadEnvironment(backend: .onednn, environment: base)
         #expect(changed?["OMP_WAIT_POLICY"] == "passive")
-        #expect(changed?[MatmulSelection.openMPSetVariable] == "1")
+        #expect(changed?["OPENBLAS_THREAD_TIMEOUT"] == "4")
+        #expect(changed?[MatmulSelection.threadWaitSetVariable] == "1")
         #expect(changed?["PATH"] == "/usr/bin")
-        #expect(MatmulSelection.openMPEnvironment(backend: .openblas, environment: base) == nil)
-        #expect(MatmulSelection.openMPEnvironment(backend: .onednn, environment: ["OMP_WAIT_POLICY": "active"]) == nil)
-        #expect(MatmulSelection.openMPEnvironment(backend: .onednn, environment: ["GOMP_SPINCOUNT": "0"]) == nil)
+        #expect(MatmulSelection.threadEnvironment(backend: .openblas, environment: base) == nil)
+        let policy = MatmulSelection.threadEnvironment(backend: .onednn, environment: ["OMP_WAIT_POLICY": "active"])
+        #expect(policy?["OMP_WAIT_POLICY"] == "active" && policy?["OPENBLAS_THREAD_TIMEOUT"] == "4")
+        let spin = MatmulSelection.threadEnvironment(backend: .onednn, environment: ["GOMP_SPINCOUNT": "0"])
+        #expect(spin?["OMP_WAIT_POLICY"] == nil && spin?["GOMP_SPINCOUNT"] == "0")
+        #expect(MatmulSelection.threadEnvironment(backend: .onednn,
+                                                  environment: ["OMP_WAIT_POLICY": "active", "OPENBLAS_THREAD_TIMEOUT": "28"]) == nil)
         // Executed once already: never again, whatever the environment says now.
-        #expect(MatmulSelection.openMPEnvironment(backend: .onednn, environment: [MatmulSelection.openMPSetVariable: "1"]) == nil)
+        #expect(MatmulSelection.threadEnvironment(backend: .onednn, environment: [MatmulSelection.threadWaitSetVariable: "1"]) == nil)
     }
 }

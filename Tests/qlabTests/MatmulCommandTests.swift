@@ -4,7 +4,7 @@ import Testing
 /// `--matmul` on the command line: a bad name is refused with the choices, oneDNN asked for by name is checked,
 /// used and shown, and the choice reaches `qlab blas --json`. No test assumes what `auto` picks here.
 struct MatmulCommandTests {
-    static let inherited = ["QLAB_MATMUL", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "QLAB_OMP_WAIT_SET"]
+    static let inherited = ["QLAB_MATMUL", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT", "QLAB_THREAD_WAIT_SET"]
 
     struct Report: Decodable {
         struct Matmul: Decodable {
@@ -18,6 +18,7 @@ struct MatmulCommandTests {
             var gflops: Rates?
             var omp_wait_policy: String?
             var gomp_spincount: String?
+            var openblas_thread_timeout: String?
         }
         var core: String
         var matmul: Matmul
@@ -70,23 +71,27 @@ struct MatmulCommandTests {
         #expect(plainReport?.matmul.recorded_kernel == plainReport?.core)
     }
 
-    /// Under oneDNN the process runs with OpenMP's idle threads waiting passively, set by executing again, unless
+    /// Under oneDNN the process runs with idle OpenMP and OpenBLAS threads sleeping, set by executing again, unless
     /// the user set a policy; under OpenBLAS nothing is set.
-    @Test func oneDNNRunsWithPassiveOpenMPThreadsUnlessAPolicyIsSet() throws {
+    @Test func oneDNNRunsWithSleepingIdleThreadsUnlessAPolicyIsSet() throws {
         let cache = try Self.temporary()
         defer { try? FileManager.default.removeItem(at: cache) }
         let (set, setReport) = try Self.blas(["--matmul", "onednn"], cache: cache)
         #expect(set.status == 0, "\(set.stderr)")
         #expect(setReport?.matmul.omp_wait_policy == "passive", "\(set.stdout)")
+        #expect(setReport?.matmul.openblas_thread_timeout == "4", "\(set.stdout)")
         let (kept, keptReport) = try Self.blas(["--matmul", "onednn"], environment: ["OMP_WAIT_POLICY": "active"], cache: cache)
         #expect(kept.status == 0, "\(kept.stderr)")
         #expect(keptReport?.matmul.omp_wait_policy == "active")
-        let (spin, spinReport) = try Self.blas(["--matmul", "onednn"], environment: ["GOMP_SPINCOUNT": "1000"], cache: cache)
+        #expect(keptReport?.matmul.openblas_thread_timeout == "4")
+        let (spin, spinReport) = try Self.blas(["--matmul", "onednn"], environment: ["GOMP_SPINCOUNT": "1000", "OPENBLAS_THREAD_TIMEOUT": "20"],
+                                               cache: cache)
         #expect(spin.status == 0, "\(spin.stderr)")
         #expect(spinReport?.matmul.omp_wait_policy == nil && spinReport?.matmul.gomp_spincount == "1000")
+        #expect(spinReport?.matmul.openblas_thread_timeout == "20")
         let (plain, plainReport) = try Self.blas(["--matmul", "openblas"], cache: cache)
         #expect(plain.status == 0, "\(plain.stderr)")
-        #expect(plainReport?.matmul.omp_wait_policy == nil)
+        #expect(plainReport?.matmul.omp_wait_policy == nil && plainReport?.matmul.openblas_thread_timeout == nil)
     }
 
     /// With nothing named, qlab decides as `auto` does.
