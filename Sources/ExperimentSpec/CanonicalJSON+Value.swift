@@ -1,8 +1,10 @@
 extension CanonicalJSON {
     /// A JSON document as a tree, the intermediate form between an `Encodable` value and its canonical bytes.
     ///
-    /// Nested rather than top-level: other modules of the project have their own `JSONValue` for parsing, and
-    /// two top-level types of one name break every file that imports both modules.
+    /// Not `Support.JSONValue`, the parsed form of JSON that qlab reads: this one is written, never parsed, and
+    /// must hold what an encoder hands it exactly, 64-bit unsigned seeds included; and the specification module
+    /// depends on nothing of the project. Nested rather than top-level, so that no file importing both sees two
+    /// types of one name.
     public enum Value: Sendable, Equatable {
         case null
         case bool(Bool)

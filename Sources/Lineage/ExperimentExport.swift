@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// An experiment as a table: one row per cell, one column per axis and per final metric.

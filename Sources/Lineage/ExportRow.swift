@@ -1,3 +1,4 @@
+import Support
 /// One cell of an exported experiment: its axis values, status and the final metrics of its chosen run.
 public struct ExportRow: Sendable, Equatable, Encodable {
     /// The cell id.

@@ -1,3 +1,4 @@
+import Support
 /// Axis values are recorded as the labels plans and charts show (`8`, `0.0002`, `nf4`, `true`), all strings;
 /// an export gives them back the type the cell's configuration has.
 extension JSONValue {

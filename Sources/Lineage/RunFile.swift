@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// `run.json`: the record of the cell's latest run, written by the worker when it starts and when it ends.

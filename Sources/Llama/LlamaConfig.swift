@@ -138,7 +138,7 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
 
         var eos: [Int] = []
         switch json["eos_token_id"] {
-        case .integer(let i)?: eos = [i]
+        case .integer(let i)?: eos = Int(exactly: i).map { [$0] } ?? []
         case .array(let a)?: eos = a.compactMap(\.int)
         default: break
         }

@@ -1,3 +1,4 @@
+import Support
 import Lineage
 
 /// Two or more experiments side by side: the settings that differ, and a metric over their shared axes.

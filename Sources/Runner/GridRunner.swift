@@ -465,12 +465,12 @@ public final class GridRunner: @unchecked Sendable {
     /// A cell's axis values as the store keeps them: the spelling ingesting its run.json gives (one spelling,
     /// whichever of plan and ingest writes the row last).
     public static func axisValuesText(_ axes: [Cell.AxisValue]) -> String {
-        Lineage.JSONValue.object(axisValuesObject(axes)).canonicalText()
+        JSONValue.object(axisValuesObject(axes)).canonicalText()
     }
 
     /// A cell's axis values as `run.json` records them, the object `axisValuesText` spells.
-    static func axisValuesObject(_ axes: [Cell.AxisValue]) -> [String: Lineage.JSONValue] {
-        Dictionary(axes.map { ($0.name, Lineage.JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a })
+    static func axisValuesObject(_ axes: [Cell.AxisValue]) -> [String: JSONValue] {
+        Dictionary(axes.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a })
     }
 }
 

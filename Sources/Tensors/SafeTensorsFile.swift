@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// One tensor's place in a safetensors file.
@@ -79,14 +80,17 @@ public final class SafeTensorsFile: @unchecked Sendable {
             var shape: [Int] = []
             var elements = 1
             for dim in rawShape {
-                guard case .integer(let d) = dim, d >= 0 else { throw fail("shape has a dimension that is not a non-negative integer", tensor: name) }
+                guard case .integer(let wide) = dim, wide >= 0, let d = Int(exactly: wide) else {
+                    throw fail("shape has a dimension that is not a non-negative integer", tensor: name)
+                }
                 shape.append(d)
                 let (product, overflow) = elements.multipliedReportingOverflow(by: d)
                 guard !overflow else { throw fail("shape \(shape) overflows", tensor: name) }
                 elements = product
             }
             guard let offsets = value["data_offsets"]?.array, offsets.count == 2,
-                  case .integer(let begin) = offsets[0], case .integer(let end) = offsets[1] else {
+                  case .integer(let wideBegin) = offsets[0], case .integer(let wideEnd) = offsets[1],
+                  let begin = Int(exactly: wideBegin), let end = Int(exactly: wideEnd) else {
                 throw fail("data_offsets is not a pair of integers", tensor: name)
             }
             guard begin >= 0, begin <= end else { throw fail("data_offsets [\(begin), \(end)] are not increasing", tensor: name) }

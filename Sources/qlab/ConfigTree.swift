@@ -1,3 +1,4 @@
+import Support
 import ExperimentSpec
 import Lineage
 

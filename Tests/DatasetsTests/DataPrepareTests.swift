@@ -1,3 +1,4 @@
+import Support
 import ExperimentSpec
 import Foundation
 import Llama

@@ -1,3 +1,4 @@
+import Support
 import Crypto
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import Support
 import ExperimentSpec
 import Lineage
 import Foundation
@@ -75,11 +76,11 @@ struct AxisValuesSpellingTests {
         let axes = [Cell.AxisValue(name: "optimizer.learningRate", value: "0.0002"), Cell.AxisValue(name: "lora.rank", value: "8"),
                     Cell.AxisValue(name: "data.datasets", value: "a\"b")]
         let run = RunFile(id: "r", experiment: "x", cell: "c",
-                          axisValues: Dictionary(axes.map { ($0.name, Lineage.JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }),
+                          axisValues: Dictionary(axes.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }),
                           status: .running, started: Date(), gitCommit: nil, gitDirty: nil, hostname: "h", pid: 1, blasCore: "Haswell",
                           threads: 1, seed: 0, parentRun: nil, executor: "local", log: nil, inputs: [])
         // What ingest writes from that run.json.
-        let ingested = Lineage.JSONValue.object(run.axisValues).canonicalText()
+        let ingested = JSONValue.object(run.axisValues).canonicalText()
         #expect(GridRunner.axisValuesText(axes) == ingested)
         #expect(ingested == #"{"data.datasets":"a\"b","lora.rank":"8","optimizer.learningRate":"0.0002"}"#)
     }

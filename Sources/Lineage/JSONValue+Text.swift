@@ -1,49 +1,9 @@
 import Foundation
+import Support
 
-/// Any JSON value, for axis values and exports whose shape the store does not know in advance.
-public enum JSONValue: Codable, Sendable, Hashable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case let .bool(value): try container.encode(value)
-        case let .integer(value): try container.encode(value)
-        case let .number(value):
-            // JSON has no NaN or infinity; null says "no number" without failing the whole export.
-            if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
-        case let .string(value): try container.encode(value)
-        case let .array(value): try container.encode(value)
-        case let .object(value): try container.encode(value)
-        }
-    }
-
+/// The store's uses of JSON values: parsing with the file named in the error, canonical text (equal values give
+/// equal text), and CSV fields.
+extension JSONValue {
     /// Parses JSON text; `what` names the text's origin in the error.
     public static func parse(_ text: String, what: String) throws -> JSONValue {
         do {
