@@ -21,10 +21,10 @@ extension Experiments {
             files, so the same cell ids, computed once): 2e-4 constant with `quantization-types`' NF4 + DQ cells, \
             5e-4 constant with `lora-layers`' all-layer r 64 cells; every cell asks for the base perplexity for that \
             reason (measured once per base and read by the other cells). Each seed also draws its own data order, \
-            and every cell is scored on the same held-out split. Measured: 9 min 8 s of wall time for the 6 cells \
-            not shared, from a store holding the shared ones, on 2 cores (two cells at a time, one BLAS thread \
-            each, SkylakeX kernel, nothing else running), 173–179 s a cell; the whole grid from an empty store \
-            would take about 18 minutes at that pace.
+            and every cell is scored on the same held-out split. Run for this page on 2026-12-07 on a 2-core AMD Zen 5 (two cells at a time, one BLAS thread each, the SkylakeX kernel named with `--blas-core` \
+            and `--matmul openblas`, as the grid's first runs on an Intel Xeon computed; their held-out metrics came out the same \
+            to every printed digit): 5 min 11 s of wall time for the 6 cells \
+            not shared, from a store holding the shared ones; the time table below has each cell's seconds.
             """)
         Conclusion("""
             **The learning rate matters far more than the rank: agrees.** Held-out loss after 40 steps at r 64, \

@@ -22,8 +22,10 @@ extension Experiments {
             measured too (it is the same in every cell): with it the evaluation is `quantization-types`' and \
             `learning-rate`'s, so the all-layer r 64 cells are computed once for this experiment and `learning-rate`. \
             Each seed also draws its own data order, and every cell is scored on the same held-out split. \
-            Measured: 16 min 33 s of wall time from an empty store on 2 cores (two cells at a time, one BLAS \
-            thread each, SkylakeX kernel, nothing else running), 138–180 s a cell; 380 MB kept for the grid.
+            Run for this page on 2026-12-07 on a 2-core AMD Zen 5 (two cells at a time, one BLAS thread each, the SkylakeX kernel named with `--blas-core` \
+            and `--matmul openblas`, as the grid's first runs on an Intel Xeon computed; their held-out metrics came out the same \
+            to every printed digit): 9 min 11 s of wall time from an empty store; \
+            380 MB kept for the grid.
             """)
         Conclusion("""
             **Agrees with the paper on both counts.** Held-out loss after 40 steps (2,006 answer tokens, 3 seeds, \

@@ -21,8 +21,10 @@ extension Experiments {
             learn from. Both ways are scored on the same held-out tokens: every assistant turn of the held-out \
             conversations (`eval_loss`, `HeldOutLoss(turns: .all)`), whatever turns the cell trained on. \
             Each seed also draws its own data order, and every cell is scored on the same held-out conversations. \
-            Measured: 11 min 36 s of wall time from an empty store on 2 cores (two cells at a time, one BLAS \
-            thread each, SkylakeX kernel, nothing else running), 219–226 s a cell; 448 MB kept for the grid.
+            Run for this page on 2026-12-07 on a 2-core AMD Zen 5 (two cells at a time, one BLAS thread each, the SkylakeX kernel named with `--blas-core` \
+            and `--matmul openblas`, as the grid's first runs on an Intel Xeon computed; their held-out metrics came out the same \
+            to every printed digit): 6 min 40 s of wall time from an empty store; \
+            448 MB kept for the grid.
             """)
         Conclusion("""
             **Agrees with Firefly: the loss on every assistant turn trains the better chat model.** Held-out loss on \

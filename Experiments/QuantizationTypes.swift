@@ -26,9 +26,10 @@ extension Experiments {
             ChatterBot pairs at Table 9's 2e-4, in a shuffled order (40 steps are less than one length-grouped \
             mega-batch of 50 × 8 examples, which would train from the longest pairs to the shortest). \
             Each seed also draws its own data order, and every cell is scored on the same held-out split. \
-            Measured: 35 min 18 s of wall time from an empty store on 2 cores (two cells at a time, one BLAS \
-            thread each, SkylakeX kernel, nothing else running), 172–214 s a cell: about 175 s for a cell that reads \
-            its base's zero-shot perplexity from another seed, 200–214 s for one that measures it. A finished cell \
+            Run for this page on 2026-12-07 on a 2-core AMD Zen 5 (two cells at a time, one BLAS thread each, the SkylakeX kernel named with `--blas-core` \
+            and `--matmul openblas`, as the grid's first runs on an Intel Xeon computed; their held-out metrics came out the same \
+            to every printed digit): 33 min 19 s of wall time from an empty store, while a \
+            test run shared the machine for most of it (the time table below has each cell's seconds). A finished cell \
             keeps its adapter and logs, 75 MB (its checkpoints and optimizer state are removed once it has \
             succeeded): 1.6 GB for the grid.
             """)

@@ -20,6 +20,6 @@ do for [format in "svg png"] {
     set bmargin 7
     set border 3
     set offsets 0, 0, graph 0.08, graph 0.08
-    plot 'eval-loss-by-base.tsv' index 0 skip 1 using ($1):2:3:4 with yerrorlines lw 2 pt 7 ps 1.2 lc rgb '#0072B2' title 'eval_loss'
+    plot 'eval-loss-by-base.tsv' index 0 skip 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 1.2 lc rgb '#0072B2' title 'eval_loss'
     unset output
 }
