@@ -125,20 +125,12 @@ public struct FrozenLinear: Sendable {
     public func forward(x: UnsafePointer<Float>, rows n: Int, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
                         accumulate: Bool = false, scratch: Scratch) {
         let ldy = ldy ?? outFeatures
-        if compute == .bf16, nativeBF16 {
-            // oneDNN's bf16 matmul converts x and each chunk of the weight to bfloat16 itself.
-            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: inFeatures, native: true), rounding: false) { range, w, spare in
-                BFloat16.gemm(transposeA: false, transposeB: true, m: n, n: range.count, k: inFeatures,
-                              a: x, lda: inFeatures, roundedA: false, b: w, ldb: inFeatures, roundedB: false,
-                              beta: accumulate ? 1 : 0, c: y + range.lowerBound, ldc: ldy, scratch: spare)
-            }
-            return
-        }
         if compute == .bf16 {
-            // x rounded once; each chunk of the (rounded) weight multiplies it.
-            let count = n * inFeatures
-            var rounded = false
-            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: inFeatures, native: false)) { range, w, spare in
+            // Emulated: x rounded once into the scratch, each chunk of the weight rounded as it is dequantized.
+            // Natively (oneDNN's bf16 matmul) the product converts both inputs to bfloat16 itself: nothing first.
+            let native = nativeBF16, count = n * inFeatures
+            var rounded = native
+            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: inFeatures, native: native), rounding: !native) { range, w, spare in
                 if !rounded {
                     Parallel.forEachPart(count) { part in
                         BFloat16.round(x + part.lowerBound, into: spare + part.lowerBound, count: part.count)
@@ -146,8 +138,9 @@ public struct FrozenLinear: Sendable {
                     rounded = true
                 }
                 BFloat16.gemm(transposeA: false, transposeB: true, m: n, n: range.count, k: inFeatures,
-                              a: spare, lda: inFeatures, roundedA: true, b: w, ldb: inFeatures, roundedB: true,
-                              beta: accumulate ? 1 : 0, c: y + range.lowerBound, ldc: ldy, scratch: spare + count)
+                              a: native ? x : UnsafePointer(spare), lda: inFeatures, roundedA: !native, b: w, ldb: inFeatures,
+                              roundedB: !native, beta: accumulate ? 1 : 0, c: y + range.lowerBound, ldc: ldy,
+                              scratch: native ? spare : spare + count)
             }
             return
         }
@@ -182,21 +175,12 @@ public struct FrozenLinear: Sendable {
     public func backwardInput(dy: UnsafePointer<Float>, rows n: Int, dx: UnsafeMutablePointer<Float>,
                               accumulate: Bool = false, scratch: Scratch) {
         var first = !accumulate
-        if compute == .bf16, nativeBF16 {
-            // oneDNN's bf16 matmul converts dY's columns and each chunk of the weight to bfloat16 itself.
-            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: outFeatures, native: true), rounding: false) { range, w, spare in
-                BFloat16.gemm(transposeA: false, transposeB: false, m: n, n: inFeatures, k: range.count,
-                              a: dy + range.lowerBound, lda: outFeatures, roundedA: false, b: w, ldb: inFeatures,
-                              roundedB: false, beta: first ? 0 : 1, c: dx, ldc: inFeatures, scratch: spare)
-                first = false
-            }
-            return
-        }
         if compute == .bf16 {
-            // dY rounded once; each chunk of its columns multiplies the matching (rounded) rows of W.
-            let count = n * outFeatures
-            var rounded = false
-            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: outFeatures, native: false)) { range, w, spare in
+            // Emulated: dY rounded once into the scratch, each chunk of its columns multiplying the matching
+            // (rounded) rows of W. Natively the product converts both inputs itself, as in `forward`.
+            let native = nativeBF16, count = n * outFeatures
+            var rounded = native
+            withRowChunks(scratch: scratch, extra: bf16Extra(rows: n, width: outFeatures, native: native), rounding: !native) { range, w, spare in
                 if !rounded {
                     Parallel.forEachPart(count) { part in
                         BFloat16.round(dy + part.lowerBound, into: spare + part.lowerBound, count: part.count)
@@ -204,8 +188,9 @@ public struct FrozenLinear: Sendable {
                     rounded = true
                 }
                 BFloat16.gemm(transposeA: false, transposeB: false, m: n, n: inFeatures, k: range.count,
-                              a: spare + range.lowerBound, lda: outFeatures, roundedA: true, b: w, ldb: inFeatures,
-                              roundedB: true, beta: first ? 0 : 1, c: dx, ldc: inFeatures, scratch: spare + count)
+                              a: (native ? dy : UnsafePointer(spare)) + range.lowerBound, lda: outFeatures,
+                              roundedA: !native, b: w, ldb: inFeatures, roundedB: !native, beta: first ? 0 : 1,
+                              c: dx, ldc: inFeatures, scratch: native ? spare : spare + count)
                 first = false
             }
             return
