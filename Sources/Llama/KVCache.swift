@@ -24,4 +24,10 @@ public final class KVCache: @unchecked Sendable {
 
     /// Forgets every position.
     public func reset() { length = 0 }
+
+    /// Forgets the positions from `length` on, so that another continuation can follow the first `length`.
+    public func truncate(to length: Int) {
+        precondition(length >= 0 && length <= self.length, "cannot truncate a cache of \(self.length) positions to \(length)")
+        self.length = length
+    }
 }

@@ -29,7 +29,7 @@ extension CellWorker {
                 let suite = try BenchmarkSuite.load(try catalog.benchmarkPath(b.path))
                 let evaluation = BenchmarkEvaluation(model: model, adapter: adapter, tokenizer: tokenizer,
                                                      bos: BenchmarkBOS.id(for: location, tokenizer: tokenizer))
-                object = try evaluation.evaluate(suite, shots: b.shots, limit: b.limit).jsonObject(questions: true)
+                object = try evaluation.evaluate(suite, shots: b.shots, limit: b.limit, scoring: b.scoring).jsonObject(questions: true)
                 try memo?.write(object)
             }
             seconds["seconds_" + metric] = kept ? 0 : Date().timeIntervalSince(start)
@@ -41,8 +41,8 @@ extension CellWorker {
             metrics[metric] = micro
             metrics[metric + "_macro"] = macro
             metrics[metric + "_asked"] = Double(asked)
-            say(String(format: "benchmark %@ %@, %d-shot: %.4f (macro %.4f) over %d questions%@", b.name,
-                       moment == .base ? "on the base" : "after training", b.shots, micro, macro, asked,
+            say(String(format: "benchmark %@ %@, %d-shot%@: %.4f (macro %.4f) over %d questions%@", b.name,
+                       moment == .base ? "on the base" : "after training", b.shots, b.scoring == .letter ? "" : " " + b.scoring.rawValue, micro, macro, asked,
                        kept ? " (measured by an earlier cell on the same base, code and kernel)" : ""))
         }
         return metrics

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Evaluation
+import ExperimentSpec
 import Foundation
 import Llama
 import Support
@@ -20,9 +21,9 @@ extension EvalCommand {
         let suite = try BenchmarkSuite.load(try DatasetCatalog.locate().benchmarkPath(path))
         let bos = BenchmarkBOS.id(for: loaded.location, tokenizer: tokenizer)
         let asked = suite.subjects.map { limit > 0 ? min(limit, $0.test.count) : $0.test.count }.reduce(0, +)
-        progress("benchmark \(path): \(suite.subjects.count) subject(s), \(asked) question(s)\(limit > 0 ? " (the first \(limit) of each subject)" : ""), \(shots) shot(s), \(bos == nil ? "no BOS" : "BOS first")")
+        progress("benchmark \(path): \(suite.subjects.count) subject(s), \(asked) question(s)\(limit > 0 ? " (the first \(limit) of each subject)" : ""), \(shots) shot(s), \(scoring.rawValue) scoring, \(bos == nil ? "no BOS" : "BOS first")")
         let evaluation = BenchmarkEvaluation(model: loaded.model, adapter: adapter, tokenizer: tokenizer, bos: bos)
-        let result = try evaluation.evaluate(suite, shots: shots, limit: limit, progress: meter(unit: "questions"))
+        let result = try evaluation.evaluate(suite, shots: shots, limit: limit, scoring: scoring, progress: meter(unit: "questions"))
         if json {
             var report = result.jsonObject(questions: true)
             report["model"] = loaded.location.path
@@ -37,7 +38,7 @@ extension EvalCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("\(loaded.location.path) (\(storage)\(self.adapter.map { ", adapter \($0)" } ?? "")) on \(path), \(shots)-shot:")
+        print("\(loaded.location.path) (\(storage)\(self.adapter.map { ", adapter \($0)" } ?? "")) on \(path), \(shots)-shot, \(scoring.rawValue) scoring:")
         print(Self.benchmarkTable(result))
     }
 
@@ -64,3 +65,4 @@ extension EvalCommand {
         }.joined(separator: "\n")
     }
 }
+extension Benchmark.Scoring: ExpressibleByArgument {}

@@ -40,7 +40,10 @@ struct EvalCommand: ParsableCommand {
             --shots solved examples of the subject's dev split (each followed by a blank line), then the question and \
             its lettered options, ending with "Answer:"; BOS comes first only where the model's tokenizer adds one, and \
             a prompt longer than the context drops shots from the front (the report counts them). An option's score \
-            is the next-token logit of " A", " B", … (its first token). Printed: accuracy per subject, the macro and \
+            is the next-token logit of " A", " B", … (its first token). With --scoring cloze (how small models are \
+            measured: they rarely tell the letters apart) the options are not listed: the shots end "Answer: " and the \
+            right option's text, the question ends "Answer:", and an option's score is the log-probability of a space \
+            and its text after the prompt, divided by that text's UTF-8 bytes. Printed: accuracy per subject, the macro and \
             micro averages, each with a Wilson 95% interval; --json adds every question's prediction and scores.
 
             Mean loss: the mean negative log-likelihood in nats over all scored tokens (accumulated in double \
@@ -65,6 +68,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "A multiple-choice benchmark: a prepared one's name (wordnet-en, poems-zh), a folder in MMLU's layout (dev/, test/) or one file of questions (.csv or .jsonl).")
     var benchmark: String?
     @Option(help: "Solved dev examples before each benchmark question.") var shots: Int = 5
+    @Option(help: "How benchmark options are scored: letter (MMLU's: the options listed, the logit of the answer's letter) or cloze (the options not listed, each option text's log-probability per byte).")
+    var scoring: Benchmark.Scoring = .letter
     @Option(help: "Ask only the first N questions of each benchmark subject (0: all).") var limit: Int = 0
 
     func validate() throws {

@@ -78,4 +78,24 @@ struct BenchmarkPromptTests {
         #expect(BenchmarkReader.subject(ofFile: "val/computer_network_val.csv") == "computer network")
         #expect(BenchmarkReader.subject(ofFile: "anatomy.jsonl") == "anatomy")
     }
+
+    @Test func clozePromptsListNoOptionsAndSolveWithTheOptionText() throws {
+        let zero = "The following are multiple choice questions (with answers) about college physics.\n\n"
+            + "Which particle has no charge?\nAnswer:"
+        #expect(BenchmarkPrompt.text(subject: "college physics", shots: [], question: Self.asked, scoring: .cloze) == zero)
+        let two = "The following are multiple choice questions (with answers) about college physics.\n\n"
+            + "What is 1+1?\nAnswer: 2\n\n"
+            + "Unit of force?\nAnswer: newton\n\n"
+            + "Which particle has no charge?\nAnswer:"
+        let tokenizer = try ByteTokenizer()
+        let prompt = try BenchmarkPrompt.tokens(subject: "college physics", dev: Self.dev, k: 2, question: Self.asked,
+                                                tokenizer: tokenizer, bos: 7, context: 10_000, scoring: .cloze)
+        #expect(prompt.ids == [7] + Array(two.utf8).map(Int.init))
+        // Dropping works on the cloze text's length: room for the header, one shot and the question only.
+        let one = "The following are multiple choice questions (with answers) about college physics.\n\n"
+            + "Unit of force?\nAnswer: newton\n\nWhich particle has no charge?\nAnswer:"
+        let fitted = try BenchmarkPrompt.tokens(subject: "college physics", dev: Self.dev, k: 2, question: Self.asked,
+                                                tokenizer: tokenizer, bos: nil, context: one.utf8.count, scoring: .cloze)
+        #expect(fitted.ids == Array(one.utf8).map(Int.init) && fitted.shots == 1 && fitted.dropped == 1)
+    }
 }

@@ -6,6 +6,7 @@ import Testing
 /// Benchmark scores against a float64 forward pass of the tiny model, and SmolLM2's answers against transformers'.
 struct BenchmarkScoringTests {
     static let mini = FixturePaths.packageRoot.appendingPathComponent("Tests/Fixtures/benchmark/mini").path
+    static let smolClozeReference = FixturePaths.packageRoot.appendingPathComponent("Tests/Fixtures/benchmark/smollm2-cloze-reference.json").path
     static let smolReference = FixturePaths.packageRoot.appendingPathComponent("Tests/Fixtures/benchmark/smollm2-reference.json").path
 
     static func q(_ subject: String, _ index: Int, _ question: String, _ answer: Int) -> BenchmarkQuestion {
@@ -43,6 +44,45 @@ struct BenchmarkScoringTests {
             for (got, want) in zip(answer.scores, expected) { #expect(abs(got - want) <= 1e-5 * scale, "\(got) vs \(want)") }
             #expect(answer.predicted == expected.indices.max { expected[$0] < expected[$1] }!)
             #expect(answer.gold == question.answer && answer.index == question.index)
+        }
+    }
+
+    @Test func clozeScoresAreOptionLogProbabilitiesPerByteOfAFloat64ForwardPass() throws {
+        let checkpoint = try HuggingFaceCheckpoint(directory: PerplexityTests.tinyModel)
+        var tensors: [String: [Float]] = [:]
+        for name in checkpoint.tensorNames { tensors[name] = try checkpoint.tensor(name)!.scalars }
+        let model = try checkpoint.model { _, w in FrozenLinear(dense: w) }
+        let reference = ReferenceForward(config: checkpoint.config, tensors: tensors)
+        let tokenizer = try ByteTokenizer()
+        // Options of different lengths (one byte to several), so that the per-byte division and every position of
+        // a continuation are exercised.
+        func question(_ index: Int, _ text: String, _ choices: [String], _ answer: Int) -> BenchmarkQuestion {
+            BenchmarkQuestion(subject: "words", index: index, question: text, choices: choices, answer: answer, path: "mem.csv", line: index + 2)
+        }
+        let dev = [question(0, "Opposite of up?", ["down", "x", "sideways", "no"], 0)]
+        let test = [question(0, "Opposite of hot?", ["cold", "warmish", "a", "tepid"], 0),
+                    question(1, "Plural of cat?", ["cats", "caat", "c", "kittens"], 0)]
+        let suite = BenchmarkSuite(subjects: [.init(name: "words", dev: dev, test: test, testPath: "mem.csv")], path: "mem")
+        let evaluation = BenchmarkEvaluation(model: model, adapter: nil, tokenizer: tokenizer, bos: 257)
+        let result = try evaluation.evaluate(suite, shots: 1, scoring: .cloze)
+        #expect(result.scoring == .cloze && result.answers.count == 2)
+        func logSoftmax(_ row: [Double]) -> [Double] {
+            let top = row.max()!
+            let shift = top + log(row.reduce(0) { $0 + exp($1 - top) })
+            return row.map { $0 - shift }
+        }
+        for (q, answer) in zip(test, result.answers) {
+            let prompt = [257] + Array(BenchmarkPrompt.text(subject: "words", shots: dev, question: q, scoring: .cloze).utf8).map(Int.init)
+            var expected: [Double] = []
+            for choice in q.choices {
+                let option = Array((" " + choice).utf8).map(Int.init)
+                let logits = reference.logits(tokens: prompt + option)
+                let total = option.indices.reduce(0.0) { $0 + logSoftmax(logits[prompt.count - 1 + $1])[option[$1]] }
+                expected.append(total / Double(option.count))
+            }
+            for (got, want) in zip(answer.scores, expected) { #expect(abs(got - want) <= 1e-5 * max(1, abs(want)), "\(got) vs \(want)") }
+            #expect(answer.predicted == expected.indices.max { expected[$0] < expected[$1] }!)
+            #expect(answer.promptTokens == prompt.count + 1 + q.choices.map(\.utf8.count).max()!)
         }
     }
 
@@ -91,6 +131,33 @@ struct BenchmarkScoringTests {
             #expect(answer.subject == want["subject"] as! String && answer.index == want["index"] as! Int)
             let scores = want["scores"] as! [Double]
             for (got, ref) in zip(answer.scores, scores) { #expect(abs(got - ref) <= 1e-3, "\(got) vs \(ref)") }
+            #expect(BenchmarkQuestion.letters[answer.predicted] == want["predicted"] as! String)
+        }
+    }
+
+    @Test func smolLM2ClozeScoresAreTransformers() throws {
+        guard FileManager.default.fileExists(atPath: PerplexityTests.smolLM2) else {
+            print("skipped: \(PerplexityTests.smolLM2) is missing (scripts/setup fetches it)")
+            return
+        }
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.smolClozeReference))) as! [String: Any]
+        let expected = reference["questions"] as! [[String: Any]]
+        let location = ModelLocation.gguf(path: PerplexityTests.smolLM2)
+        let loaded = try ModelLoader.load(location, quantization: nil)
+        let tokenizer = try #require(loaded.tokenizer)
+        let evaluation = BenchmarkEvaluation(model: loaded.model, adapter: nil, tokenizer: tokenizer,
+                                             bos: BenchmarkBOS.id(for: location, tokenizer: tokenizer))
+        let suite = try BenchmarkSuite.load(Self.mini)
+        let result = try evaluation.evaluate(suite, shots: reference["shots"] as! Int, scoring: .cloze)
+        #expect(result.answers.count == expected.count && result.answers.count == 12)
+        for (answer, want) in zip(result.answers, expected) {
+            let question = suite.questions.first { $0.subject == answer.subject && $0.index == answer.index }!
+            let dev = suite.subjects.first { $0.name == answer.subject }!.dev.prefix(5)
+            let bos = evaluation.bos.map { [$0] } ?? []
+            #expect(bos + tokenizer.encode(BenchmarkPrompt.text(subject: answer.subject, shots: dev, question: question, scoring: .cloze))
+                    == want["input_ids"] as! [Int])
+            #expect(question.choices.map { tokenizer.encode(" " + $0) } == want["option_ids"] as! [[Int]])
+            for (got, ref) in zip(answer.scores, want["scores"] as! [Double]) { #expect(abs(got - ref) <= 1e-4, "\(got) vs \(ref)") }
             #expect(BenchmarkQuestion.letters[answer.predicted] == want["predicted"] as! String)
         }
     }

@@ -1,3 +1,4 @@
+import ExperimentSpec
 import Llama
 
 /// The k-shot prompt as Hendrycks' MMLU reference builds it: a header naming the subject and a blank line,
@@ -17,9 +18,17 @@ public enum BenchmarkPrompt {
         return text
     }
 
-    /// The prompt for `question` after the solved examples `shots`, in their order.
-    public static func text(subject: String, shots: some Collection<BenchmarkQuestion>, question: BenchmarkQuestion) -> String {
-        header(subject: subject) + shots.map { block($0, solved: true) }.joined() + block(question, solved: false)
+    /// The cloze form of a question: its text and `Answer:` with no options listed, and the right option's
+    /// text after a space when `solved`.
+    public static func clozeBlock(_ q: BenchmarkQuestion, solved: Bool) -> String {
+        q.question + "\nAnswer:" + (solved ? " \(q.choices[q.answer])\n\n" : "")
+    }
+
+    /// The prompt for `question` after the solved examples `shots`, in their order, in the form `scoring` reads.
+    public static func text(subject: String, shots: some Collection<BenchmarkQuestion>, question: BenchmarkQuestion,
+                            scoring: Benchmark.Scoring = .letter) -> String {
+        let form = scoring == .letter ? block : clozeBlock
+        return header(subject: subject) + shots.map { form($0, true) }.joined() + form(question, false)
     }
 
     /// A prompt's token ids and how many of the shots it was asked for it keeps.
@@ -33,11 +42,11 @@ public enum BenchmarkPrompt {
     /// given, dropping shots from the front (the first solved example first) until it fits `context` tokens.
     /// Throws when even the question alone does not fit.
     public static func tokens(subject: String, dev: [BenchmarkQuestion], k: Int, question: BenchmarkQuestion,
-                              tokenizer: any Tokenizer, bos: Int?, context: Int) throws -> Tokens {
+                              tokenizer: any Tokenizer, bos: Int?, context: Int, scoring: Benchmark.Scoring = .letter) throws -> Tokens {
         let shots = Array(dev.prefix(k))
         for dropped in 0...shots.count {
             var ids = bos.map { [$0] } ?? []
-            ids += tokenizer.encode(text(subject: subject, shots: shots.dropFirst(dropped), question: question))
+            ids += tokenizer.encode(text(subject: subject, shots: shots.dropFirst(dropped), question: question, scoring: scoring))
             if ids.count <= context { return Tokens(ids: ids, shots: shots.count - dropped, dropped: dropped) }
         }
         throw BenchmarkError.questionTooLong(path: question.path, line: question.line, context: context)

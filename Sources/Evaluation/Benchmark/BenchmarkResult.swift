@@ -1,3 +1,4 @@
+import ExperimentSpec
 import Foundation
 import Support
 
@@ -11,7 +12,7 @@ public struct BenchmarkResult: Sendable {
         public var index: Int
         public var predicted: Int
         public var gold: Int
-        /// The score of each option: the logit of its letter's token.
+        /// The score of each option: the logit of its letter's token, or (cloze) its text's log-probability per byte.
         public var scores: [Double]
         /// Solved examples the prompt held, and how many of those asked for were dropped to fit the context.
         public var shots: Int
@@ -35,10 +36,13 @@ public struct BenchmarkResult: Sendable {
     public var answers: [Answer]
     /// Shots asked for.
     public var shots: Int
+    /// How the options were scored.
+    public var scoring: Benchmark.Scoring
 
-    public init(answers: [Answer], shots: Int) {
+    public init(answers: [Answer], shots: Int, scoring: Benchmark.Scoring = .letter) {
         self.answers = answers
         self.shots = shots
+        self.scoring = scoring
     }
 
     /// Subjects in the order their first question came.
@@ -90,6 +94,7 @@ public struct BenchmarkResult: Sendable {
         func interval(_ w: WilsonInterval) -> [Double] { [w.lower, w.upper] }
         var object: [String: Any] = [
             "shots": shots,
+            "scoring": scoring.rawValue,
             "questions_asked": answers.count,
             "micro_accuracy": micro, "micro_interval": interval(microInterval),
             "macro_accuracy": macro, "macro_interval": interval(macroInterval),
