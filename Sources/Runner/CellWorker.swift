@@ -265,6 +265,7 @@ public struct CellWorker: Sendable {
             "steps": Double(summary.steps),
             "trainable_parameters": Double(trainer.parameterCount),
         ]
+        metrics.merge(trainer.memoryParts.metricsMiB) { a, _ in a }
         metrics.merge(baseMetrics) { a, _ in a }
         if evaluation.heldOutLoss != nil, !heldOut.isEmpty {
             // The trainer evaluates after its last step on the same weights: that value, when this process trained

@@ -219,10 +219,11 @@ public final class Trainer: @unchecked Sendable {
         } else {
             (adapterDirectory, modelDirectory) = try writeWeights()
         }
-        let summary = TrainingSummary(status: status, reason: reason, steps: step, finalLoss: lastLoss,
+        var summary = TrainingSummary(status: status, reason: reason, steps: step, finalLoss: lastLoss,
                                       tokensPerSecond: Double(tokensThisProcess) / max(secondsThisProcess, 1e-9),
                                       peakRSSMiB: ProcessMemory.peakMiB(), resumedFrom: resumed, adapterDirectory: adapterDirectory,
                                       modelDirectory: modelDirectory)
+        summary.memory = memoryParts
         let pretty = JSONEncoder()
         pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try pretty.encode(summary)), to: directory + "/summary.json")

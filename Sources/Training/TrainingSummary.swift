@@ -30,4 +30,6 @@ public struct TrainingSummary: Codable, Sendable, Equatable {
     public var adapterDirectory: String?
     /// Where the final model is (a Hugging Face checkpoint; full fine-tuning only).
     public var modelDirectory: String? = nil
+    /// What the run held by part, as allocated (absent in summaries written before it was recorded).
+    public var memory: MemoryParts? = nil
 }

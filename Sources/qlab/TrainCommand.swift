@@ -283,6 +283,12 @@ struct TrainCommand: ParsableCommand {
             \(summary.modelDirectory.map { "model: \($0)" } ?? "adapter: \(summary.adapterDirectory ?? "-")")
             """
         print(text)
+        if let parts = summary.memory {
+            func mib(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+            print("memory by part (allocated, MiB): base \(mib(parts.baseBytes)), trainable and gradients \(mib(parts.trainableBytes)), "
+                  + "optimizer \(mib(parts.optimizerBytes)), activations \(mib(parts.activationBytes)); sum \(mib(parts.totalBytes)) "
+                  + "of a peak resident set of \(String(format: "%.1f", summary.peakRSSMiB))")
+        }
         if let data, !data.heldOut.isEmpty, summary.status == .completed {
             let (loss, tokens) = try trainer.evaluate(data.heldOut)
             print(String(format: "held-out loss %.4f (perplexity %.3f) over %d tokens of %d examples", loss, exp(loss), tokens, data.heldOutExamples))
