@@ -35,6 +35,7 @@ public enum Experiments {
         qloraVersusLoRA,
         learningRate,
         multiTurn,
+        memory,
         clusterCheck,
     ]
 
