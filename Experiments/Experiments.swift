@@ -36,6 +36,7 @@ public enum Experiments {
         learningRate,
         multiTurn,
         memory,
+        chinese,
         clusterCheck,
     ]
 
