@@ -34,7 +34,9 @@ public struct ReportDocument: Sendable {
 
         md += "## Results\n\n"
         let metrics = results.metricNames
-        let primary = options.metric ?? (["eval_loss"] + subject.evaluationMetrics + metrics).first(where: metrics.contains)
+        // A grid that evaluates nothing measures its training: its peak memory leads, where it was recorded.
+        let training = subject.evaluationMetrics.isEmpty && !metrics.contains("eval_loss") ? ["peak_rss_mib"] : []
+        let primary = options.metric ?? (["eval_loss"] + subject.evaluationMetrics + training + metrics).first(where: metrics.contains)
         if let metric = options.metric, !metrics.contains(metric) {
             throw ReportError.unknownMetric(name: metric, experiment: subject.name, known: metrics)
         }
@@ -118,11 +120,13 @@ public struct ReportDocument: Sendable {
 
         let throughput = charts.perCell(metric: "tokens_per_second", what: "Training throughput", unit: "tokens/s", color: "#009E73")
         let memory = charts.perCell(metric: "peak_rss_mib", what: "Peak memory (resident set)", unit: "MiB", color: "#CC79A7")
+        let parts = charts.memoryByPart()
         let timing = TimeTable(results)
-        if throughput != nil || memory != nil || timing != nil {
+        if throughput != nil || memory != nil || parts != nil || timing != nil {
             md += "### Throughput, memory and time\n\n"
             add(throughput)
             add(memory)
+            add(parts)
             if let timing {
                 md += "Where each cell's time went, in seconds of its latest run (the held-out loss includes its "
                 md += "evaluations during training):\n\n" + timing.markdown + "\n"

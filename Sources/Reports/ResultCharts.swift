@@ -189,6 +189,32 @@ struct ResultCharts {
         return ReportFigure(chart: chart, caption: caption)
     }
 
+    /// The memory parts a training run records (`MemoryParts.metricsMiB`), bottom of the stack first, with their
+    /// legend labels and colours.
+    static let memoryParts: [(metric: String, label: String, color: String)] = [
+        ("memory_base_mib", "frozen base as stored", "#0072B2"),
+        ("memory_trainable_mib", "trainable values and gradients", "#E69F00"),
+        ("memory_optimizer_mib", "optimizer moments", "#009E73"),
+        ("memory_activations_mib", "activations and their gradients", "#CC79A7"),
+    ]
+
+    /// Each cell's memory by part, stacked, with its peak resident set as a point (nil when no cell recorded parts).
+    func memoryByPart() -> ReportFigure? {
+        let cells = results.ranCells.filter { cell in Self.memoryParts.allSatisfy { cell.metrics[$0.metric] != nil } }
+        guard !cells.isEmpty else { return nil }
+        let rss = cells.allSatisfy { $0.metrics["peak_rss_mib"] != nil } ? cells.map { $0.metrics["peak_rss_mib"]! } : nil
+        let chart = StackedBarChart(name: "memory-by-part", title: "Memory by part per cell of \(results.subject.name)", yLabel: "MiB",
+                                    categories: cells.map(curveTitle),
+                                    parts: Self.memoryParts.map { part in (part.label, part.color, cells.map { $0.metrics[part.metric]! }) },
+                                    mark: rss.map { ("peak resident set", $0) }).chart
+        let caption = "What each cell's training held, in MiB, as allocated: the frozen base as stored (4-bit codes and their "
+            + "block constants, or float32; the embedding, norms and RoPE tables in float32), the trainable values with their "
+            + "gradients, the optimizer's two moments, and the step's activation and gradient buffers. "
+            + (rss == nil ? "" : "The point is the process's peak resident set, which adds the program, the libraries' pools, the data and "
+                + "whatever was held while loading; a paged optimizer's moments are file-backed and count there only while resident.")
+        return ReportFigure(chart: chart, caption: caption)
+    }
+
     /// Ids of the runs whose [started, ended] overlaps another's (a run still going counts as open-ended).
     static func overlapping(_ runs: [RunRecord]) -> Set<String> {
         var out: Set<String> = []

@@ -220,3 +220,23 @@ struct ChartTitleTests {
         #expect(GnuplotText.title("a \"b\" c\\d") == "\"a \\\"b\\\" c\\\\d\"")
     }
 }
+
+/// The stacked memory chart: each part's box reaches its running sum, drawn from the top part down, and the mark
+/// comes from its own column.
+@Suite struct StackedBarChartTests {
+    @Test func partsStackInOrderAndTheMarkHasItsColumn() {
+        let chart = StackedBarChart(name: "m", title: "Memory", yLabel: "MiB", categories: ["a b", "c"],
+                                    parts: [("base", "#111111", [100, 50]), ("optimizer", "#222222", [10, 5]), ("activations", "#333333", [1, 2])],
+                                    mark: ("peak", [130, 70])).chart
+        let rows = chart.dataFiles[0].contents.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
+        #expect(rows[0] == ["x", "base", "optimizer", "activations", "top base", "top optimizer", "top activations", "peak", "category"])
+        #expect(rows[1] == ["0", "100.0", "10.0", "1.0", "100.0", "110.0", "111.0", "130.0", "a b"])
+        #expect(rows[2] == ["1", "50.0", "5.0", "2.0", "50.0", "55.0", "57.0", "70.0", "c"])
+        // Columns 5-7 are the tops; the top part (column 7) is drawn first so that the lower ones show over it.
+        let plot = chart.body.components(separatedBy: "plot ").last!
+        let order = ["using 1:7", "using 1:6", "using 1:5", "using 1:8"].map { plot.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil })
+        #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
+        #expect(plot.contains("'#333333' title 'activations'") && plot.contains("with points"))
+    }
+}

@@ -45,7 +45,9 @@ import Testing
             let run = try store.startRun(RunRecord(cell: cell.id, started: t0, gitCommit: "0123456789abcdef", gitDirty: false,
                                                    hostname: "host`id>\(witness)-6`", pid: nil, blasCore: "Haswell", threads: 1, seed: 0))
             try store.appendMetrics(run: run, (1...4).map { MetricPoint(step: $0, name: "loss", value: 3 - 0.1 * Double($0 + n)) })
-            try store.recordFinalMetrics(run: run, ["eval_loss": 2 + 0.1 * Double(n), "tokens_per_second": 100 + Double(n)])
+            try store.recordFinalMetrics(run: run, ["eval_loss": 2 + 0.1 * Double(n), "tokens_per_second": 100 + Double(n),
+                                                    "memory_base_mib": 160, "memory_trainable_mib": 150, "memory_optimizer_mib": 150,
+                                                    "memory_activations_mib": 1000 + Double(n), "peak_rss_mib": 2000])
             try store.finishRun(id: run, status: .succeeded, ended: t0.addingTimeInterval(60))
             runs.append(cell.id)
         }
@@ -56,6 +58,7 @@ import Testing
         let results = try ExperimentResults.load(from: store, subject: subject)
         let document = try ReportDocument(results: results, options: ReportOptions(), command: "qlab report grid")
         #expect(document.figures.count >= 3)
+        #expect(document.figures.contains { $0.chart.name == "memory-by-part" }, "the stacked memory chart, with the hostile labels, is rendered too")
         let folder = root.appendingPathComponent("reports/grid")
         try ReportWriter(gnuplot: try Gnuplot()).write(document, to: folder)
         let made = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix("witness") }
