@@ -39,7 +39,8 @@ public struct SentencePieceTokenizer: Tokenizer {
         case keep
         /// Up to this many leading spaces of the whole text are dropped (Hugging Face's `Strip` decoder).
         case strip(Int)
-        /// SentencePiece's rule: the first piece that is not a control piece loses one leading "▁".
+        /// SentencePiece's rule: the first piece that is not a control piece loses one leading "▁" (and so do the
+        /// pieces after it while they decode to nothing, when normalizing removed extra whitespace).
         case firstPiece
     }
 
@@ -59,7 +60,7 @@ public struct SentencePieceTokenizer: Tokenizer {
         var fuseUnknown = true
         /// Whether a word that is a piece is taken whole before merging (Hugging Face's `ignore_merges`).
         var ignoreMerges = false
-        var leadingSpace: LeadingSpace?
+        var leadingSpace: LeadingSpace = .keep
         /// The unigram model: Viterbi over piece scores instead of merges.
         var unigram = false
         /// What an unknown piece decodes to (SentencePiece's `unk_surface`); nil: its spelling.
@@ -112,7 +113,8 @@ public struct SentencePieceTokenizer: Tokenizer {
     private let merges: BPEMerges
     private let wholePieces: SpecialTokenMatcher
     private let types: [PieceType]
-    /// For the unigram model: each piece's score and, for Viterbi, the pieces it may use (by UTF-8 spelling).
+    /// For the unigram model: each piece's score and, for Viterbi, the pieces it may use (by UTF-8 spelling), the
+    /// longest piece's length in bytes, and the scores SentencePiece gives unknown characters and user-defined pieces.
     private let scores: [Float]
     private let viterbiPieces: [ArraySlice<UInt8>: Int32]
     private let longestPiece: Int
