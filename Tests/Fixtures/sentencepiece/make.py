@@ -144,7 +144,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         full = os.path.join(tmp, "nfkc.model")
         open(full, "wb").write(train(model_type="bpe", vocab_size=1000))
-        tsv = os.path.join(tmp, "rule.tsv")
+        # The trainer records the rule file's path in the model: a relative one keeps the model the same from run to run.
+        os.chdir(tmp)
+        tsv = "rule.tsv"
         open(tsv, "w").write(rule_tsv(full))
         models = {
             "bpe-nfkc": train(model_type="bpe", vocab_size=1000, normalization_rule_tsv=tsv),
