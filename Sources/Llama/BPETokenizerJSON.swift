@@ -170,7 +170,7 @@ extension BPETokenizer {
         return value
     }
 
-    private static func readJSON(_ path: String) throws(TokenizerError) -> JSONValue {
+    static func readJSON(_ path: String) throws(TokenizerError) -> JSONValue {
         let data: Data
         do { try RegularFile.check(path) } catch { throw .unreadable(file: path, reason: error.message) }
         do {

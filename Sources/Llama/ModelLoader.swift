@@ -7,7 +7,7 @@ public struct LoadedModel: Sendable {
     public let location: ModelLocation
     /// The network.
     public let model: LlamaModel
-    /// The tokenizer, when the checkpoint has one (GGUF metadata or tokenizer.json).
+    /// The tokenizer, when the checkpoint has one (GGUF metadata, tokenizer.json or tokenizer.model).
     public let tokenizer: (any Tokenizer)?
 }
 
@@ -26,11 +26,8 @@ public enum ModelLoader {
         case .huggingFace(let directory):
             let checkpoint = try HuggingFaceCheckpoint(directory: directory)
             let model = try checkpoint.model(linear: linear)
-            var tokenizer: (any Tokenizer)? = nil
-            let json = directory + "/tokenizer.json"
-            if FileManager.default.fileExists(atPath: json) {
-                tokenizer = try BPETokenizer(huggingFaceJSON: json)
-            } else if model.config.vocabSize == 259 {
+            var tokenizer = try TokenizerLoader.huggingFace(directory: directory)
+            if tokenizer == nil && model.config.vocabSize == 259 {
                 // The byte-level vocabulary of small test models: bytes, then <pad>, <s>, </s>.
                 tokenizer = try ByteTokenizer()
             }

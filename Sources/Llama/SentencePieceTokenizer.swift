@@ -6,6 +6,11 @@
 /// pieces is a merge, ordered by the merged piece's priority (its score, or its position in the file), then
 /// longer left part, then longer right part, then the order the pieces and cuts were listed in.
 /// Control and user-defined pieces are matched whole in the raw text first (longest match, left to right).
+///
+/// The same type serves the three files a SentencePiece vocabulary comes in, which differ in how text is prepared
+/// (`Pipeline`): a GGUF file's metadata (as above), a `tokenizer.model` (SentencePiece's own normalizer, BPE by
+/// score with the leftmost pair first among equals or unigram Viterbi, control pieces never produced from text) and
+/// a Hugging Face `tokenizer.json` (its merge list, normalizer, pre-tokenizer and decoder).
 public struct SentencePieceTokenizer: Tokenizer {
     /// What makes one merged piece rank before another.
     public enum MergePriority: Sendable, Equatable {
@@ -13,6 +18,53 @@ public struct SentencePieceTokenizer: Tokenizer {
         case score
         /// The piece's position in the vocabulary, earlier first (Gemma's scores do not follow its merge order).
         case position
+        /// SentencePiece's library: the merged piece's score, higher first, and among equal scores the leftmost pair,
+        /// whichever pieces they make; only normal, user-defined and unused pieces are merged into.
+        case sentencePiece
+    }
+
+    /// Where "▁" is put before a stretch of text.
+    public enum Prefix: Sendable, Equatable {
+        /// Never.
+        case never
+        /// Before the text when it does not start with a whole piece (GGUF's space prefix, Metaspace's `first`).
+        case first
+        /// Before every stretch between whole pieces (Metaspace's `always`, the legacy `Prepend` normalizer).
+        case always
+    }
+
+    /// How the leading space of decoded text is treated.
+    public enum LeadingSpace: Sendable, Equatable {
+        /// Kept.
+        case keep
+        /// Up to this many leading spaces of the whole text are dropped (Hugging Face's `Strip` decoder).
+        case strip(Int)
+        /// SentencePiece's rule: the first piece that is not a control piece loses one leading "▁" (and so do the
+        /// pieces after it while they decode to nothing, when normalizing removed extra whitespace).
+        case firstPiece
+    }
+
+    /// How raw text becomes the pieces' string and back, where the three file kinds differ.
+    struct Pipeline: Sendable {
+        /// SentencePiece's normalizer; when set it replaces `prefix` and the space rule.
+        var normalizer: SentencePieceNormalizer?
+        var prefix: Prefix = .first
+        /// Whether the prefix is left off text that already starts with "▁" (the Metaspace pre-tokenizer's rule).
+        var prefixUnlessMetaspace = false
+        /// Whether each "▁" starts a new word that merges on its own (Metaspace's `split`).
+        var splitWords = false
+        /// Pieces matched whole in the raw (or normalized) text, spelling to id; nil: control and user-defined ones.
+        var wholePieces: [String: Int]?
+        var byteFallback = true
+        /// Whether consecutive unknown characters become one unknown piece.
+        var fuseUnknown = true
+        /// Whether a word that is a piece is taken whole before merging (Hugging Face's `ignore_merges`).
+        var ignoreMerges = false
+        var leadingSpace: LeadingSpace = .keep
+        /// The unigram model: Viterbi over piece scores instead of merges.
+        var unigram = false
+        /// What an unknown piece decodes to (SentencePiece's `unk_surface`); nil: its spelling.
+        var unknownSurface: String?
     }
 
     /// The choices a vocabulary file does not state, which depend on the model family.
@@ -48,6 +100,9 @@ public struct SentencePieceTokenizer: Tokenizer {
     public var addsBOS: Bool
     /// Whether "▁" is put before the text (`tokenizer.ggml.add_space_prefix`); decoding then drops it.
     public let addSpacePrefix: Bool
+    /// Whether a sequence ends with EOS (`tokenizer_config.json`'s `add_eos_token`).
+    public var addsEOS = false
+    let pipeline: Pipeline
 
     // Keyed by UTF-8 bytes: Swift's String equality is canonical equivalence, and a vocabulary may hold pieces
     // that differ only so (";" U+003B and U+037E).
@@ -57,10 +112,30 @@ public struct SentencePieceTokenizer: Tokenizer {
     private let byteIDs: [Int32]
     private let merges: BPEMerges
     private let wholePieces: SpecialTokenMatcher
+    private let types: [PieceType]
+    /// For the unigram model: each piece's score and, for Viterbi, the pieces it may use (by UTF-8 spelling), the
+    /// longest piece's length in bytes, and the scores SentencePiece gives unknown characters and user-defined pieces.
+    private let scores: [Float]
+    private let viterbiPieces: [ArraySlice<UInt8>: Int32]
+    private let longestPiece: Int
+    private let unknownScore: Float
+    private let userDefinedScorePerByte: Float
+    private let hasUnusedPieces: Bool
 
     /// A vocabulary of `pieces` with their `scores` and `types`; `source` names the file in errors.
     public init(pieces: [String], scores: [Float], types: [PieceType], addSpacePrefix: Bool, addsBOS: Bool,
                 options: Options, source: String, field: String = "tokens") throws(TokenizerError) {
+        try self.init(pieces: pieces, scores: scores, types: types, addSpacePrefix: addSpacePrefix, addsBOS: addsBOS,
+                      options: options,
+                      pipeline: Pipeline(prefix: addSpacePrefix ? .first : .never, leadingSpace: addSpacePrefix ? .strip(1) : .keep),
+                      mergeList: nil, source: source, field: field)
+    }
+
+    /// The general form: `pipeline` says how text is prepared; `mergeList` (pairs of ids, highest priority first)
+    /// replaces the merges derived from the pieces when the file lists its own.
+    init(pieces: [String], scores: [Float], types: [PieceType], addSpacePrefix: Bool, addsBOS: Bool,
+         options: Options, pipeline: Pipeline, mergeList: [(Int32, Int32, Int32)]?, source: String,
+         field: String = "tokens") throws(TokenizerError) {
         guard !pieces.isEmpty, pieces.count < Int(Int32.max) else {
             throw .malformed(file: source, field: field, reason: "holds \(pieces.count) pieces")
         }
@@ -71,6 +146,10 @@ public struct SentencePieceTokenizer: Tokenizer {
         vocabularySize = pieces.count
         self.addSpacePrefix = addSpacePrefix
         self.addsBOS = addsBOS
+        self.pipeline = pipeline
+        self.types = types
+        self.scores = scores
+        hasUnusedPieces = options.mergePriority == .sentencePiece && types.contains(.unused)
 
         // The pieces as matched in normalized text; a later duplicate wins, as in a Python dict built in order.
         let matched = (options.spaceRunsAreMetaspace ? pieces.map(Self.metaspaceSpelling) : pieces).map { ArraySlice($0.utf8) }
@@ -118,11 +197,49 @@ public struct SentencePieceTokenizer: Tokenizer {
             default: break
             }
         }
-        wholePieces = SpecialTokenMatcher(whole)
+        wholePieces = SpecialTokenMatcher(pipeline.wholePieces ?? whole)
 
-        merges = BPEMerges(table: Self.mergeTable(pieces: matched, ids: ids, order: firstSeen, scores: scores,
-                                                  priority: options.mergePriority),
-                           byteIDs: byteIDs)
+        if pipeline.unigram {
+            // SentencePiece's lattice holds normal and user-defined pieces; unknown characters cost the lowest
+            // normal score less 10; a user-defined piece scores (its length in bytes × the highest normal score) − 0.1.
+            var viterbi: [ArraySlice<UInt8>: Int32] = [:]
+            var lowest = Float.greatestFiniteMagnitude, highest = Float.leastNormalMagnitude
+            for (id, piece) in pieces.enumerated() where types[id] == .normal || types[id] == .userDefined {
+                let key = ArraySlice(piece.utf8)
+                if !key.isEmpty, viterbi[key] == nil { viterbi[key] = Int32(id) }
+                if types[id] == .normal {
+                    lowest = min(lowest, scores[id])
+                    highest = max(highest, scores[id])
+                }
+            }
+            viterbiPieces = viterbi
+            longestPiece = viterbi.keys.map(\.count).max() ?? 1
+            unknownScore = lowest - 10
+            userDefinedScorePerByte = highest
+            merges = BPEMerges(table: [:], byteIDs: byteIDs)
+        } else {
+            viterbiPieces = [:]
+            longestPiece = 0
+            unknownScore = 0
+            userDefinedScorePerByte = 0
+            let table: [UInt64: UInt64]
+            if let mergeList {
+                var listed: [UInt64: UInt64] = [:]
+                listed.reserveCapacity(mergeList.count)
+                for (rank, (left, right, merged)) in mergeList.enumerated() {
+                    let key = BPEMerges.key(left, right)
+                    // A repeated pair keeps its first (highest-priority) rank, as Hugging Face does.
+                    if listed[key] == nil { listed[key] = UInt64(rank) << 32 | UInt64(UInt32(merged)) }
+                }
+                table = listed
+            } else {
+                let mergeable: (Int) -> Bool = options.mergePriority == .sentencePiece
+                    ? { [.normal, .userDefined, .unused].contains(types[$0]) } : { _ in true }
+                table = Self.mergeTable(pieces: matched, ids: ids, order: firstSeen.filter(mergeable), scores: scores,
+                                        priority: options.mergePriority)
+            }
+            merges = BPEMerges(table: table, byteIDs: byteIDs)
+        }
     }
 
     /// Every split of every piece into two pieces, ranked as described on the type.
@@ -136,7 +253,7 @@ public struct SentencePieceTokenizer: Tokenizer {
         for first in order {
             let piece = pieces[first]
             let id = ids[piece]!
-            let value = priority == .score ? Double(scores[id]) : -Double(id)
+            let value = priority == .position ? -Double(id) : Double(scores[id])
             local.removeAll(keepingCapacity: true)
             // Cuts fall between scalars: before every byte that does not continue a UTF-8 sequence.
             let total = Int32(piece.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) })
@@ -163,7 +280,10 @@ public struct SentencePieceTokenizer: Tokenizer {
         }
         var table: [UInt64: UInt64] = [:]
         table.reserveCapacity(candidates.count)
-        for (rank, c) in candidates.enumerated() {
+        // SentencePiece's own order ranks equal scores equally, so that the merge queue takes the leftmost pair.
+        var rank = 0
+        for (index, c) in candidates.enumerated() {
+            if priority != .sentencePiece { rank = index } else if index > 0, candidates[index - 1].priority != c.priority { rank += 1 }
             let key = BPEMerges.key(c.left, c.right)
             if table[key] == nil { table[key] = UInt64(rank) << 32 | UInt64(UInt32(c.merged)) }
         }
@@ -195,59 +315,204 @@ public struct SentencePieceTokenizer: Tokenizer {
     }
 
     public func encode(_ text: String) -> [Int] {
-        let bytes = Array(text.utf8)
         var ids: [Int] = []
+        if let normalizer = pipeline.normalizer {
+            // SentencePiece normalizes the whole text (user-defined pieces pass unchanged), then cuts it.
+            let normalized = normalizer.normalize(text)
+            ids.reserveCapacity(normalized.count / 2)
+            for segment in wholePieces.segments(normalized) {
+                switch segment {
+                case .special(let id): ids.append(id)
+                case .text(let range): encodePieces(normalized[range], into: &ids)
+                }
+            }
+            return ids
+        }
+        let bytes = Array(text.utf8)
         ids.reserveCapacity(bytes.count / 2)
         for segment in wholePieces.segments(bytes) {
             switch segment {
             case .special(let id):
                 ids.append(id)
             case .text(let range):
-                encodeText(String(decoding: bytes[range], as: UTF8.self), atStart: range.lowerBound == 0, into: &ids)
+                var spelled: [UInt8] = []
+                spelled.reserveCapacity(range.count + 3)
+                for byte in bytes[range] {
+                    if byte == UInt8(ascii: " ") { spelled += [0xE2, 0x96, 0x81] } else { spelled.append(byte) }
+                }
+                if pipeline.prefix == .always || (pipeline.prefix == .first && range.lowerBound == 0),
+                   !(pipeline.prefixUnlessMetaspace && spelled.starts(with: [0xE2, 0x96, 0x81])) {
+                    spelled.insert(contentsOf: [0xE2, 0x96, 0x81], at: 0)
+                }
+                if pipeline.splitWords {
+                    // Each "▁" begins a word; merges stay inside words.
+                    var start = spelled.startIndex
+                    for index in spelled.indices where index > start && spelled[index] == 0xE2
+                        && index + 2 < spelled.count && spelled[index + 1] == 0x96 && spelled[index + 2] == 0x81 {
+                        encodePieces(spelled[start..<index], into: &ids)
+                        start = index
+                    }
+                    encodePieces(spelled[start...], into: &ids)
+                } else {
+                    encodePieces(spelled[...], into: &ids)
+                }
             }
         }
         return ids
     }
 
-    /// Normalizes (spaces to "▁", the prefix when asked), falls back to bytes, and merges one stretch of text.
-    private func encodeText(_ text: String, atStart: Bool, into ids: inout [Int]) {
+    /// The ids of one stretch of prepared text (spaces already "▁"): characters, byte fallback, and merges or
+    /// Viterbi.
+    private func encodePieces(_ text: ArraySlice<UInt8>, into ids: inout [Int]) {
+        guard !text.isEmpty else { return }
+        if pipeline.ignoreMerges, let id = spellings[text] {
+            ids.append(id)
+            return
+        }
+        if pipeline.unigram {
+            emit(viterbi(text), into: &ids)
+            return
+        }
         var symbols: [Int32] = []
-        symbols.reserveCapacity(text.utf8.count)
-        func add(_ scalar: Unicode.Scalar) {
+        symbols.reserveCapacity(text.count)
+        for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
             if let id = scalarIDs[scalar.value] {
                 symbols.append(id)
-                return
-            }
-            var encoded: [UInt8] = []
-            encoded.append(contentsOf: String(scalar).utf8)
-            let fallback = encoded.map { byteIDs[Int($0)] }
-            if fallback.allSatisfy({ $0 >= 0 }) {
-                symbols.append(contentsOf: fallback)
             } else {
-                symbols.append(-1)
+                appendFallback(scalar, to: &symbols)
             }
         }
-        if addSpacePrefix && atStart { add(Self.metaspace) }
-        for scalar in text.unicodeScalars { add(scalar == " " ? Self.metaspace : scalar) }
-        let merged = merges.mergeSymbols(symbols)
+        if hasUnusedPieces {
+            // An unused piece may be merged into, then is split again into the pair it was last proposed from.
+            var proposed: [Int32: (Int32, Int32)] = [:]
+            let merged = merges.mergeSymbols(symbols) { left, right, piece in
+                if types[Int(piece)] == .unused { proposed[piece] = (left, right) }
+            }
+            var resegmented: [Int32] = []
+            func resegment(_ id: Int32) {
+                if id >= 0, types[Int(id)] == .unused, let (left, right) = proposed[id] {
+                    resegment(left)
+                    resegment(right)
+                } else {
+                    resegmented.append(id)
+                }
+            }
+            merged.forEach(resegment)
+            emit(resegmented, into: &ids)
+        } else {
+            emit(merges.mergeSymbols(symbols), into: &ids)
+        }
+    }
+
+    /// `scalar`'s byte pieces, or one unknown symbol (-1) when byte fallback is off or a byte piece is missing.
+    private func appendFallback(_ scalar: Unicode.Scalar, to symbols: inout [Int32]) {
+        if pipeline.byteFallback {
+            let fallback = String(scalar).utf8.map { byteIDs[Int($0)] }
+            if fallback.allSatisfy({ $0 >= 0 }) {
+                symbols.append(contentsOf: fallback)
+                return
+            }
+        }
+        symbols.append(-1)
+    }
+
+    /// Appends `symbols`, an unknown symbol (negative) becoming the unknown piece (one for a run when fusing).
+    private func emit(_ symbols: [Int32], into ids: inout [Int]) {
         var previousUnknown = false
-        for id in merged {
+        for id in symbols {
             if id >= 0 {
                 ids.append(Int(id))
                 previousUnknown = false
             } else if let unknownID {
-                // Consecutive unknown scalars become one unknown piece.
-                if !previousUnknown { ids.append(unknownID) }
+                if !(previousUnknown && pipeline.fuseUnknown) { ids.append(unknownID) }
                 previousUnknown = true
             }
         }
     }
 
+    /// SentencePiece's unigram segmentation: the path of pieces with the highest total score (summed in float32,
+    /// the first path found kept among equals); a character no piece starts with costs `unknownScore` and falls
+    /// back to its bytes.
+    private func viterbi(_ text: ArraySlice<UInt8>) -> [Int32] {
+        let bytes = Array(text)
+        let size = bytes.count
+        // For each end position: the best score of a path ending there, where its last piece starts, and its id.
+        var best = [Float](repeating: 0, count: size + 1)
+        var startOf = [Int](repeating: -1, count: size + 1)
+        var pieceOf = [Int32](repeating: -1, count: size + 1)
+        var start = 0
+        while start < size {
+            let here = best[start]
+            let characterLength = min(SentencePieceNormalizer.scalarLength(bytes[start]), size - start)
+            var hasSingleCharacter = false
+            var end = start + 1
+            while end <= min(size, start + longestPiece) {
+                if let id = viterbiPieces[bytes[start..<end]] {
+                    let length = end - start
+                    let score = types[Int(id)] == .userDefined ? Float(length) * userDefinedScorePerByte - 0.1 : scores[Int(id)]
+                    let candidate = score + here
+                    if startOf[end] == -1 || candidate > best[end] {
+                        best[end] = candidate
+                        startOf[end] = start
+                        pieceOf[end] = id
+                    }
+                    if length == characterLength { hasSingleCharacter = true }
+                }
+                end += 1
+            }
+            if !hasSingleCharacter {
+                let end = start + characterLength
+                let candidate = unknownScore + here
+                if startOf[end] == -1 || candidate > best[end] {
+                    best[end] = candidate
+                    startOf[end] = start
+                    pieceOf[end] = -1
+                }
+            }
+            start += characterLength
+        }
+        var path: [Int32] = []
+        var end = size
+        while end > 0 {
+            let begin = startOf[end]
+            if pieceOf[end] >= 0 {
+                path.append(pieceOf[end])
+            } else {
+                // Reversed below, so the bytes go in backwards.
+                var fallback: [Int32] = []
+                for scalar in String(decoding: bytes[begin..<end], as: UTF8.self).unicodeScalars {
+                    appendFallback(scalar, to: &fallback)
+                }
+                path.append(contentsOf: fallback.reversed())
+            }
+            end = begin
+        }
+        return path.reversed()
+    }
+
     public func decode(_ ids: [Int]) -> String {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(ids.count * 4)
-        for id in ids { buffer.append(contentsOf: bytes(of: id) ?? Array("\u{FFFD}".utf8)) }
-        if addSpacePrefix, buffer.first == UInt8(ascii: " ") { buffer.removeFirst() }
+        var firstPiece = pipeline.leadingSpace == .firstPiece
+        for id in ids {
+            guard var piece = bytes(of: id) else {
+                buffer.append(contentsOf: Array("\u{FFFD}".utf8))
+                continue
+            }
+            if id == unknownID, let surface = pipeline.unknownSurface { piece = Array(surface.utf8) }
+            if firstPiece && types[id] != .control {
+                // SentencePiece drops the dummy prefix: one "▁" at the start of the first visible piece, and of the
+                // pieces after it while they decode to nothing when extra whitespace was removed in normalizing.
+                let text = types[id] != .byte && types[id] != .unknown
+                if text && piece.first == UInt8(ascii: " ") { piece.removeFirst() }
+                firstPiece = text && piece.isEmpty && pipeline.normalizer?.removeExtraWhitespaces == true
+            }
+            buffer.append(contentsOf: piece)
+        }
+        if case .strip(let count) = pipeline.leadingSpace {
+            let spaces = buffer.prefix(count).prefix { $0 == UInt8(ascii: " ") }.count
+            buffer.removeFirst(spaces)
+        }
         return String(decoding: buffer, as: UTF8.self)
     }
 
@@ -264,7 +529,8 @@ public struct SentencePieceTokenizer: Tokenizer {
 extension BPEMerges {
     /// The ids `symbols` merge into (a negative symbol never merges), lowest rank first and leftmost first among
     /// equal ranks, in O(n log n) over a linked list.
-    func mergeSymbols(_ symbols: [Int32]) -> [Int32] {
+    /// `proposed` sees every (left, right, merged) pair put on the queue, in order.
+    func mergeSymbols(_ symbols: [Int32], proposed: ((Int32, Int32, Int32) -> Void)? = nil) -> [Int32] {
         var ids = symbols
         let count = ids.count
         guard count > 1 else { return ids }
@@ -274,14 +540,17 @@ extension BPEMerges {
         var alive = [Bool](repeating: true, count: count)
         var queue = RankQueue()
         func entry(_ left: Int32, _ right: Int32) -> UInt64? {
-            left < 0 || right < 0 ? nil : table[Self.key(left, right)]
+            guard left >= 0, right >= 0, let e = table[Self.key(left, right)] else { return nil }
+            proposed?(left, right, Int32(truncatingIfNeeded: e & 0xFFFF_FFFF))
+            return e
         }
         for i in 0..<(count - 1) {
             if let e = entry(ids[i], ids[i + 1]) { queue.push(rank: e >> 32, position: i) }
         }
         while let (rank, position) = queue.pop() {
             let right = Int(next[position])
-            guard alive[position], right >= 0, let e = entry(ids[position], ids[right]), e >> 32 == rank else { continue }
+            guard alive[position], right >= 0, ids[position] >= 0, ids[right] >= 0,
+                  let e = table[Self.key(ids[position], ids[right])], e >> 32 == rank else { continue }
             ids[position] = Int32(truncatingIfNeeded: e & 0xFFFF_FFFF)
             alive[right] = false
             let after = next[right]

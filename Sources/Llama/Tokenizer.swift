@@ -12,6 +12,8 @@ public protocol Tokenizer: Sendable {
     var chatTemplate: ChatTemplate? { get }
     /// Whether the model expects every sequence to begin with BOS (`encode` never adds it).
     var addsBOS: Bool { get }
+    /// Whether the model's tokenizer ends every sequence with EOS (`tokenizer_config.json`'s `add_eos_token`).
+    var addsEOS: Bool { get }
 
     /// The ids of `text`, adding no special tokens; special-token strings inside `text` become their single ids.
     func encode(_ text: String) -> [Int]
@@ -28,11 +30,14 @@ public protocol Tokenizer: Sendable {
 
 extension Tokenizer {
     public var addsBOS: Bool { false }
+    public var addsEOS: Bool { false }
 
-    /// `text`'s ids, after BOS when the model's sequences begin with it.
+    /// `text`'s ids, after BOS when the model's sequences begin with it and before EOS when they end with it.
     public func encodeSequence(_ text: String) -> [Int] {
-        guard addsBOS, let bosID else { return encode(text) }
-        return [bosID] + encode(text)
+        var ids = encode(text)
+        if addsBOS, let bosID { ids.insert(bosID, at: 0) }
+        if addsEOS, let eosID { ids.append(eosID) }
+        return ids
     }
 
     public func decode(_ ids: [Int]) -> String {

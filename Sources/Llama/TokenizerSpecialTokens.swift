@@ -23,6 +23,15 @@ struct SpecialTokenMatcher: Sendable {
         self.candidates = candidates
     }
 
+    /// The length of the longest token that `bytes[position...]` begins with, or nil.
+    func prefixLength(_ bytes: [UInt8], at position: Int) -> Int? {
+        guard position < bytes.count else { return nil }
+        for option in candidates[Int(bytes[position])] where option.bytes.count <= bytes.count - position {
+            if bytes[position..<(position + option.bytes.count)].elementsEqual(option.bytes) { return option.bytes.count }
+        }
+        return nil
+    }
+
     /// `bytes` cut into text and special tokens, left to right.
     func segments(_ bytes: [UInt8]) -> [Segment] {
         var segments: [Segment] = []

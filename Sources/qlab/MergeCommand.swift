@@ -44,8 +44,15 @@ struct MergeCommand: ParsableCommand {
         let loaded = try ModelLoader.load(location, quantization: quantization)
         let lora = try LoRAAdapter.load(directory: adapter, config: loaded.model.config)
         try AdapterMerge.write(model: loaded.model, adapter: lora, to: out, type: dtype, tokenizer: loaded.tokenizer)
-        if !(loaded.tokenizer is BPETokenizer) {
-            StandardError.write(Data("qlab: warning: \(location.path) has no byte-level BPE tokenizer to write beside the merged weights; give the checkpoint one before loading it as a model\n".utf8))
+        if !(loaded.tokenizer is BPETokenizer), case .huggingFace(let source) = location, loaded.tokenizer != nil {
+            // A SentencePiece checkpoint's tokenizer files are carried over as they are.
+            for name in ["tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json"] {
+                let path = (source as NSString).appendingPathComponent(name)
+                guard FileManager.default.fileExists(atPath: path) else { continue }
+                try AtomicFile.write(Array(try Data(contentsOf: URL(fileURLWithPath: path))), to: (out as NSString).appendingPathComponent(name))
+            }
+        } else if !(loaded.tokenizer is BPETokenizer) {
+            StandardError.write(Data("qlab: warning: \(location.path) has no byte-level BPE tokenizer or tokenizer files to write beside the merged weights; give the checkpoint one before loading it as a model\n".utf8))
         }
         print("merged \(adapter) into \(location.path) → \(out) (\(dtype.rawValue))")
     }

@@ -29,4 +29,21 @@ struct MergeOutputTests {
                                 "--source-max-length", "16", "--target-max-length", "8"])
         #expect(eval.status == 0, "\(eval.stderr)")
     }
+
+    /// A checkpoint whose tokenizer is a SentencePiece tokenizer.model: the merge carries its tokenizer files over.
+    @Test func aSentencePieceCheckpointsTokenizerFilesAreCarriedOver() throws {
+        let root = TrainCommandTests.temporary()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let base = root + "/base"
+        try FileManager.default.copyItem(atPath: CLI.fixture("qlora-reference/tiny-llama/base"), toPath: base)
+        let model = CLI.fixture("sentencepiece/bpe-llama/tokenizer.model")
+        try FileManager.default.copyItem(atPath: model, toPath: base + "/tokenizer.model")
+        try Data(#"{"add_bos_token": true}"#.utf8).write(to: URL(fileURLWithPath: base + "/tokenizer_config.json"))
+        let adapter = CLI.fixture("qlora-reference/tiny-llama/r8_a16_lr1e-3_all_dq/adapter_final_cuda")
+        let merge = try CLI.run(["merge", "--model", base, "--adapter", adapter, "--out", root + "/merged"])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        #expect(!merge.stderr.contains("warning"), "\(merge.stderr)")
+        #expect(FileManager.default.contents(atPath: root + "/merged/tokenizer.model") == FileManager.default.contents(atPath: model))
+        #expect(FileManager.default.fileExists(atPath: root + "/merged/tokenizer_config.json"))
+    }
 }
