@@ -2,7 +2,8 @@ import Foundation
 import Tensors
 
 /// Folds LoRA adapters into the base weights and writes a Hugging Face checkpoint: the route to deployment.
-/// A LLaMA base becomes a `LlamaForCausalLM` checkpoint, a Gemma 3 base a `Gemma3ForCausalLM` (`gemma3_text`) one.
+/// The checkpoint has the layout and `config.json` of the base's family (`ModelFamily`): `LlamaForCausalLM`,
+/// `Gemma3ForCausalLM` (`gemma3_text`), `Qwen2ForCausalLM` (biases kept).
 public enum AdapterMerge {
     /// Storage type of the merged checkpoint.
     public enum OutputType: String, Sendable, CaseIterable {
@@ -31,44 +32,21 @@ public enum AdapterMerge {
     /// the weights, so that the checkpoint loads again as a model of its own: to train, evaluate or chat with.
     public static func write(model: LlamaModel, adapter: LoRAAdapter?, to directory: String, type: OutputType,
                              tokenizer: (any Tokenizer)? = nil) throws {
-        guard model.config.family.trainable else {
-            throw ModelLoadError(path: directory, message: "merging into a \(model.config.family) base is not supported")
+        let family = model.config.family
+        guard family.trainable else {
+            throw ModelLoadError(path: directory, message: "merging into a \(family) base is not supported")
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let c = model.config
-        func blob(_ t: Tensor) -> SafeTensorsBlob { type == .float32 ? .float32(t) : .bfloat16(t) }
-        var tensors: [(name: String, blob: SafeTensorsBlob)] = []
-        tensors.append(("model.embed_tokens.weight", blob(Tensor(shape: [c.vocabSize, c.hiddenSize], scalars: model.embedding))))
-        // Gemma 3's layout stores each norm weight as w where the model multiplies by 1 + w (see Gemma3HuggingFace).
-        let gemma = c.gemma3 != nil
-        func norm(_ name: String, _ w: [Float]) {
-            tensors.append((name, blob(Tensor(shape: [w.count], scalars: gemma ? w.map { $0 - 1 } : w))))
-        }
-        for (l, layer) in model.layers.enumerated() {
-            let prefix = "model.layers.\(l)."
-            norm(prefix + "input_layernorm.weight", layer.inputNorm)
-            if let extra = layer.gemma3 {
-                norm(prefix + "self_attn.q_norm.weight", extra.query)
-                norm(prefix + "self_attn.k_norm.weight", extra.key)
-                norm(prefix + "post_attention_layernorm.weight", extra.attentionOutput)
-                norm(prefix + "post_feedforward_layernorm.weight", extra.mlpOutput)
+        let tensors = family.checkpointTensors(model) { l, p in
+            var w = model.layers[l][p].dequantized()
+            if let adapter, let pair = adapter.layers[l][p] {
+                w = merged(weight: w, lora: pair, rank: adapter.rank, scaling: adapter.scaling)
             }
-            for p in Projection.allCases {
-                var w = layer[p].dequantized()
-                if let adapter, let pair = adapter.layers[l][p] {
-                    w = merged(weight: w, lora: pair, rank: adapter.rank, scaling: adapter.scaling)
-                }
-                tensors.append((p.weightName(layer: l), blob(w)))
-            }
-            norm(prefix + (gemma ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight"), layer.postAttentionNorm)
+            return w
         }
-        norm("model.norm.weight", model.finalNorm)
-        if let head = model.lmHead {
-            tensors.append(("lm_head.weight", blob(Tensor(shape: [c.vocabSize, c.hiddenSize], scalars: head))))
-        }
-        try SafeTensorsWriter.write(tensors, metadata: ["format": "pt"], to: directory + "/model.safetensors")
-        let dtype = type == .float32 ? "float32" : "bfloat16"
-        let json = gemma ? c.gemma3HuggingFaceJSON(dtype: dtype) : c.huggingFaceJSON(dtype: dtype)
+        try SafeTensorsWriter.write(tensors.map { ($0.name, type == .float32 ? .float32($0.tensor) : .bfloat16($0.tensor)) },
+                                    metadata: ["format": "pt"], to: directory + "/model.safetensors")
+        let json = family.configJSON(model.config, type == .float32 ? "float32" : "bfloat16")
         try AtomicFile.write(Array(json.utf8), to: directory + "/config.json")
         if let bpe = tokenizer as? BPETokenizer { try bpe.writeHuggingFaceFiles(to: directory) }
     }

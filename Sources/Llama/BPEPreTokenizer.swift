@@ -1,11 +1,27 @@
 /// How text is cut into words before byte-level BPE merges within each word.
 ///
-/// The supported form is GPT-2's: optionally every number character on its own first (Hugging Face's
-/// `Digits(individual_digits: true)`, llama.cpp's `\p{N}` pass for SmolLM, StarCoder and others), then the
-/// GPT-2 pattern `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+` on what is
-/// between. The pattern is matched by hand over Unicode general categories: it is the hot loop of encoding,
-/// and the hand-written scanner has no backtracking to pay for.
+/// Two patterns are supported. GPT-2's: optionally every number character on its own first (Hugging Face's
+/// `Digits(individual_digits: true)`, llama.cpp's `\p{N}` pass for SmolLM, StarCoder and others), then
+/// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+` on what is between. And
+/// Qwen2's (`Pattern.qwen2Regex`, a `Split` pre-tokenizer in its tokenizer.json, `qwen2` in GGUF files), which
+/// matches contractions in any case, lets one non-letter lead a run of letters, takes numbers one character at
+/// a time and keeps line breaks with the whitespace or punctuation before them. Each pattern is matched by hand
+/// over Unicode general categories: it is the hot loop of encoding, and the hand-written scanner has no
+/// backtracking to pay for.
 public struct BPEPreTokenizer: Sendable, Hashable {
+    /// The splitting patterns this scanner implements.
+    public enum Pattern: String, Sendable, Hashable {
+        /// GPT-2's (ByteLevel's own regex).
+        case gpt2
+        /// Qwen2's (`qwen2Regex`).
+        case qwen2
+
+        /// Qwen2's splitting regex, as its tokenizer.json and llama.cpp write it.
+        public static let qwen2Regex = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+    }
+
+    /// Which pattern cuts the text (when `useRegex`).
+    public var pattern: Pattern = .gpt2
     /// Whether each number character (\p{N}) is split off as its own word before the GPT-2 pattern runs.
     public var splitDigits: Bool
     /// Whether the GPT-2 pattern splits words at all (Hugging Face `ByteLevel.use_regex`).
@@ -24,6 +40,12 @@ public struct BPEPreTokenizer: Sendable, Hashable {
     public static let gpt2 = BPEPreTokenizer(splitDigits: false)
     /// SmolLM's (and StarCoder's): digits one by one, then GPT-2's pattern.
     public static let smolLM = BPEPreTokenizer(splitDigits: true)
+    /// Qwen2's pattern (which takes numbers one at a time itself).
+    public static let qwen2: BPEPreTokenizer = {
+        var p = BPEPreTokenizer(splitDigits: false)
+        p.pattern = .qwen2
+        return p
+    }()
 
     /// Appends to `words` the byte ranges of the words of `bytes[range]`, which must be whole UTF-8.
     func split(_ bytes: [UInt8], _ range: Range<Int>, into words: inout [Range<Int>]) {
@@ -31,16 +53,16 @@ public struct BPEPreTokenizer: Sendable, Hashable {
         let count = scanner.classes.count
         guard count > 0 else { return }
         guard splitDigits else {
-            scanner.splitPattern(0..<count, useRegex: useRegex, into: &words)
+            scanner.splitPattern(0..<count, pattern: useRegex ? pattern : nil, into: &words)
             return
         }
         var start = 0
         for index in 0..<count where scanner.classes[index] == .number {
-            scanner.splitPattern(start..<index, useRegex: useRegex, into: &words)
+            scanner.splitPattern(start..<index, pattern: useRegex ? pattern : nil, into: &words)
             words.append(scanner.offsets[index]..<scanner.offsets[index + 1])
             start = index + 1
         }
-        scanner.splitPattern(start..<count, useRegex: useRegex, into: &words)
+        scanner.splitPattern(start..<count, pattern: useRegex ? pattern : nil, into: &words)
     }
 }
 
@@ -98,17 +120,17 @@ private struct Scanner {
         return byte < 0x80 ? byte : 0
     }
 
-    /// Appends the words GPT-2's pattern finds among characters `range` (or the whole range as one word).
-    func splitPattern(_ range: Range<Int>, useRegex: Bool, into words: inout [Range<Int>]) {
+    /// Appends the words `pattern` finds among characters `range` (the whole range as one word when nil).
+    func splitPattern(_ range: Range<Int>, pattern: BPEPreTokenizer.Pattern?, into words: inout [Range<Int>]) {
         guard !range.isEmpty else { return }
-        guard useRegex else {
+        guard let pattern else {
             words.append(offsets[range.lowerBound]..<offsets[range.upperBound])
             return
         }
         let end = range.upperBound
         var index = range.lowerBound
         while index < end {
-            let next = matchEnd(at: index, end: end)
+            let next = pattern == .gpt2 ? matchEnd(at: index, end: end) : matchEndQwen2(at: index, end: end)
             words.append(offsets[index]..<offsets[next])
             index = next
         }
@@ -147,5 +169,65 @@ private struct Scanner {
         while index < end && classes[index] == .whitespace { index += 1 }
         if index == end || index - 1 == start { return index }
         return index - 1
+    }
+
+    /// Whether character `index` is a carriage return or a line feed (the pattern's `[\r\n]`).
+    private func isLineBreak(_ index: Int) -> Bool {
+        let byte = ascii(index)
+        return byte == 0x0A || byte == 0x0D
+    }
+
+    /// Character `index` lower-cased for the pattern's case-insensitive contractions: ASCII letters, and ſ
+    /// (U+017F), which Unicode case folding makes an s; 0 for anything else.
+    private func folded(_ index: Int) -> UInt8 {
+        let byte = bytes[offsets[index]]
+        if byte < 0x80 { return byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        return byte == 0xC5 && offsets[index + 1] - offsets[index] == 2 && bytes[offsets[index] + 1] == 0xBF ? UInt8(ascii: "s") : 0
+    }
+
+    /// Where Qwen2's pattern's match starting at character `start` ends, the alternatives tried in order:
+    /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`.
+    private func matchEndQwen2(at start: Int, end: Int) -> Int {
+        if ascii(start) == UInt8(ascii: "'") && start + 1 < end {
+            switch folded(start + 1) {
+            case UInt8(ascii: "s"), UInt8(ascii: "t"), UInt8(ascii: "m"), UInt8(ascii: "d"):
+                return start + 2
+            case UInt8(ascii: "r"), UInt8(ascii: "v"):
+                if start + 2 < end && folded(start + 2) == UInt8(ascii: "e") { return start + 3 }
+            case UInt8(ascii: "l"):
+                if start + 2 < end && folded(start + 2) == UInt8(ascii: "l") { return start + 3 }
+            default:
+                break
+            }
+        }
+        func letters(from index: Int) -> Int {
+            var index = index
+            while index < end && classes[index] == .letter { index += 1 }
+            return index
+        }
+        let lead = classes[start]
+        // `[^\r\n\p{L}\p{N}]?\p{L}+`: letters, led by at most one character that is neither a line break nor a number.
+        if lead == .letter { return letters(from: start + 1) }
+        if lead != .number && !isLineBreak(start) && start + 1 < end && classes[start + 1] == .letter {
+            return letters(from: start + 2)
+        }
+        // `\p{N}`: one number character.
+        if lead == .number { return start + 1 }
+        // ` ?[^\s\p{L}\p{N}]+[\r\n]*`: an optional plain space, a run of other characters, then any line breaks.
+        var first = start
+        if ascii(start) == UInt8(ascii: " ") && start + 1 < end && classes[start + 1] == .other { first = start + 1 }
+        if classes[first] == .other {
+            var index = first + 1
+            while index < end && classes[index] == .other { index += 1 }
+            while index < end && isLineBreak(index) { index += 1 }
+            return index
+        }
+        // Whitespace from here. `\s*[\r\n]+`: through the run's last line break, when it has one.
+        var runEnd = start + 1
+        while runEnd < end && classes[runEnd] == .whitespace { runEnd += 1 }
+        if let lastBreak = (start..<runEnd).last(where: isLineBreak) { return lastBreak + 1 }
+        // `\s+(?!\S)` leaves the run's last character to the word after it; `\s+` takes a lone one.
+        if runEnd == end || runEnd - 1 == start { return runEnd }
+        return runEnd - 1
     }
 }

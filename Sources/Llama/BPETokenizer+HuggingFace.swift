@@ -26,9 +26,18 @@ extension BPETokenizer {
         }
         let byteLevel: [String: Any] = ["type": "ByteLevel", "add_prefix_space": preTokenizer.addPrefixSpace,
                                         "trim_offsets": true, "use_regex": preTokenizer.useRegex]
-        let pre: Any = preTokenizer.splitDigits
-            ? ["type": "Sequence", "pretokenizers": [["type": "Digits", "individual_digits": true], byteLevel]] as [String: Any]
-            : byteLevel
+        let pre: Any
+        if preTokenizer.pattern == .qwen2 && preTokenizer.useRegex {
+            var bytesOnly = byteLevel
+            bytesOnly["use_regex"] = false
+            let split: [String: Any] = ["type": "Split", "pattern": ["Regex": BPEPreTokenizer.Pattern.qwen2Regex],
+                                        "behavior": "Isolated", "invert": false]
+            pre = ["type": "Sequence", "pretokenizers": [split, bytesOnly]] as [String: Any]
+        } else if preTokenizer.splitDigits {
+            pre = ["type": "Sequence", "pretokenizers": [["type": "Digits", "individual_digits": true], byteLevel]] as [String: Any]
+        } else {
+            pre = byteLevel
+        }
         var model: [String: Any] = ["type": "BPE", "vocab": vocabulary, "merges": mergeList, "dropout": NSNull(),
                                     "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(),
                                     "fuse_unk": false, "byte_fallback": false, "ignore_merges": false]
@@ -39,7 +48,7 @@ extension BPETokenizer {
                 ["id": t.id, "content": t.content, "single_word": false, "lstrip": false, "rstrip": false,
                  "normalized": false, "special": t.special] as [String: Any]
             },
-            "normalizer": NSNull(), "pre_tokenizer": pre,
+            "normalizer": normalization == .nfc ? ["type": "NFC"] as [String: Any] : NSNull(), "pre_tokenizer": pre,
             "post_processor": ["type": "ByteLevel", "add_prefix_space": preTokenizer.addPrefixSpace, "trim_offsets": false, "use_regex": preTokenizer.useRegex] as [String: Any],
             "decoder": ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true] as [String: Any],
             "model": model,

@@ -1,6 +1,16 @@
+import Foundation
+
 /// GPT-2-style byte-level BPE: text is cut into words, each word's UTF-8 bytes start as one token each and
 /// are merged pair by pair in the order of the merge list.
 public struct BPETokenizer: Tokenizer {
+    /// Unicode normalization of the text between added tokens, before it is split (Hugging Face's `normalizer`).
+    public enum Normalization: String, Sendable, Hashable {
+        /// The text as given.
+        case none
+        /// Canonical composition (NFC), as Qwen's tokenizers ask.
+        case nfc
+    }
+
     /// An entry of the vocabulary matched in text before any splitting (`<|im_start|>` and the like).
     public struct AddedToken: Sendable, Hashable {
         /// The exact text that stands for the token.
@@ -34,6 +44,8 @@ public struct BPETokenizer: Tokenizer {
     public private(set) var chatTemplateSource: String?
     /// How text is cut into words.
     public let preTokenizer: BPEPreTokenizer
+    /// How the text is normalized before it is cut.
+    public var normalization: Normalization = .none
     /// The tokens matched in text as a whole, before the pre-tokenizer runs.
     public let addedTokens: [AddedToken]
 
@@ -105,7 +117,7 @@ public struct BPETokenizer: Tokenizer {
     }
 
     public func encode(_ text: String) -> [Int] {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var ids: [Int] = []
         ids.reserveCapacity(bytes.count / 3)
         var words: [Range<Int>] = []
@@ -113,14 +125,19 @@ public struct BPETokenizer: Tokenizer {
             switch segment {
             case .special(let id):
                 ids.append(id)
-            case .text(var range):
-                if preTokenizer.addPrefixSpace && bytes[range.lowerBound] != UInt8(ascii: " ") {
-                    // Rare (GPT-2 itself leaves it off), so a copy of the segment is cheap enough.
-                    var segmentBytes = [UInt8(ascii: " ")] + bytes[range]
-                    swap(&bytes, &segmentBytes)
-                    range = 0..<bytes.count
-                    encodeText(bytes, range, words: &words, into: &ids)
-                    swap(&bytes, &segmentBytes)
+            case .text(let range):
+                // A rewritten copy of the segment when normalization or the prefix space changes it (ASCII text is
+                // its own NFC, so the common case copies nothing).
+                var rewritten: [UInt8]? = nil
+                if normalization == .nfc, bytes[range].contains(where: { $0 >= 0x80 }) {
+                    let composed = Array(String(decoding: bytes[range], as: UTF8.self).precomposedStringWithCanonicalMapping.utf8)
+                    if !composed.elementsEqual(bytes[range]) { rewritten = composed }
+                }
+                if preTokenizer.addPrefixSpace && (rewritten?.first ?? bytes[range.lowerBound]) != UInt8(ascii: " ") {
+                    rewritten = [UInt8(ascii: " ")] + (rewritten ?? Array(bytes[range]))
+                }
+                if let rewritten {
+                    encodeText(rewritten, 0..<rewritten.count, words: &words, into: &ids)
                 } else {
                     encodeText(bytes, range, words: &words, into: &ids)
                 }

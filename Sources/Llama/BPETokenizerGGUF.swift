@@ -10,6 +10,7 @@ extension BPETokenizer {
         "gpt-2": .gpt2,
         "smollm": .smolLM,
         "starcoder": .smolLM,
+        "qwen2": .qwen2,
     ]
 
     /// The tokenizer stored in the metadata of the GGUF file at `path`.
@@ -95,6 +96,9 @@ extension BPETokenizer {
         try self.init(vocabulary: vocabulary, merges: merges, addedTokens: added, preTokenizer: preTokenizer, source: path,
                       fields: (vocabulary: "tokenizer.ggml.tokens", merges: "tokenizer.ggml.merges",
                                addedTokens: "tokenizer.ggml.token_type"))
+        // A GGUF file does not record the normalizer; Qwen2's tokenizer.json composes text to NFC, and the ids
+        // are to be the ones that model was trained on.
+        if pre == "qwen2" { normalization = .nfc }
         bosID = try optionalID("tokenizer.ggml.bos_token_id", below: tokens.count)
         eosID = try optionalID("tokenizer.ggml.eos_token_id", below: tokens.count)
         padID = try optionalID("tokenizer.ggml.padding_token_id", below: tokens.count)

@@ -72,8 +72,12 @@ extension BPETokenizer {
             added.append(AddedToken(content: content, id: id, special: value["special"]?.bool ?? false))
         }
 
+        var normalization = Normalization.none
         if let normalizer = json["normalizer"], normalizer != .null {
-            throw .unsupported(file: source, field: "normalizer", value: Self.typeName(normalizer), supported: "null")
+            guard normalizer["type"]?.string == "NFC" else {
+                throw .unsupported(file: source, field: "normalizer.type", value: Self.typeName(normalizer), supported: "null or NFC")
+            }
+            normalization = .nfc
         }
         let preTokenizer = try Self.preTokenizer(json["pre_tokenizer"] ?? .null, in: source)
         if let decoder = json["decoder"], decoder != .null, decoder["type"]?.string != "ByteLevel" {
@@ -88,6 +92,7 @@ extension BPETokenizer {
             }
             unknownID = id
         }
+        self.normalization = normalization
         let configPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("tokenizer_config.json")
         if file != "tokenizer_config.json", FileManager.default.fileExists(atPath: configPath) {
             try applyConfig(Self.readJSON(configPath), source: configPath)
@@ -121,25 +126,29 @@ extension BPETokenizer {
         }
     }
 
-    /// `ByteLevel`, or `Sequence[Digits(individual_digits), ByteLevel]` as SmolLM2 writes it.
+    /// What the pre-tokenizers this reader knows are, for errors.
+    private static let supportedPreTokenizers = "ByteLevel, Sequence of Digits(individual_digits: true) and ByteLevel, "
+        + "or Sequence of Split(Qwen2's regex, Isolated) and ByteLevel(use_regex: false)"
+
+    /// `ByteLevel`, `Sequence[Digits(individual_digits), ByteLevel]` as SmolLM2 writes it, or
+    /// `Sequence[Split(regex, Isolated), ByteLevel(use_regex: false)]` with Qwen2's regex, as Qwen writes it.
     private static func preTokenizer(_ value: JSONValue, in source: String) throws(TokenizerError) -> BPEPreTokenizer {
         func byteLevel(_ value: JSONValue, field: String) throws(TokenizerError) -> BPEPreTokenizer {
             guard value["type"]?.string == "ByteLevel" else {
-                throw .unsupported(file: source, field: "\(field).type", value: typeName(value),
-                                   supported: "ByteLevel, or Sequence of Digits(individual_digits: true) and ByteLevel")
+                throw .unsupported(file: source, field: "\(field).type", value: typeName(value), supported: supportedPreTokenizers)
             }
             return BPEPreTokenizer(splitDigits: false, useRegex: value["use_regex"]?.bool ?? true,
                                    addPrefixSpace: value["add_prefix_space"]?.bool ?? false)
         }
         guard value != .null else {
-            throw .unsupported(file: source, field: "pre_tokenizer", value: "null",
-                               supported: "ByteLevel, or Sequence of Digits(individual_digits: true) and ByteLevel")
+            throw .unsupported(file: source, field: "pre_tokenizer", value: "null", supported: supportedPreTokenizers)
         }
         guard value["type"]?.string == "Sequence" else { return try byteLevel(value, field: "pre_tokenizer") }
         guard let steps = value["pretokenizers"]?.array else {
             throw .malformed(file: source, field: "pre_tokenizer.pretokenizers", reason: "missing or not an array")
         }
         if steps.count == 1 { return try byteLevel(steps[0], field: "pre_tokenizer.pretokenizers[0]") }
+        if steps.count == 2, steps[0]["type"]?.string == "Split" { return try split(steps, in: source) }
         guard steps.count == 2, steps[0]["type"]?.string == "Digits" else {
             throw .unsupported(file: source, field: "pre_tokenizer.pretokenizers",
                                value: "[" + steps.map(typeName).joined(separator: ", ") + "]",
@@ -157,6 +166,37 @@ extension BPETokenizer {
         }
         result.splitDigits = true
         return result
+    }
+
+    /// `Sequence[Split(regex, Isolated), ByteLevel(use_regex: false)]`, the split's regex one this scanner implements.
+    private static func split(_ steps: [JSONValue], in source: String) throws(TokenizerError) -> BPEPreTokenizer {
+        let field = "pre_tokenizer.pretokenizers[0]"
+        let split = steps[0]
+        guard let regex = split["pattern"]?["Regex"]?.string else {
+            throw .unsupported(file: source, field: "\(field).pattern", value: split["pattern"].map { "\($0)" } ?? "missing",
+                               supported: "{\"Regex\": Qwen2's pattern}")
+        }
+        guard regex == BPEPreTokenizer.Pattern.qwen2Regex else {
+            throw .unsupported(file: source, field: "\(field).pattern.Regex", value: regex.debugDescription,
+                               supported: "Qwen2's pattern \(BPEPreTokenizer.Pattern.qwen2Regex.debugDescription)")
+        }
+        let behavior = split["behavior"]?.string ?? "missing"
+        guard behavior == "Isolated" else {
+            throw .unsupported(file: source, field: "\(field).behavior", value: behavior, supported: "Isolated")
+        }
+        if split["invert"]?.bool == true {
+            throw .unsupported(file: source, field: "\(field).invert", value: "true", supported: "false")
+        }
+        let level = steps[1]
+        guard level["type"]?.string == "ByteLevel" else {
+            throw .unsupported(file: source, field: "pre_tokenizer.pretokenizers[1].type", value: typeName(level), supported: "ByteLevel")
+        }
+        // After the split, ByteLevel must only map bytes: its own regex or a prefix space would cut or change the words.
+        for (key, allowed) in [("use_regex", false), ("add_prefix_space", false)] where (level[key]?.bool ?? true) != allowed {
+            throw .unsupported(file: source, field: "pre_tokenizer.pretokenizers[1].\(key)", value: "\(!allowed)",
+                               supported: "\(allowed) after Split")
+        }
+        return .qwen2
     }
 
     private static func typeName(_ value: JSONValue) -> String {

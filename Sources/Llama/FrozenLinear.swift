@@ -21,6 +21,12 @@ public struct FrozenLinear: Sendable {
     public let inFeatures: Int
     /// The weight.
     public let storage: Storage
+    /// A frozen bias added to every output row (`outFeatures` values; Qwen2's query, key and value projections),
+    /// kept float32 as bitsandbytes keeps a 4-bit layer's bias; nil for none. It changes the outputs only, so
+    /// the input gradient (`backwardInput`) does not see it.
+    public var bias: [Float]? {
+        didSet { precondition(bias.map { $0.count == outFeatures } ?? true, "a bias of \(bias!.count) for \(outFeatures) outputs") }
+    }
 
     /// A dense layer over a `[out, in]` weight.
     public init(dense weight: Tensor) {
@@ -121,10 +127,27 @@ public struct FrozenLinear: Sendable {
         native ? n * width + chunkRows * inFeatures : n * width
     }
 
-    /// `y[n, out] = x[n, in] · Wᵀ` (or `+=` with `accumulate`); `ldy` is y's row stride.
+    /// `y[n, out] = x[n, in] · Wᵀ + bias` (or `+=` with `accumulate`); `ldy` is y's row stride.
     public func forward(x: UnsafePointer<Float>, rows n: Int, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
                         accumulate: Bool = false, scratch: Scratch) {
         let ldy = ldy ?? outFeatures
+        product(x: x, rows: n, y: y, ldy: ldy, accumulate: accumulate, scratch: scratch)
+        guard let bias else { return }
+        let width = outFeatures
+        bias.withUnsafeBufferPointer { b in
+            let bp = b.baseAddress!
+            Parallel.forEachPart(n, cost: width) { rows in
+                for r in rows {
+                    let row = y + r * ldy
+                    for j in 0..<width { row[j] += bp[j] }
+                }
+            }
+        }
+    }
+
+    /// `y = x · Wᵀ` (or `+=`), without the bias.
+    private func product(x: UnsafePointer<Float>, rows n: Int, y: UnsafeMutablePointer<Float>, ldy: Int,
+                         accumulate: Bool, scratch: Scratch) {
         if compute == .bf16 {
             // Emulated: x rounded once into the scratch, each chunk of the weight rounded as it is dequantized.
             // Natively (oneDNN's bf16 matmul) the product converts both inputs to bfloat16 itself: nothing first.

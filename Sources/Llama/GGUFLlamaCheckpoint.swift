@@ -12,24 +12,27 @@ public struct GGUFLlamaCheckpoint: Sendable {
     /// Hugging Face shapes (outermost first) by Hugging Face name.
     public let shapes: [String: [Int]]
     private let ggufNames: [String: String]
-
-    /// Architectures whose GGUF files this loader reads.
-    static let architectures: Set<String> = ["llama"]
+    /// Whether the file's query and key rows are in llama.cpp's interleaved RoPE order (LLaMA's converter permutes
+    /// them; Qwen2's keeps Hugging Face's rotate-half order).
+    public let permutedQueryKey: Bool
 
     /// Opens and checks the GGUF file at `path`.
     public init(path: String) throws {
         try self.init(file: try GGUFFile(path: path))
     }
 
-    /// Checks that `file` holds exactly the tensors of a LLaMA model of its configuration, with matching shapes.
-    public init(file: GGUFFile) throws {
+    /// Checks that `file` holds exactly the tensors of a LLaMA-shaped model of its configuration, with matching
+    /// shapes: a `llama` file by default; another architecture of the same block names itself, says whether its
+    /// converter permuted the query and key rows and which projections carry a bias (`blk.N.attn_q.bias`, ...).
+    public init(file: GGUFFile, architecture: String = "llama", permutedQueryKey: Bool = true, biases: Set<Projection> = []) throws {
         self.file = file
         let info = try GGUFModelInfo(file: file)
         self.info = info
+        self.permutedQueryKey = permutedQueryKey
         // Other architectures share tensor names but not the Q/K permutation (nor always the tensor set).
-        guard Self.architectures.contains(info.architecture) else {
+        guard info.architecture == architecture else {
             throw GGUFError(path: file.path, key: "general.architecture",
-                            message: "is \"\(info.architecture)\"; this loader reads \(Self.architectures.sorted().joined(separator: ", ")) models")
+                            message: "is \"\(info.architecture)\"; this loader reads \(architecture) models here")
         }
         // RoPE scaling changes the model's positions; reading the weights without it would give a model that
         // loads but computes something else, so it is refused until the configuration can carry it.
@@ -49,7 +52,7 @@ public struct GGUFLlamaCheckpoint: Sendable {
             throw GGUFError(path: file.path, key: "\(info.architecture).attention.head_count",
                             message: "\(info.numAttentionHeads) heads × \(info.headDim) overflows")
         }
-        let expected = Self.expectedShapes(info)
+        let expected = Self.expectedShapes(info, biases: biases)
         var names: [String] = []
         var shapes: [String: [Int]] = [:]
         var ggufNames: [String: String] = [:]
@@ -58,6 +61,9 @@ public struct GGUFLlamaCheckpoint: Sendable {
                 throw GGUFError(path: file.path, tensor: tensor.name, message: "is not a tensor of the \(info.architecture) architecture this loader knows")
             }
             guard let shape = expected[hfName] else {
+                if hfName.hasSuffix(".bias") {
+                    throw GGUFError(path: file.path, tensor: tensor.name, message: "is a bias, which a \(architecture) model does not have")
+                }
                 throw GGUFError(path: file.path, tensor: tensor.name, message: "does not belong to a model of \(info.numHiddenLayers) layers")
             }
             guard tensor.shape == shape else {
@@ -84,7 +90,7 @@ public struct GGUFLlamaCheckpoint: Sendable {
         var values = try file.floats(ggufName)
         let heads: Int? = name.hasSuffix("self_attn.q_proj.weight") ? info.numAttentionHeads
             : name.hasSuffix("self_attn.k_proj.weight") ? info.numKeyValueHeads : nil
-        if let heads {
+        if permutedQueryKey, let heads {
             guard let reordered = GGUFRoPEPermutation.unpermute(values, rows: shape[0], columns: shape[1], heads: heads) else {
                 throw GGUFError(path: file.path, tensor: ggufName, message: "\(shape[0]) rows do not split into \(heads) heads of pairs")
             }
@@ -115,9 +121,11 @@ public struct GGUFLlamaCheckpoint: Sendable {
         default: break
         }
         let parts = ggufName.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "blk", parts[3] == "weight", let layer = Int(parts[1]), layer >= 0,
+        guard parts.count == 4, parts[0] == "blk", parts[3] == "weight" || parts[3] == "bias", let layer = Int(parts[1]), layer >= 0,
               String(layer) == parts[1], let suffix = layerSuffixes[String(parts[2])] else { return nil }
-        return "model.layers.\(layer).\(suffix).weight"
+        // Only projections have biases (Qwen2's q, k and v); a norm's would be another kind of norm.
+        if parts[3] == "bias" && !suffix.contains("_proj") { return nil }
+        return "model.layers.\(layer).\(suffix).\(parts[3])"
     }
 
     /// The GGUF name of Hugging Face tensor `name`, or nil when it has none.
@@ -129,10 +137,11 @@ public struct GGUFLlamaCheckpoint: Sendable {
         default: break
         }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count >= 5, parts[0] == "model", parts[1] == "layers", let layer = Int(parts[2]), parts.last == "weight" else { return nil }
+        guard parts.count >= 5, parts[0] == "model", parts[1] == "layers", let layer = Int(parts[2]),
+              let kind = parts.last, kind == "weight" || kind == "bias" else { return nil }
         let suffix = parts[3..<(parts.count - 1)].joined(separator: ".")
         guard let gguf = layerSuffixes.first(where: { $0.value == suffix })?.key else { return nil }
-        return "blk.\(layer).\(gguf).weight"
+        return "blk.\(layer).\(gguf).\(kind)"
     }
 
     private static let layerSuffixes: [String: String] = [
@@ -142,7 +151,7 @@ public struct GGUFLlamaCheckpoint: Sendable {
     ]
 
     /// Every Hugging Face tensor a model of this configuration has, with its shape.
-    static func expectedShapes(_ c: GGUFModelInfo) -> [String: [Int]] {
+    static func expectedShapes(_ c: GGUFModelInfo, biases: Set<Projection> = []) -> [String: [Int]] {
         let hidden = c.hiddenSize, q = c.numAttentionHeads * c.headDim, kv = c.numKeyValueHeads * c.headDim
         var shapes: [String: [Int]] = [
             "model.embed_tokens.weight": [c.vocabSize, hidden],
@@ -160,6 +169,7 @@ public struct GGUFLlamaCheckpoint: Sendable {
             shapes[p + "mlp.down_proj.weight"] = [hidden, c.intermediateSize]
             shapes[p + "input_layernorm.weight"] = [hidden]
             shapes[p + "post_attention_layernorm.weight"] = [hidden]
+            for projection in biases { shapes[projection.biasName(layer: layer)] = [shapes[projection.weightName(layer: layer)]![0]] }
         }
         return shapes
     }

@@ -170,4 +170,28 @@ public enum Gemma3HuggingFace {
         }
         return LlamaModel(config: c, embedding: embedding.scalars, layers: layers, finalNorm: finalNorm, lmHead: head)
     }
+
+    /// The tensors of `model` in Gemma 3's Hugging Face layout, each projection's weight from `weight`; the norms
+    /// written as w where the model holds 1 + w.
+    static func tensors(of model: LlamaModel, weight: (Int, Projection) -> Tensor) -> [(name: String, tensor: Tensor)] {
+        let c = model.config
+        var tensors: [(name: String, tensor: Tensor)] = []
+        func norm(_ name: String, _ w: [Float]) { tensors.append((name, Tensor(shape: [w.count], scalars: w.map { $0 - 1 }))) }
+        tensors.append(("model.embed_tokens.weight", Tensor(shape: [c.vocabSize, c.hiddenSize], scalars: model.embedding)))
+        for (l, layer) in model.layers.enumerated() {
+            let prefix = "model.layers.\(l)."
+            norm(prefix + "input_layernorm.weight", layer.inputNorm)
+            if let extra = layer.gemma3 {
+                norm(prefix + "self_attn.q_norm.weight", extra.query)
+                norm(prefix + "self_attn.k_norm.weight", extra.key)
+                norm(prefix + "post_attention_layernorm.weight", extra.attentionOutput)
+                norm(prefix + "post_feedforward_layernorm.weight", extra.mlpOutput)
+            }
+            for p in Projection.allCases { tensors.append((p.weightName(layer: l), weight(l, p))) }
+            norm(prefix + "pre_feedforward_layernorm.weight", layer.postAttentionNorm)
+        }
+        norm("model.norm.weight", model.finalNorm)
+        if let head = model.lmHead { tensors.append(("lm_head.weight", Tensor(shape: [c.vocabSize, c.hiddenSize], scalars: head))) }
+        return tensors
+    }
 }

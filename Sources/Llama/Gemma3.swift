@@ -45,6 +45,24 @@ public struct Gemma3Norms: Sendable {
     }
 }
 
+extension ModelFamily {
+    /// Gemma 3 (`Gemma3Settings`, `Gemma3GGUF`, `Gemma3HuggingFace`).
+    public static let gemma3 = ModelFamily(
+        name: "gemma3", ggufArchitectures: [Gemma3GGUF.architecture], huggingFaceModelTypes: [Gemma3HuggingFace.modelType],
+        huggingFaceArchitectures: [Gemma3HuggingFace.architecture],
+        block: "embeddings × √hidden; RMSNorm (1 + w) before and after attention and the MLP, and on each head's queries "
+            + "and keys; tanh-GELU-gated MLP; sliding-window local attention in five of six layers, global in the sixth",
+        tokenizer: "SentencePiece (llama) with byte fallback, BOS added", chatTemplate: .gemma, trainable: true,
+        fullyTrainable: false,
+        readConfig: Gemma3HuggingFace.config,
+        readCheckpoint: { config, source, names, tensor, linear in
+            try Gemma3HuggingFace.model(config: config, source: source, names: names, tensor: tensor, linear: linear)
+        },
+        readGGUF: { file, linear in try Gemma3GGUF.model(file, config: try Gemma3GGUF.config(file), linear: linear) },
+        checkpointTensors: { model, weight in Gemma3HuggingFace.tensors(of: model, weight: weight) },
+        configJSON: { config, dtype in config.gemma3HuggingFaceJSON(dtype: dtype) })
+}
+
 /// Reads a `gemma3` GGUF file into a `LlamaModel` carrying `Gemma3Settings`.
 ///
 /// llama.cpp's converter stores every Gemma norm weight as 1 + w (the factor Gemma multiplies by), so the

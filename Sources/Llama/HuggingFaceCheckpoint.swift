@@ -69,9 +69,6 @@ public final class HuggingFaceCheckpoint: @unchecked Sendable {
 
     /// Builds the model; `linear` decides how each frozen projection is stored.
     public func model(linear: (String, Tensor) throws -> FrozenLinear) throws -> LlamaModel {
-        if config.gemma3 != nil {
-            return try Gemma3HuggingFace.model(config: config, source: directory, names: tensorNames, tensor: tensor, linear: linear)
-        }
-        return try LlamaModel.build(config: config, source: directory, tensor: tensor, linear: linear)
+        try config.family.readCheckpoint(config, directory, tensorNames, tensor, linear)
     }
 }

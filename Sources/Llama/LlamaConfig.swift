@@ -32,8 +32,13 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
     public var eosTokenIDs: [Int]
     /// Padding token id, when the model has one.
     public var padTokenID: Int?
-    /// Gemma 3's additions to the block, for a Gemma 3 model; nil for LLaMA's block.
-    public var gemma3: Gemma3Settings?
+    /// The name of the model family whose block this is (`ModelFamily.name`; `family` looks it up).
+    public var familyName: String = ModelFamily.llama.name
+    /// Gemma 3's additions to the block, for a Gemma 3 model; nil for other blocks. Setting them makes the
+    /// configuration a Gemma 3 one.
+    public var gemma3: Gemma3Settings? {
+        didSet { if gemma3 != nil { familyName = ModelFamily.gemma3.name } }
+    }
 
     /// A configuration from its fields; `headDim` defaults to hidden / heads.
     public init(hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int, numKeyValueHeads: Int? = nil,
@@ -80,6 +85,8 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
 
     /// Architectures that share LLaMA's decoder exactly (no biases, SiLU-gated MLP, RMSNorm, RoPE).
     public static let supportedArchitectures: Set<String> = ["LlamaForCausalLM", "MistralForCausalLM"]
+    /// `model_type` values of checkpoints with LLaMA's decoder.
+    public static let supportedModelTypes: Set<String> = ["llama", "mistral"]
 
     /// Reads a Hugging Face `config.json`; anything this implementation would silently get wrong is an error.
     public static func load(path: String) throws -> LlamaConfig {
@@ -95,23 +102,16 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
         return try parse(json, source: path)
     }
 
-    /// Builds a configuration from a parsed `config.json` object; `source` names it in errors.
+    /// Builds a configuration from a parsed `config.json` object, read by the family it names; `source` names it
+    /// in errors.
     public static func parse(_ json: JSONValue, source: String) throws -> LlamaConfig {
         guard json.object != nil else { throw LlamaConfigError(path: source, field: nil, message: "not a JSON object") }
-        if Gemma3HuggingFace.describes(json) { return try Gemma3HuggingFace.config(json, source: source) }
-        let fields = ConfigFields(json: json, source: source)
+        return try ModelFamily.of(json, source: source).readConfig(json, source)
+    }
 
-        if let architectures = json["architectures"]?.array {
-            let names = architectures.compactMap(\.string)
-            guard names.contains(where: supportedArchitectures.contains) else {
-                throw fields.fail("architectures", "\(names) is not supported (supported: \(supportedArchitectures.sorted().joined(separator: ", ")))")
-            }
-        } else if let type = json["model_type"]?.string, !["llama", "mistral"].contains(type) {
-            throw fields.fail("model_type", "\"\(type)\" is not supported (llama, mistral)")
-        }
-        if let act = json["hidden_act"]?.string, act != "silu" {
-            throw fields.fail("hidden_act", "\"\(act)\" is not supported (silu)")
-        }
+    /// A LLaMA (or Mistral without sliding windows) `config.json`.
+    static func parseLlama(_ json: JSONValue, source: String) throws -> LlamaConfig {
+        let fields = ConfigFields(json: json, source: source)
         for key in ["attention_bias", "mlp_bias"] where json[key]?.bool == true {
             throw fields.fail(key, "biases are not supported")
         }
@@ -121,6 +121,16 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
         if let window = json["sliding_window"], window != .null, json["use_sliding_window"]?.bool != false,
            json["model_type"]?.string == "mistral" {
             throw fields.fail("sliding_window", "sliding-window attention is not supported")
+        }
+        return try parseShape(json, source: source)
+    }
+
+    /// The fields every LLaMA-shaped decoder's `config.json` shares (widths, heads, SiLU, RoPE without scaling,
+    /// special tokens), validated; the family's own checks come first.
+    static func parseShape(_ json: JSONValue, source: String) throws -> LlamaConfig {
+        let fields = ConfigFields(json: json, source: source)
+        if let act = json["hidden_act"]?.string, act != "silu" {
+            throw fields.fail("hidden_act", "\"\(act)\" is not supported (silu)")
         }
 
         // RoPE: transformers 5 nests theta and the scaling kind under rope_parameters; older files keep

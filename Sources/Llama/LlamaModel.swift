@@ -54,14 +54,19 @@ public final class LlamaModel: Sendable {
     }
 
     /// Builds the model from a tensor source keyed by Hugging Face names; `linear` turns each frozen
-    /// projection weight (`[out, in]`) into a layer (dense or quantized).
+    /// projection weight (`[out, in]`) into a layer (dense or quantized). The projections in `biases` also read
+    /// their bias (`….bias`, float32). With `names` (every tensor the source holds), a tensor the model does not
+    /// read is an error.
     public static func build(config: LlamaConfig, source: String, tensor: (String) throws -> Tensor?,
-                             linear: (String, Tensor) throws -> FrozenLinear) throws -> LlamaModel {
+                             linear: (String, Tensor) throws -> FrozenLinear, biases: Set<Projection> = [],
+                             names: [String]? = nil) throws -> LlamaModel {
+        var used: Set<String> = []
         func load(_ name: String, _ shape: [Int]) throws -> Tensor {
             guard let t = try tensor(name) else { throw ModelLoadError(path: source, tensor: name, message: "missing") }
             guard t.shape == shape else {
                 throw ModelLoadError(path: source, tensor: name, message: "shape \(t.shape), expected \(shape) from the configuration")
             }
+            used.insert(name)
             return t
         }
         let c = config
@@ -74,7 +79,9 @@ public final class LlamaModel: Sendable {
             for p in Projection.allCases {
                 let (out, inp) = p.shape(c)
                 let name = p.weightName(layer: l)
-                projections.append(try linear(name, try load(name, [out, inp])))
+                var layer = try linear(name, try load(name, [out, inp]))
+                if biases.contains(p) { layer.bias = try load(p.biasName(layer: l), [out]).scalars }
+                projections.append(layer)
             }
             layers.append(LlamaLayer(inputNorm: inputNorm.scalars, postAttentionNorm: postNorm.scalars, projections: projections))
         }
@@ -87,6 +94,17 @@ public final class LlamaModel: Sendable {
         var head: [Float]? = nil
         if !c.tieWordEmbeddings {
             head = try load("lm_head.weight", [c.vocabSize, c.hiddenSize]).scalars
+        }
+        if let names {
+            if c.tieWordEmbeddings, names.contains("lm_head.weight") {
+                // A tied checkpoint may carry a copy of the embedding; a different matrix would be another model.
+                guard try load("lm_head.weight", [c.vocabSize, c.hiddenSize]).scalars == embedding.scalars else {
+                    throw ModelLoadError(path: source, tensor: "lm_head.weight", message: "differs from model.embed_tokens.weight but tie_word_embeddings is true")
+                }
+            }
+            if let extra = names.first(where: { !used.contains($0) }) {
+                throw ModelLoadError(path: source, tensor: extra, message: "is not part of a \(c.family) model of \(c.numHiddenLayers) layers")
+            }
         }
         return LlamaModel(config: c, embedding: embedding.scalars, layers: layers, finalNorm: norm.scalars, lmHead: head)
     }

@@ -25,6 +25,9 @@ public enum Projection: String, CaseIterable, Codable, Sendable, Comparable {
     /// The Hugging Face weight name of this projection in block `layer`.
     public func weightName(layer: Int) -> String { "model.layers.\(layer).\(modulePath).weight" }
 
+    /// The Hugging Face bias name of this projection in block `layer`.
+    public func biasName(layer: Int) -> String { "model.layers.\(layer).\(modulePath).bias" }
+
     public static func < (a: Projection, b: Projection) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }

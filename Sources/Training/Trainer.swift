@@ -56,8 +56,8 @@ public final class Trainer: @unchecked Sendable {
         guard model.config.family.trainable else {
             throw TrainingError.invalidSetting("training a \(model.config.family) model is not supported")
         }
-        // Full fine-tuning keeps LLaMA's weights in one flat buffer; Gemma 3's extra norms have no place there.
-        if config.fullFineTune, model.config.gemma3 != nil {
+        // Full fine-tuning keeps LLaMA's weights in one flat buffer; Gemma 3's extra norms and Qwen2's biases have no place there.
+        if config.fullFineTune, !model.config.family.fullyTrainable {
             throw TrainingError.invalidSetting("full fine-tuning of a \(model.config.family) model is not supported (LoRA and QLoRA training are)")
         }
         guard config.gradientAccumulation >= 1 else { throw TrainingError.invalidSetting("gradient accumulation must be at least 1") }

@@ -2,17 +2,27 @@ import Support
 import ArgumentParser
 import Foundation
 import Lineage
+import Llama
 import Reports
 
-/// `qlab show CELL`: a cell's configuration, runs, metrics and artifacts from the store.
+/// `qlab show CELL`: a cell's configuration, runs, metrics and artifacts from the store; `qlab show --model PATH`:
+/// a model's family, block and shape.
 struct ShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a cell: configuration, runs, final metrics, artifacts.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a cell (configuration, runs, final metrics, artifacts) or a model (--model).")
 
-    @Argument(help: "The cell id (or a unique prefix).") var cell: String
+    @Argument(help: "The cell id (or a unique prefix).") var cell: String?
+    @Option(help: "Show this model instead: a short name, a GGUF file or a checkpoint directory (its family, block and shape).")
+    var model: String?
     @Flag(help: "Print the cell as one JSON object: id, status, config, and its runs with metrics, artifacts and inputs.") var json = false
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        if (cell == nil) == (model == nil) { throw ValidationError("give a cell id or --model, not both or neither") }
+    }
+
     func run() throws {
+        if let model { return try showModel(model) }
+        guard let cell else { return }
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
         let found = try CellPrefix.resolve(cell, in: lineage, runs: store.runs)
         if json { return try printJSON(found, lineage: lineage) }
@@ -40,6 +50,15 @@ struct ShowCommand: ParsableCommand {
             for a in try lineage.artifacts(run: run.id) { print("  \(a.kind.rawValue) \(lineage.paths.kept(a.path)) sha256 \(a.sha256.prefix(16))…") }
             for i in try lineage.inputs(run: run.id) { print("  input \(i.role.rawValue) \(lineage.paths.kept(i.path)) sha256 \(i.sha256.prefix(16))…") }
         }
+    }
+
+    private func showModel(_ name: String) throws {
+        let description = try ModelDescription(try ModelLocation.resolve(name))
+        if json {
+            return try JSONOutput.write(.object(Dictionary(uniqueKeysWithValues: description.lines.map { ($0.0, JSONValue.string($0.1)) })))
+        }
+        let width = description.lines.map(\.0.count).max() ?? 0
+        for (label, value) in description.lines { print(label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
     }
 
     private func printJSON(_ cell: CellRecord, lineage: LineageStore) throws {

@@ -155,7 +155,8 @@ struct Gemma3SyntheticTests {
     @Test func theFamilyRegistryPicksTheReaderAndStatesWhatTheFamilyCanDo() throws {
         #expect(ModelFamily.gguf(architecture: "gemma3")?.name == "gemma3")
         #expect(ModelFamily.gguf(architecture: "llama")?.name == "llama")
-        #expect(ModelFamily.gguf(architecture: "qwen2") == nil)
+        #expect(ModelFamily.gguf(architecture: "qwen2")?.name == "qwen2")
+        #expect(ModelFamily.gguf(architecture: "phi3") == nil)
         let loaded = try ModelLoader.load(.gguf(path: try Self.file(try Self.writer())), quantization: nil)
         #expect(loaded.model.config.family.name == "gemma3" && loaded.model.config.family.trainable)
         #expect(ModelFamily.llama.trainable && ModelFamily.gemma3.chatTemplate == .gemma)
@@ -171,13 +172,13 @@ struct Gemma3SyntheticTests {
         let got = try back.forward(tokens: tokens, batch: 1, sequence: tokens.count).scalars
         #expect(zip(got, expected).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
         // An architecture no family reads names the ones that are read.
-        var other = try Self.writer(extraKeys: [("general.architecture", .string("qwen2"))], dropping: ["general.architecture"])
-        try other.set("qwen2.block_count", .uint32(1))
+        var other = try Self.writer(extraKeys: [("general.architecture", .string("phi3"))], dropping: ["general.architecture"])
+        try other.set("phi3.block_count", .uint32(1))
         do {
             _ = try ModelLoader.load(.gguf(path: try Self.file(other)), quantization: nil)
-            Issue.record("a qwen2 file loaded")
+            Issue.record("a phi3 file loaded")
         } catch let error as GGUFError {
-            #expect(error.key == "general.architecture" && error.message.contains("gemma3, llama"))
+            #expect(error.key == "general.architecture" && error.message.contains("gemma3, llama, qwen2"))
         }
     }
 

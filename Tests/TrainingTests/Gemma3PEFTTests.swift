@@ -64,6 +64,19 @@ struct Gemma3PEFTTests {
         #expect(relativeDifference(flatten(saved), flatten(initial)) > 1e-3)
     }
 
+    /// QLoRA: the base quantized here (NF4, double quantization, blocks of 64) as bitsandbytes quantized it for
+    /// PEFT (`make_nf4.py`).
+    @Test func sixStepsOfQLoRAMatchPEFTWithBitsAndBytes() throws {
+        let fixture = PEFTFixtureRun(root: Self.root)
+        let (records, _) = try fixture.train(try fixture.model(quantization: .qlora))
+        let worst = try fixture.worstDifferences(records, against: "reference-nf4.json")
+        print("gemma3 QLoRA: worst loss rel \(worst.loss), worst gradient-norm rel \(worst.norm)")
+        #expect(worst.loss < 1e-4, "worst loss difference \(worst.loss)")
+        #expect(worst.norm < 1e-3, "worst gradient norm difference \(worst.norm)")
+        let unquantized = try fixture.reference("reference.json", "losses"), quantized = try fixture.reference("reference-nf4.json", "losses")
+        #expect(zip(unquantized, quantized).map { abs($0 - $1) / $1 }.max()! > 1e-3)
+    }
+
     @Test(arguments: [false, true])
     func firstStepGradientsMatchPEFT(checkpointing: Bool) throws {
         let model = try Self.model()

@@ -30,6 +30,22 @@ struct ShowCommandTests {
         #expect(!lines.contains { $0.contains(config) })
     }
 
+    /// `qlab show --model`: the family and its block, read from a GGUF file's metadata or a checkpoint's config.json.
+    @Test func aModelShowsItsFamilyAndBlock() throws {
+        let gguf = try CLI.run(["show", "--model", CLI.fixture("qlora-reference/tiny-qwen2/model.gguf")])
+        #expect(gguf.status == 0, "\(gguf.stderr)")
+        let lines = gguf.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("family") && $0.hasSuffix(" qwen2") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("block") && $0.contains("biases on the query, key and value projections") })
+        #expect(lines.contains { $0.hasPrefix("heads") && $0.hasSuffix("4 query, 2 key/value, 16 wide") })
+        let json = try CLI.run(["show", "--model", CLI.fixture("qlora-reference/tiny-gemma3/base"), "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: String]
+        #expect(object?["family"] == "gemma3" && object?["training"] == "LoRA, QLoRA", "\(json.stdout)")
+        // A cell and a model at once, or neither, is a usage error.
+        #expect(try CLI.run(["show"]).status != 0)
+    }
+
     /// A store with cells whose ids share prefixes, in two experiments.
     private func storeWithSiblings() throws -> String {
         let runs = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-show-\(UUID().uuidString)").path
