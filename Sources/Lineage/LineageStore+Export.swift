@@ -19,7 +19,10 @@ public enum LineageExport {
     /// Columns that identify a row of each table: a row already in the store with these values must be the same row.
     static let keys: [String: [String]] = [
         "experiments": ["name"], "cells": ["id"], "experiment_cells": ["experiment", "cell"], "runs": ["id"],
-        "metrics": ["run", "name", "step"], "inputs": ["run", "role", "path"], "judgments": ["id"],
+        "metrics": ["run", "name", "step"], "inputs": ["run", "role", "path"],
+        // A judgment's id is its row number in the store it was made in: two stores number theirs from 1, so a
+        // judgment is known by what it records, and takes the next free id where it lands.
+        "judgments": ["tournament", "prompt", "cell_a", "run_a", "cell_b", "run_b", "presentation_order", "judge", "created"],
         "ratings": ["tournament", "cell", "method"],
     ]
 
@@ -155,7 +158,9 @@ extension LineageStore {
                 }
                 guard order >= lastTable else { throw bad("\(table) rows after \(LineageExport.tables[lastTable]) rows: the rows they refer to must come first") }
                 lastTable = order
-                let columns = row.keys.sorted()
+                // Columns numbered by the store it came from, left for this store to number.
+                let local: Set<String> = table == "judgments" ? ["id"] : []
+                let columns = row.keys.sorted().filter { !local.contains($0) }
                 if let unknown = columns.first(where: { !known.contains($0) }) {
                     throw bad("\(table) has no column \"\(unknown)\" in this store")
                 }
@@ -171,11 +176,11 @@ extension LineageStore {
                 }
                 if let existing = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE \(condition)", arguments: StatementArguments(keyValues)) {
                     var stored: [String: JSONValue] = [:]
-                    for (column, value) in existing where row[column] != nil {
+                    for (column, value) in existing where row[column] != nil && !local.contains(column) {
                         stored[column] = try Self.exportValue(value, table: table, column: column)
                     }
                     if table == "inputs", case .string(let p)? = stored["path"] { stored["path"] = .string(paths.kept(p)) }
-                    guard JSONValue.object(stored).canonicalText() == JSONValue.object(row).canonicalText() else {
+                    guard JSONValue.object(stored).canonicalText() == JSONValue.object(row.filter { !local.contains($0.key) }).canonicalText() else {
                         throw bad("the store already holds this \(table) row (\(keys.map { "\($0) \(row[$0]!.plainText)" }.joined(separator: ", "))) with other values")
                     }
                     contents.present[table, default: 0] += 1

@@ -70,6 +70,36 @@ import Testing
         }
     }
 
+    /// Two stores number their judgments from 1; exports of both land in one store, each judgment once, in the
+    /// order it was made, and a second import adds nothing.
+    @Test func judgmentsFromTwoStoresLandTogetherAndInOrder() throws {
+        try withTemporaryDirectory { directory in
+            let first = try Self.filledStore(directory.appendingPathComponent("a"))
+            let second = try LineageStore(path: directory.appendingPathComponent("b/runs/lineage.sqlite").path)
+            let cells = ["zh-0", "zh-1"]
+            try second.recordExperiment(ExperimentRecord(name: "chinese", description: "another store", specHash: nil),
+                                        cells: cells.enumerated().map { CellDefinition(id: $1, config: config(1e-3, seed: $0), axisValues: "{}") })
+            try second.recordJudgments([
+                JudgmentRecord(tournament: "chinese", prompt: "q1", cellA: cells[0], cellB: cells[1], presentationOrder: .ab, winner: .b, judge: "ref", rawOutput: "B"),
+                JudgmentRecord(tournament: "chinese", prompt: "q1", cellA: cells[0], cellB: cells[1], presentationOrder: .ba, winner: .a, judge: "ref", rawOutput: "A"),
+                JudgmentRecord(tournament: "chinese", prompt: "q0", cellA: cells[1], cellB: cells[0], presentationOrder: .ab, winner: .tie, judge: "ref", rawOutput: "T"),
+            ])
+            let a = try first.exportLineage(experiments: ["learning-rate"]), b = try second.exportLineage(experiments: ["chinese"])
+            let both = try LineageStore(path: directory.appendingPathComponent("both/runs/lineage.sqlite").path)
+            try both.importLineage(a, source: "a.jsonl")
+            let landed = try both.importLineage(b, source: "b.jsonl")
+            #expect(landed.inserted["judgments"] == 3)
+            let order = try both.pool.read { try String.fetchAll($0, sql: "SELECT raw_output FROM judgments WHERE tournament = 'chinese' ORDER BY id") }
+            #expect(order == ["B", "A", "T"])
+            #expect(try both.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments") } == 5)
+            let again = try both.importLineage(b, source: "b.jsonl")
+            #expect(again.inserted.isEmpty && again.present["judgments"] == 3)
+            // A judgment recorded differently under the same identity is still refused.
+            let changed = b.replacingOccurrences(of: #""raw_output":"T""#, with: #""raw_output":"U""#)
+            #expect(throws: LineageError.self) { try both.importLineage(changed, source: "changed.jsonl") }
+        }
+    }
+
     @Test func aRowThatDiffersFromTheStoresIsRefusedNamingItsLineAndNothingLands() throws {
         try withTemporaryDirectory { directory in
             let store = try Self.filledStore(directory)

@@ -1,0 +1,24 @@
+# Tournament chinese: elo ratings, best first
+# Written by `qlab report` from the lineage store. Data: elo-chinese-elo.tsv.
+# Re-render both images (after restyling, say) with: gnuplot elo-chinese-elo.gp
+set datafile separator "\t"
+do for [format in "svg png"] {
+    if (format eq "svg") {
+        set terminal svg size 960,360 dynamic noenhanced font "Sans,13" background rgb "white"
+    } else {
+        set terminal pngcairo size 960,360 noenhanced font "Sans,11" background rgb "white"
+    }
+    set output "elo-chinese-elo." . format
+    set title "Tournament chinese: elo ratings, best first"
+    set xlabel 'Elo rating (bars: interval)'
+    set yrange [-0.6:3.6]
+    set ytics ('seed=1' 3, 'seed=0' 2, 'seed=2' 1, 'base (no adapter)' 0) nomirror scale 0
+    set xtics nomirror
+    set grid xtics lc rgb '#dddddd'
+    set offsets graph 0.05, graph 0.05, 0, 0
+    set border 3
+    set key off
+    plot 'elo-chinese-elo.tsv' skip 1 using 2:1:3:4 with xerrorbars pt 7 ps 1.4 lw 2 lc rgb '#0072B2', \
+         'elo-chinese-elo.tsv' skip 1 using 2:1:(sprintf('%.0f', $2)) with labels offset 0, 1
+    unset output
+}
