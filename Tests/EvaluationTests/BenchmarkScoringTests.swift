@@ -9,6 +9,15 @@ struct BenchmarkScoringTests {
     static let smolClozeReference = FixturePaths.packageRoot.appendingPathComponent("Tests/Fixtures/benchmark/smollm2-cloze-reference.json").path
     static let smolReference = FixturePaths.packageRoot.appendingPathComponent("Tests/Fixtures/benchmark/smollm2-reference.json").path
 
+    /// SmolLM2 from its GGUF file, dequantized to float32 as transformers loads it, with its tokenizer and BOS rule.
+    static func smolLM2Evaluation() throws -> (BenchmarkEvaluation, any Tokenizer) {
+        let location = ModelLocation.gguf(path: PerplexityTests.smolLM2)
+        let loaded = try ModelLoader.load(location, quantization: nil)
+        let tokenizer = try #require(loaded.tokenizer)
+        return (BenchmarkEvaluation(model: loaded.model, adapter: nil, tokenizer: tokenizer,
+                                    bos: BenchmarkBOS.id(for: location, tokenizer: tokenizer)), tokenizer)
+    }
+
     static func q(_ subject: String, _ index: Int, _ question: String, _ answer: Int) -> BenchmarkQuestion {
         BenchmarkQuestion(subject: subject, index: index, question: question, choices: ["one", "two", "three", "four"], answer: answer,
                           path: "mem.csv", line: index + 1)
@@ -112,11 +121,7 @@ struct BenchmarkScoringTests {
         }
         let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.smolReference))) as! [String: Any]
         let expected = reference["questions"] as! [[String: Any]]
-        let location = ModelLocation.gguf(path: PerplexityTests.smolLM2)
-        let loaded = try ModelLoader.load(location, quantization: nil)
-        let tokenizer = try #require(loaded.tokenizer)
-        let evaluation = BenchmarkEvaluation(model: loaded.model, adapter: nil, tokenizer: tokenizer,
-                                             bos: BenchmarkBOS.id(for: location, tokenizer: tokenizer))
+        let (evaluation, tokenizer) = try Self.smolLM2Evaluation()
         #expect(try evaluation.letterTokens(count: 4).letters == reference["letter_ids"] as! [Int])
         #expect(try evaluation.letterTokens(count: 4).suffix.isEmpty)
         let suite = try BenchmarkSuite.load(Self.mini)
@@ -142,11 +147,7 @@ struct BenchmarkScoringTests {
         }
         let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.smolClozeReference))) as! [String: Any]
         let expected = reference["questions"] as! [[String: Any]]
-        let location = ModelLocation.gguf(path: PerplexityTests.smolLM2)
-        let loaded = try ModelLoader.load(location, quantization: nil)
-        let tokenizer = try #require(loaded.tokenizer)
-        let evaluation = BenchmarkEvaluation(model: loaded.model, adapter: nil, tokenizer: tokenizer,
-                                             bos: BenchmarkBOS.id(for: location, tokenizer: tokenizer))
+        let (evaluation, tokenizer) = try Self.smolLM2Evaluation()
         let suite = try BenchmarkSuite.load(Self.mini)
         let result = try evaluation.evaluate(suite, shots: reference["shots"] as! Int, scoring: .cloze)
         #expect(result.answers.count == expected.count && result.answers.count == 12)

@@ -169,21 +169,10 @@ struct Gemma3GradientTests {
         #expect(abs(lossSum / Double(counted) - reference) / reference < 1e-5, "loss \(lossSum / Double(counted)) vs \(reference)")
 
         let gradients = parameters.gradients.array.map(Double.init)
-        let h = 1e-4
-        var difference = 0.0, norm = 0.0, worst = (index: 0, error: 0.0)
-        for i in values.indices {
-            var plus = values, minus = values
-            plus[i] += h
-            minus[i] -= h
-            let numeric = (Self.referenceLoss(weights, parameters, plus, tokens: tokens, mask: mask, labels: labels)
-                - Self.referenceLoss(weights, parameters, minus, tokens: tokens, mask: mask, labels: labels)) / (2 * h)
-            difference += (gradients[i] - numeric) * (gradients[i] - numeric)
-            norm += numeric * numeric
-            let error = abs(gradients[i] - numeric)
-            if error > worst.error { worst = (i, error) }
+        let check = centralDifferences(gradients: gradients, at: values) {
+            Self.referenceLoss(weights, parameters, $0, tokens: tokens, mask: mask, labels: labels)
         }
-        let relative = (difference / norm).squareRoot()
-        #expect(relative < 1e-4, "relative gradient error \(relative); worst coordinate \(worst.index) off by \(worst.error)")
+        #expect(check.relative < 1e-4, "relative gradient error \(check.relative); worst coordinate \(check.worst.index) off by \(check.worst.error)")
         // Every projection of every layer took part (a gradient of zero would pass a loose comparison).
         for l in 0..<Self.layers {
             for (p, slot) in parameters.slots[l] {

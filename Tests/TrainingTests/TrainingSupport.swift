@@ -41,3 +41,21 @@ func relativeDifference(_ a: [Float], _ b: [Float]) -> Double {
 func flatten(_ adapter: LoRAAdapter) -> [Float] {
     adapter.layers.flatMap { layer in adapter.targets.flatMap { p in (layer[p]?.a ?? []) + (layer[p]?.b ?? []) } }
 }
+
+/// `gradients` against central differences of `loss` at `values` (step `h` in every coordinate): the relative
+/// error ‖g − numeric‖ / ‖numeric‖ and the coordinate that is furthest off.
+func centralDifferences(gradients: [Double], at values: [Double], h: Double = 1e-4,
+                        loss: ([Double]) -> Double) -> (relative: Double, worst: (index: Int, error: Double)) {
+    var difference = 0.0, norm = 0.0, worst = (index: 0, error: 0.0)
+    for i in values.indices {
+        var plus = values, minus = values
+        plus[i] += h
+        minus[i] -= h
+        let numeric = (loss(plus) - loss(minus)) / (2 * h)
+        difference += (gradients[i] - numeric) * (gradients[i] - numeric)
+        norm += numeric * numeric
+        let error = abs(gradients[i] - numeric)
+        if error > worst.error { worst = (i, error) }
+    }
+    return ((difference / norm).squareRoot(), worst)
+}
