@@ -60,3 +60,15 @@ import Testing
         #expect(table(in: md, after: "counts were kept)\n\n")?.rows == [["c", "lr=1", "exact_arithmetic", "–", "0.5", "–"]], "\(md)")
     }
 }
+
+/// A benchmark's macro average rests on the micro average's questions and gets no Wilson row of its own.
+@Suite struct MacroAverageSupportTests {
+    @Test func theMacroAverageCountsTheMicroAveragesQuestions() {
+        for base in ["benchmark_poems_zh", "benchmark_poems_zh_base"] {
+            #expect(MetricSupport.isAccuracy(base) && !MetricSupport.isAccuracy(base + "_macro"))
+            #expect(MetricSupport.counts(for: base + "_macro").map(\.metric) == [base + "_asked"])
+            #expect(MetricSupport.counts(for: base).map(\.metric) == [base + "_asked"])
+        }
+        #expect(MetricSupport.counts(for: "exact_arithmetic_macro").map(\.metric) == ["exact_arithmetic_macro_asked"])
+    }
+}
