@@ -89,18 +89,7 @@ struct Gemma3PEFTTests {
         let (lossSum, tokens) = try graph.accumulateGradients(batch, normalizer: TrainingGraph.labelTokens(batch), dropoutKey: 0)
         let loss = try Self.reference("losses")[0]
         #expect(abs(lossSum / Double(tokens) - loss) / loss < 1e-5)
-        let expected = try SafeTensorsFile(path: Self.root + "/grads_step0.safetensors")
-        for l in 0..<model.config.numHiddenLayers {
-            for (p, slot) in parameters.slots[l] {
-                for (matrix, offset, count) in [("lora_A", slot.a, adapter.rank * slot.inFeatures), ("lora_B", slot.b, slot.outFeatures * adapter.rank)] {
-                    let name = "base_model.model.model.layers.\(l).\(p.modulePath).\(matrix).weight"
-                    let reference = try expected.tensor(name).scalars
-                    let ours = Array(UnsafeBufferPointer(start: parameters.gradients.pointer + offset, count: count))
-                    #expect(reference.contains { $0 != 0 }, "\(name) is all zero in the fixture")
-                    #expect(relativeDifference(ours, reference) < 1e-4, "\(name)")
-                }
-            }
-        }
+        try expectFirstStepGradients(parameters, rank: adapter.rank, layers: model.config.numHiddenLayers, fixture: Self.root)
     }
 
     @Test func aMergedAdapterLoadsBackAsTheSameModel() throws {

@@ -4,6 +4,7 @@ import Foundation
 import Support
 import Llama
 import Tensors
+import Testing
 @testable import Training
 
 /// A tiny model's PEFT fixture (`base/`, `adapter_init/`, `batches.safetensors` and a reference JSON of per-step
@@ -53,5 +54,22 @@ struct PEFTFixtureRun {
             worst.norm = max(worst.norm, abs(r.gradNorm - norm) / norm)
         }
         return worst
+    }
+}
+
+/// Every adapter gradient of the first step in `parameters` against PEFT's `grads_step0.safetensors` in `root`:
+/// each matrix within 1e-4 relative, and none of the fixture's all zero (which a loose comparison would pass).
+func expectFirstStepGradients(_ parameters: LoRAParameters, rank: Int, layers: Int, fixture root: String) throws {
+    let expected = try SafeTensorsFile(path: root + "/grads_step0.safetensors")
+    for l in 0..<layers {
+        for (p, slot) in parameters.slots[l] {
+            for (matrix, offset, count) in [("lora_A", slot.a, rank * slot.inFeatures), ("lora_B", slot.b, slot.outFeatures * rank)] {
+                let name = "base_model.model.model.layers.\(l).\(p.modulePath).\(matrix).weight"
+                let reference = try expected.tensor(name).scalars
+                let ours = Array(UnsafeBufferPointer(start: parameters.gradients.pointer + offset, count: count))
+                #expect(reference.contains { $0 != 0 }, "\(name) is all zero in the fixture")
+                #expect(relativeDifference(ours, reference) < 1e-4, "\(name)")
+            }
+        }
     }
 }
