@@ -34,6 +34,8 @@ public enum Experiments {
         loraLayers,
         qloraVersusLoRA,
         learningRate,
+        rateByRank,
+        qloraVersusLoRALong,
         multiTurn,
         memory,
         chinese,
