@@ -67,6 +67,10 @@ public struct ReportDocument: Sendable {
             let top = TopTable(results, metric: primary, count: options.topCount)
             md += top.table.markdown + "\n" + top.method + "\n\n"
             add(top.pairedDifferenceChart(results: results, metric: primary, count: options.topCount))
+            if let steps = StepComparison(results, top: top, metric: primary, count: options.topCount) {
+                md += "#### \(primary) along training\n\n" + steps.table.markdown + "\n" + steps.method + "\n\n"
+                add(steps.chart(results: results))
+            }
         }
 
         md += "### Training loss\n\n"
