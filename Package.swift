@@ -3,7 +3,7 @@ import PackageDescription
 
 // Every module keeps Swift's bounds and overflow checks in release builds, the file readers in the numeric modules
 // (GGUF, safetensors, tokenizer.json, templates, adapters, checkpoints) included, so that their preconditions also
-// run in `make test`. Dropping the checks in Tensors, Quantization, Llama and Training (`-Ounchecked`) bought about
+// run in `make test`. Dropping the checks in Tensors, Quantization, the model modules and Training (`-Ounchecked`) bought about
 // 1% of training speed (148 against 147 tokens/s, `qlab train` on chatterbot-en, three alternating runs on a
 // 2-core AMD Zen 5): the inner loops run on unsafe pointers, which are never bounds-checked, and the matrix
 // products in the BLAS. `-wmo` stays for the numeric modules.
@@ -16,7 +16,9 @@ let package = Package(
         .executable(name: "qlab", targets: ["qlab"]),
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "Quantization", targets: ["Quantization"]),
-        .library(name: "Llama", targets: ["Llama"]),
+        .library(name: "GGUF", targets: ["GGUF"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "Models", targets: ["Models"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "ExperimentSpec", targets: ["ExperimentSpec"]),
@@ -49,7 +51,14 @@ let package = Package(
         .target(name: "Support", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "Tensors", dependencies: ["CBLAS", "CDNNL", "CCPUID", "Support"], swiftSettings: optimize),
         .target(name: "Quantization", dependencies: ["Tensors"], swiftSettings: optimize),
-        .target(name: "Llama", dependencies: ["Support", "Tensors", "Quantization"], swiftSettings: optimize),
+        // The GGUF file format: header, metadata, tensor directory, writing, and dequantization of its block types.
+        .target(name: "GGUF", dependencies: ["Tensors"], swiftSettings: optimize),
+        // Vocabularies and chat turns: byte-level BPE, SentencePiece (BPE and unigram) from GGUF, tokenizer.json and
+        // tokenizer.model files, special tokens, chat templates. Knows no model family.
+        .target(name: "Tokenizers", dependencies: ["Support", "Tensors", "GGUF"], swiftSettings: optimize),
+        // The model families (LLaMA, Gemma 3, Qwen2): their configuration, blocks, loading from Hugging Face and GGUF
+        // files, frozen (quantized) projections, LoRA adapters and merging, inference and generation.
+        .target(name: "Models", dependencies: ["Support", "Tensors", "Quantization", "GGUF", "Tokenizers"], swiftSettings: optimize),
         .target(name: "ExperimentSpec", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: checked),
         .target(name: "Experiments", dependencies: ["ExperimentSpec"], path: "Experiments"),
         // Dataset formats and readers, the preparation of the real sources, the catalog, the collator and the
@@ -57,24 +66,24 @@ let package = Package(
         // clash with Foundation's `Data`.
         .target(
             name: "Datasets",
-            dependencies: ["Support", "Tensors", "Llama", "ExperimentSpec", "Yams", "ZIPFoundation"],
+            dependencies: ["Support", "Tensors", "GGUF", "Tokenizers", "Models", "ExperimentSpec", "Yams", "ZIPFoundation"],
             swiftSettings: checked
         ),
         .target(
             name: "Training",
-            dependencies: ["Support", "Tensors", "Quantization", "Llama", "ExperimentSpec", "Datasets"],
+            dependencies: ["Support", "Tensors", "Quantization", "GGUF", "Tokenizers", "Models", "ExperimentSpec", "Datasets"],
             swiftSettings: optimize
         ),
         // Model-based evaluation (held-out loss set-up, perplexity, exact answers, multiple choice, tournament
         // answers) beside the statistics and judges; Runner only calls it. Built with its checks: it reads user
-        // files and judges' output, and the arithmetic it asks for runs in Llama and Tensors.
-        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "Llama", "ExperimentSpec", "Datasets"], swiftSettings: checked),
+        // files and judges' output, and the arithmetic it asks for runs in Models and Tensors.
+        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "GGUF", "Tokenizers", "Models", "ExperimentSpec", "Datasets"], swiftSettings: checked),
         .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
         .target(
             name: "Runner",
-            dependencies: ["Support", "Tensors", "Quantization", "Llama", "Datasets", "Training", "ExperimentSpec", "Evaluation", "Lineage", "CProcessControl"],
+            dependencies: ["Support", "Tensors", "Quantization", "GGUF", "Tokenizers", "Models", "Datasets", "Training", "ExperimentSpec", "Evaluation", "Lineage", "CProcessControl"],
             swiftSettings: checked
         ),
         // Coordinates a small grid from a separate process, so the tests can run two at once, signal or kill one.
@@ -83,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "qlab",
             dependencies: [
-                "Tensors", "Quantization", "Llama", "Datasets", "Training", "ExperimentSpec", "Experiments", "Evaluation",
+                "Tensors", "Quantization", "GGUF", "Tokenizers", "Models", "Datasets", "Training", "ExperimentSpec", "Experiments", "Evaluation",
                 "Lineage", "Runner", "Reports", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -92,11 +101,11 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: []),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
-        .testTarget(name: "LlamaTests", dependencies: ["Llama", "Quantization", "Tensors", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Llama", "Tensors", "ExperimentSpec"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Llama", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
+        .testTarget(name: "ModelsTests", dependencies: ["GGUF", "Tokenizers", "Models", "Quantization", "Tensors", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "GGUF", "Tokenizers", "Models", "Tensors", "ExperimentSpec"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "GGUF", "Tokenizers", "Models", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Llama", "Datasets", "Support"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "GGUF", "Tokenizers", "Models", "Datasets", "Support"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Evaluation", "Lineage", "Support", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec", "Support"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", "Support", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,5 +1,5 @@
 import ExperimentSpec
-import Llama
+import Tokenizers
 
 /// QLoRA's collator: turns records into token ids with a loss mask, and examples into right-padded batches.
 ///

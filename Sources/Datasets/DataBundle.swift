@@ -1,5 +1,5 @@
 import ExperimentSpec
-import Llama
+import Tokenizers
 
 /// A run's data, ready for the trainer: tokenized training and evaluation examples, the reports, the hashes.
 public struct DataBundle: Sendable {

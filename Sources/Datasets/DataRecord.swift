@@ -1,4 +1,4 @@
-import Llama
+import Tokenizers
 
 /// One example as a dataset file states it, before tokenization, with the line it came from.
 public struct DataRecord: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import ExperimentSpec
 import Foundation
 import Support
-import Llama
+import Tokenizers
 import Tensors
 
 /// A JSONL dataset file read into records, with the counts of what was skipped or repaired.

@@ -1,7 +1,8 @@
 import Datasets
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
+import Tokenizers
 import Tensors
 
 /// The evaluations a cell runs after training, and the held-out set its trainer scores along the way.

@@ -1,6 +1,6 @@
 import Foundation
 import Support
-import Llama
+import Tokenizers
 
 /// The tokens of text files as perplexity measures them: the files joined with "\n" in the order given,
 /// tokenized without BOS or any other added token, the first `maxTokens` kept.

@@ -1,5 +1,5 @@
 import Foundation
-import Llama
+import Models
 
 /// The negative log-likelihood a model (optionally with LoRA adapters) assigns to token sequences: the
 /// perplexity of text, and the held-out loss of labelled examples.

@@ -2,7 +2,8 @@ import Datasets
 import ExperimentSpec
 import Foundation
 import Support
-import Llama
+import Models
+import Tokenizers
 import Tensors
 
 /// Multiple-choice accuracy by option-letter logits (the QLoRA paper's MMLU protocol, zero-shot).

@@ -1,7 +1,8 @@
 import Datasets
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
+import Tokenizers
 import Tensors
 
 /// A contestant's answers to the tournament prompts, as a cell writes them (`tournament-answers.jsonl`).

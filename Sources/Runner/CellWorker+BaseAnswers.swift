@@ -3,7 +3,8 @@ import Evaluation
 import ExperimentSpec
 import Foundation
 import Lineage
-import Llama
+import Models
+import Tokenizers
 import Support
 
 /// What a base contestant's answers depend on, as its cell row's configuration: the base as loaded, the data

@@ -2,7 +2,8 @@ import Datasets
 import Evaluation
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
+import Tokenizers
 import Support
 import Tensors
 

@@ -3,7 +3,7 @@ import Evaluation
 import ExperimentSpec
 import Foundation
 import Lineage
-import Llama
+import Models
 import Quantization
 import Support
 import Tensors

@@ -1,7 +1,7 @@
 import Datasets
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
 
 /// Content hashes of the files cells read, keyed by the names their configurations use.
 ///

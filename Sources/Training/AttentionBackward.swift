@@ -1,4 +1,4 @@
-import Llama
+import Models
 import Tensors
 
 /// The backward pass of grouped-query causal attention, recomputing the attention weights per head

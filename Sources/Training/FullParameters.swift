@@ -1,4 +1,4 @@
-import Llama
+import Models
 import Tensors
 
 /// Every weight of a model, trainable and unquantized, in one flat buffer (and their gradients in another),

@@ -1,4 +1,4 @@
-import Llama
+import Models
 import Tensors
 
 /// What one decoder block's forward pass keeps for its backward pass (`n` token rows).

@@ -1,4 +1,4 @@
-import Llama
+import Models
 import Tensors
 
 /// The trainable LoRA matrices of a model, laid out in one flat buffer (and their gradients in another),

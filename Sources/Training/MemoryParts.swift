@@ -1,4 +1,4 @@
-import Llama
+import Models
 import Tensors
 
 /// What a training run holds in memory, by part, in bytes, as allocated (not measured): the frozen base as it is

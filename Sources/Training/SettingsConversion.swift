@@ -1,5 +1,5 @@
 import ExperimentSpec
-import Llama
+import Models
 import Quantization
 import Tensors
 

@@ -1,7 +1,8 @@
 import Datasets
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
+import Tokenizers
 import Support
 import Tensors
 

@@ -1,5 +1,5 @@
 import Datasets
-import Llama
+import Models
 import Tensors
 
 /// Forward and backward passes of a LLaMA or Gemma 3 model with LoRA adapters on a frozen (optionally 4-bit)

@@ -3,7 +3,8 @@ import Datasets
 import Evaluation
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
+import Tokenizers
 import Support
 
 /// `qlab eval --benchmark PATH`: k-shot multiple-choice accuracy, as MMLU is measured.

@@ -4,7 +4,7 @@ import Datasets
 import Evaluation
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
 import Quantization
 import Tensors
 import Training

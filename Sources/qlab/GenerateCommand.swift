@@ -2,7 +2,8 @@ import Support
 import ArgumentParser
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
+import Tokenizers
 import Training
 import Quantization
 import Tensors

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Llama
+import Models
 
 /// What a command-line value will make the process allocate, estimated before it does and compared with the
 /// machine's memory, so that `--batch-size 100000000` is a usage error saying the estimate instead of a process

@@ -2,7 +2,8 @@ import ArgumentParser
 import Support
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
+import Tokenizers
 import Training
 import Quantization
 

@@ -1,7 +1,7 @@
 import Support
 import ArgumentParser
 import Foundation
-import Llama
+import Models
 import Quantization
 import Tensors
 

@@ -2,7 +2,7 @@ import Support
 import ArgumentParser
 import Foundation
 import Lineage
-import Llama
+import Models
 import Reports
 
 /// `qlab show CELL`: a cell's configuration, runs, metrics and artifacts from the store; `qlab show --model PATH`:

@@ -3,7 +3,8 @@ import ArgumentParser
 import Datasets
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
+import Tokenizers
 import Evaluation
 
 extension TrainCommand {

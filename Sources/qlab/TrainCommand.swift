@@ -3,7 +3,7 @@ import ArgumentParser
 import Datasets
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
 import Tensors
 import Training
 

@@ -1,6 +1,6 @@
 import ExperimentSpec
 import Foundation
-import Llama
+import Tokenizers
 import Testing
 @testable import Datasets
 

@@ -1,7 +1,7 @@
 import Support
 import ExperimentSpec
 import Foundation
-import Llama
+import Tokenizers
 import Tensors
 import Testing
 @testable import Datasets

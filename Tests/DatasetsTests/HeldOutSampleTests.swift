@@ -1,5 +1,5 @@
 import ExperimentSpec
-import Llama
+import Tokenizers
 import Testing
 @testable import Datasets
 

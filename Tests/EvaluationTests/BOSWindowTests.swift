@@ -1,5 +1,6 @@
 import Foundation
-import Llama
+import Models
+import Tokenizers
 import Testing
 @testable import Evaluation
 

@@ -1,5 +1,5 @@
 import Foundation
-import Llama
+import Tokenizers
 import Testing
 @testable import Evaluation
 

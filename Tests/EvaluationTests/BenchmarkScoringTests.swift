@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 @testable import Evaluation
-@testable import Llama
+@testable import Models
+@testable import Tokenizers
 
 /// Benchmark scores against a float64 forward pass of the tiny model, and SmolLM2's answers against transformers'.
 struct BenchmarkScoringTests {

@@ -1,6 +1,6 @@
 import Evaluation
 import Foundation
-import Llama
+import Models
 import Testing
 
 /// Multiple-choice scoring by option-letter logits, on the tiny reference model.

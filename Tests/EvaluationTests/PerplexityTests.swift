@@ -1,5 +1,5 @@
 import Foundation
-import Llama
+import Models
 import Tensors
 import Testing
 @testable import Evaluation

@@ -1,1 +1,1 @@
-../LlamaTests/ReferenceForward.swift
+../ModelsTests/ReferenceForward.swift

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Llama
+import Models
 import Tensors
 @testable import Training
 

@@ -1,7 +1,7 @@
 import ExperimentSpec
 import Foundation
 import Testing
-import Llama
+import Models
 import Tensors
 @testable import Training
 

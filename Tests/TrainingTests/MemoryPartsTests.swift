@@ -1,7 +1,7 @@
 import Datasets
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
 import Quantization
 import Tensors
 import Testing

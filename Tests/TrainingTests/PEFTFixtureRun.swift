@@ -2,7 +2,7 @@ import Datasets
 import ExperimentSpec
 import Foundation
 import Support
-import Llama
+import Models
 import Tensors
 import Testing
 @testable import Training

@@ -3,7 +3,7 @@ import ExperimentSpec
 import Foundation
 import Support
 import Testing
-import Llama
+import Models
 import Tensors
 @testable import Training
 

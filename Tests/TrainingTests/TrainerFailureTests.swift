@@ -6,7 +6,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
-import Llama
+import Models
 import Tensors
 @testable import Training
 

@@ -1,6 +1,6 @@
 import Support
 import Foundation
-import Llama
+import Models
 import Tensors
 
 enum TrainingPaths {

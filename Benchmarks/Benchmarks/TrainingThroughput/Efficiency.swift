@@ -1,6 +1,6 @@
 import Benchmark
 import Foundation
-import Llama
+import Models
 import Tensors
 import Training
 

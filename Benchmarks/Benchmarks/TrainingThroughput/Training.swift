@@ -2,7 +2,7 @@ import Benchmark
 import Datasets
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
 import Quantization
 import Tensors
 import Training

@@ -1,5 +1,7 @@
 import Foundation
-import Llama
+import GGUF
+import Models
+import Tokenizers
 
 /// Whether a model's own tokenizer puts BOS before the text it encodes, which is how the benchmark prompt must
 /// begin: a GGUF file says so in `tokenizer.ggml.add_bos_token` (without it, llama.cpp's default: SentencePiece

@@ -1,6 +1,7 @@
 import ExperimentSpec
 import Foundation
-import Llama
+import Models
+import Tokenizers
 
 /// Scores a benchmark as MMLU is scored: each question's k-shot prompt is read once, and an option's score is
 /// the logit, at the prompt's last position, of the token its letter begins with after a space (` A`, ` B`, …).

@@ -1,5 +1,5 @@
 import ExperimentSpec
-import Llama
+import Tokenizers
 
 /// The k-shot prompt as Hendrycks' MMLU reference builds it: a header naming the subject and a blank line,
 /// k solved examples each followed by a blank line, then the question, ending with `Answer:`.
