@@ -61,7 +61,8 @@ extension ModelFamily {
         },
         readGGUF: { file, linear in try Gemma3GGUF.model(file, config: try Gemma3GGUF.config(file), linear: linear) },
         checkpointTensors: { model, weight in Gemma3HuggingFace.tensors(of: model, weight: weight) },
-        configJSON: { config, dtype in config.gemma3HuggingFaceJSON(dtype: dtype) })
+        configJSON: { config, dtype in config.gemma3HuggingFaceJSON(dtype: dtype) },
+        readGGUFConfig: Gemma3GGUF.config)
 }
 
 /// Reads a `gemma3` GGUF file into a `LlamaModel` carrying `Gemma3Settings`.

@@ -21,7 +21,7 @@ public struct ModelDescription: Sendable {
         case .gguf(let path):
             let file = try GGUFFile(path: path)
             family = try ModelFamily.of(file)
-            var c = LlamaConfig(gguf: try GGUFModelInfo(file: file))
+            var c = try family.readGGUFConfig(file)
             c.familyName = family.name
             config = c
         }

@@ -40,6 +40,9 @@ public struct ModelFamily: Sendable, CustomStringConvertible {
     let checkpointTensors: @Sendable (LlamaModel, (Int, Projection) -> Tensor) -> [(name: String, tensor: Tensor)]
     /// The family's Hugging Face `config.json` for a configuration and a storage dtype name.
     let configJSON: @Sendable (LlamaConfig, String) -> String
+    /// The configuration a GGUF file of this family states, without reading its weights (`qlab show`); by default
+    /// the LLaMA-style keys, with the family's name.
+    var readGGUFConfig: @Sendable (GGUFFile) throws -> LlamaConfig = { file in LlamaConfig(gguf: try GGUFModelInfo(file: file)) }
 
     public var description: String { name }
 

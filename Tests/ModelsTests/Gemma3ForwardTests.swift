@@ -87,4 +87,15 @@ struct Gemma3ForwardTests {
         }
         print("Gemma 3 270M vs transformers: largest relative error of the sampled logits \(worst)")
     }
+
+    /// `qlab show --model` on the GGUF file reads the family's own configuration: the sliding window, the local
+    /// layers' RoPE base and the global layers' spacing come from the file's metadata, as the forward pass uses them.
+    @Test(.enabled(if: GemmaTestPaths.available, GemmaTestPaths.skipReason))
+    func theDescriptionOfTheGGUFFileNamesTheAttentionPattern() throws {
+        let description = try ModelDescription(.gguf(path: GemmaTestPaths.model))
+        let lines = Dictionary(description.lines, uniquingKeysWith: { (a: String, _: String) in a })
+        #expect(lines["family"] == "gemma3")
+        #expect(lines["attention"] == "sliding window 512 (RoPE base 10000.0), global every 6", "\(description.lines)")
+        #expect(lines["RoPE base"] == "1000000.0" && lines["context"] == "32768")
+    }
 }
