@@ -66,24 +66,24 @@ let package = Package(
         // clash with Foundation's `Data`.
         .target(
             name: "Datasets",
-            dependencies: ["Support", "Tensors", "GGUF", "Tokenizers", "Models", "ExperimentSpec", "Yams", "ZIPFoundation"],
+            dependencies: ["Support", "Tensors", "Tokenizers", "ExperimentSpec", "Yams", "ZIPFoundation"],
             swiftSettings: checked
         ),
         .target(
             name: "Training",
-            dependencies: ["Support", "Tensors", "Quantization", "GGUF", "Tokenizers", "Models", "ExperimentSpec", "Datasets"],
+            dependencies: ["Support", "Tensors", "Quantization", "Tokenizers", "Models", "ExperimentSpec", "Datasets"],
             swiftSettings: optimize
         ),
         // Model-based evaluation (held-out loss set-up, perplexity, exact answers, multiple choice, tournament
         // answers) beside the statistics and judges; Runner only calls it. Built with its checks: it reads user
         // files and judges' output, and the arithmetic it asks for runs in Models and Tensors.
-        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "GGUF", "Tokenizers", "Models", "ExperimentSpec", "Datasets"], swiftSettings: checked),
+        .target(name: "Evaluation", dependencies: ["Support", "Tensors", "Tokenizers", "Models", "ExperimentSpec", "Datasets"], swiftSettings: checked),
         .target(name: "Lineage", dependencies: ["Support", .product(name: "GRDB", package: "GRDB.swift")]),
         // Writes into a store from a separate process, so the tests can run several writers and SIGKILL one.
         .executableTarget(name: "LineageTestWorker", dependencies: ["Lineage"]),
         .target(
             name: "Runner",
-            dependencies: ["Support", "Tensors", "Quantization", "GGUF", "Tokenizers", "Models", "Datasets", "Training", "ExperimentSpec", "Evaluation", "Lineage", "CProcessControl"],
+            dependencies: ["Support", "Tensors", "Quantization", "Tokenizers", "Models", "Datasets", "Training", "ExperimentSpec", "Evaluation", "Lineage", "CProcessControl"],
             swiftSettings: checked
         ),
         // Coordinates a small grid from a separate process, so the tests can run two at once, signal or kill one.
@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "qlab",
             dependencies: [
-                "Tensors", "Quantization", "GGUF", "Tokenizers", "Models", "Datasets", "Training", "ExperimentSpec", "Experiments", "Evaluation",
+                "Tensors", "Quantization", "Tokenizers", "Models", "Datasets", "Training", "ExperimentSpec", "Experiments", "Evaluation",
                 "Lineage", "Runner", "Reports", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -102,10 +102,10 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: []),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Tensors"]),
         .testTarget(name: "ModelsTests", dependencies: ["GGUF", "Tokenizers", "Models", "Quantization", "Tensors", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "GGUF", "Tokenizers", "Models", "Tensors", "ExperimentSpec"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "GGUF", "Tokenizers", "Models", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tokenizers", "Tensors", "ExperimentSpec"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Models", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "GGUF", "Tokenizers", "Models", "Datasets", "Support"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Tokenizers", "Models", "Datasets", "Support"]),
         .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Evaluation", "Lineage", "Support", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec", "Support"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", "Support", .product(name: "GRDB", package: "GRDB.swift")]),
