@@ -115,6 +115,7 @@ public struct StepComparison: Sendable {
             set ytics nomirror
             set grid ytics lc rgb '#dddddd'
             set key below Left reverse box lc rgb '#bbbbbb' width 1 maxcols 2
+            set bmargin 7
             set border 3
             set offsets graph 0.04, graph 0.04, graph 0.08, graph 0.08
             plot \(plots.joined(separator: ", \\\n     "))
