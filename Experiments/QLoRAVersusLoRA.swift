@@ -49,10 +49,7 @@ extension Experiments {
             \(ResearchGrid.seedCaveat)
             """)
         ResearchGrid.chatterbot40Steps
-        Axis(\.model, over: ["qlora-nf4-dq", "lora-float32"], name: "base") { label in
-            label == "lora-float32" ? ModelSettings(quantization: .none, doubleQuant: false)
-                                    : ModelSettings(quantization: .nf4, doubleQuant: true)
-        }
+        ResearchGrid.qloraOrLoRABase
         Seeds(3)
         Evaluate {
             Perplexity.fortunes(at: [.base])

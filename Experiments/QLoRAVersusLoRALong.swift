@@ -58,10 +58,7 @@ extension Experiments {
         Fix(\.optimizer.learningRate, 5e-4)
         Fix(\.checkpointEvery, 80)
         Fix(\.evalEvery, 80)
-        Axis(\.model, over: ["qlora-nf4-dq", "lora-float32"], name: "base") { label in
-            label == "lora-float32" ? ModelSettings(quantization: .none, doubleQuant: false)
-                                    : ModelSettings(quantization: .nf4, doubleQuant: true)
-        }
+        ResearchGrid.qloraOrLoRABase
         Seeds(3)
         Evaluate {
             Perplexity.fortunes(at: [.base])

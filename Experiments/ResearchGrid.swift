@@ -14,6 +14,15 @@ enum ResearchGrid {
         Fix(\.checkpointEvery, 20)
     }
 
+    /// The axis `qlora-vs-lora` and its longer version vary: the base stored in NF4 with double quantization
+    /// (QLoRA) or in float32 (LoRA).
+    @ExperimentBuilder static var qloraOrLoRABase: [any ExperimentComponent] {
+        Axis(\.model, over: ["qlora-nf4-dq", "lora-float32"], name: "base") { label in
+            label == "lora-float32" ? ModelSettings(quantization: .none, doubleQuant: false)
+                                    : ModelSettings(quantization: .nf4, doubleQuant: true)
+        }
+    }
+
     /// What the research grids' seeds do and do not vary, for their conclusions.
     static let seedCaveat = """
         The three seeds vary the adapter initialisation, the dropout and the shuffled data order (which follows \
