@@ -1,0 +1,28 @@
+# Peak memory (resident set) per cell of rate-by-rank
+# Written by `qlab report` from the lineage store. Data: peak-rss-mib.tsv.
+# Re-render both images (after restyling, say) with: gnuplot peak-rss-mib.gp
+set datafile separator "\t"
+do for [format in "svg png"] {
+    if (format eq "svg") {
+        set terminal svg size 960,718 dynamic noenhanced font "Sans,13" background rgb "white"
+    } else {
+        set terminal pngcairo size 960,718 noenhanced font "Sans,11" background rgb "white"
+    }
+    set output "peak-rss-mib." . format
+    set title "Peak memory (resident set) per cell of rate-by-rank"
+    set ylabel 'peak_rss_mib (MiB)'
+    set xrange [-0.6:29.6]
+    set yrange [0:*]
+    set offsets 0, 0, graph 0.12, 0
+    set xtics ("learningRate=0.0002 rank=8 seed=0" 0, "learningRate=0.0002 rank=8 seed=1" 1, "learningRate=0.0002 rank=8 seed=2" 2, "learningRate=0.0002 rank=64 seed=0" 3, "learningRate=0.0002 rank=64 seed=1" 4, "learningRate=0.0002 rank=64 seed=2" 5, "learningRate=0.0005 rank=8 seed=0" 6, "learningRate=0.0005 rank=8 seed=1" 7, "learningRate=0.0005 rank=8 seed=2" 8, "learningRate=0.0005 rank=64 seed=0" 9, "learningRate=0.0005 rank=64 seed=1" 10, "learningRate=0.0005 rank=64 seed=2" 11, "learningRate=0.001 rank=8 seed=0" 12, "learningRate=0.001 rank=8 seed=1" 13, "learningRate=0.001 rank=8 seed=2" 14, "learningRate=0.001 rank=64 seed=0" 15, "learningRate=0.001 rank=64 seed=1" 16, "learningRate=0.001 rank=64 seed=2" 17, "learningRate=0.002 rank=8 seed=0" 18, "learningRate=0.002 rank=8 seed=1" 19, "learningRate=0.002 rank=8 seed=2" 20, "learningRate=0.002 rank=64 seed=0" 21, "learningRate=0.002 rank=64 seed=1" 22, "learningRate=0.002 rank=64 seed=2" 23, "learningRate=0.005 rank=8 seed=0" 24, "learningRate=0.005 rank=8 seed=1" 25, "learningRate=0.005 rank=8 seed=2" 26, "learningRate=0.005 rank=64 seed=0" 27, "learningRate=0.005 rank=64 seed=1" 28, "learningRate=0.005 rank=64 seed=2" 29) rotate by 90 right nomirror scale 0
+    set ytics nomirror
+    set grid ytics lc rgb '#dddddd'
+    set boxwidth 0.6
+    set style fill solid 0.85 noborder
+    set border 3
+    set key off
+    # many bars: gnuplot sizes the margin for the upright labels
+    plot 'peak-rss-mib.tsv' skip 1 using 1:2 with boxes lc rgb '#CC79A7', \
+         'peak-rss-mib.tsv' skip 1 using 1:2:(sprintf('%.4g', $2)) with labels offset 0, 0.8
+    unset output
+}
