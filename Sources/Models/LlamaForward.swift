@@ -95,27 +95,8 @@ extension LlamaModel {
                     }
                 }
             }
-            if let cache {
-                // Append this step's keys and values, then attend over everything cached.
-                let kc = cache.keys[l], vc = cache.values[l]
-                for b in 0..<batch {
-                    let dst = (b * cache.capacity + offset) * kvW
-                    (kc.pointer + dst).update(from: k.pointer + b * sequence * kvW, count: sequence * kvW)
-                    (vc.pointer + dst).update(from: v.pointer + b * sequence * kvW, count: sequence * kvW)
-                }
-                Attention.forward(batch: batch, queries: sequence, keys: keys, offset: offset,
-                                  heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: c.headDim,
-                                  q: q.pointer, k: kc.pointer, v: vc.pointer, kvBatchStride: cache.capacity * kvW,
-                                  keyMask: nil, out: attn.pointer, scores: scores.pointer)
-            } else {
-                let run = { (m: UnsafePointer<Int32>?) in
-                    Attention.forward(batch: batch, queries: sequence, keys: keys, offset: 0,
-                                      heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: c.headDim,
-                                      q: q.pointer, k: k.pointer, v: v.pointer, kvBatchStride: sequence * kvW,
-                                      keyMask: m, out: attn.pointer, scores: scores.pointer)
-                }
-                if let mask32 { mask32.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
-            }
+            attend(layer: l, batch: batch, sequence: sequence, offset: offset, cache: cache, mask: mask32,
+                   q: q, k: k, v: v, out: attn, scores: scores)
             project(.o, attn, x, accumulate: true)
             // MLP block.
             layer.postAttentionNorm.withUnsafeBufferPointer {
@@ -170,6 +151,38 @@ public enum LoRAMath {
                                a: t.baseAddress!, lda: rank, b: b.baseAddress!, ldb: rank, beta: 1, c: output, ldc: outFeatures)
                 }
             }
+        }
+    }
+}
+
+extension LlamaModel {
+    /// One layer's causal self-attention over rotated queries and keys, for every family's forward pass: with a
+    /// cache, this step's keys and values are appended at `offset` and the queries attend over everything cached;
+    /// without one, over this step's keys, masked by `mask` (1 for a real token). `scale` (default 1/√headDim) and
+    /// `window` (a sliding window of keys, nil for none) are the family's.
+    func attend(layer l: Int, batch: Int, sequence: Int, offset: Int, cache: KVCache?, mask: [Int32]?,
+                q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, out: FloatBuffer, scores: FloatBuffer,
+                scale: Float? = nil, window: Int? = nil) {
+        let c = config, kvW = c.keyValueWidth
+        if let cache {
+            let kc = cache.keys[l], vc = cache.values[l]
+            for b in 0..<batch {
+                let dst = (b * cache.capacity + offset) * kvW
+                (kc.pointer + dst).update(from: k.pointer + b * sequence * kvW, count: sequence * kvW)
+                (vc.pointer + dst).update(from: v.pointer + b * sequence * kvW, count: sequence * kvW)
+            }
+            Attention.forward(batch: batch, queries: sequence, keys: offset + sequence, offset: offset,
+                              heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: c.headDim,
+                              q: q.pointer, k: kc.pointer, v: vc.pointer, kvBatchStride: cache.capacity * kvW,
+                              keyMask: nil, out: out.pointer, scores: scores.pointer, scale: scale, window: window)
+        } else {
+            let run = { (m: UnsafePointer<Int32>?) in
+                Attention.forward(batch: batch, queries: sequence, keys: offset + sequence, offset: 0,
+                                  heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: c.headDim,
+                                  q: q.pointer, k: k.pointer, v: v.pointer, kvBatchStride: sequence * kvW,
+                                  keyMask: m, out: out.pointer, scores: scores.pointer, scale: scale, window: window)
+            }
+            if let mask { mask.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
         }
     }
 }

@@ -74,26 +74,8 @@ extension LlamaModel {
                 local.cos.withUnsafeBufferPointer { cosT in local.sin.withUnsafeBufferPointer { sinT in rotate(cosT.baseAddress!, sinT.baseAddress!) } }
             }
             let window = global ? nil : g.slidingWindow
-            if let cache {
-                let kc = cache.keys[l], vc = cache.values[l]
-                for b in 0..<batch {
-                    let dst = (b * cache.capacity + offset) * kvW
-                    (kc.pointer + dst).update(from: k.pointer + b * sequence * kvW, count: sequence * kvW)
-                    (vc.pointer + dst).update(from: v.pointer + b * sequence * kvW, count: sequence * kvW)
-                }
-                Attention.forward(batch: batch, queries: sequence, keys: keys, offset: offset,
-                                  heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: hd,
-                                  q: q.pointer, k: kc.pointer, v: vc.pointer, kvBatchStride: cache.capacity * kvW,
-                                  keyMask: nil, out: attn.pointer, scores: scores.pointer, scale: scale, window: window)
-            } else {
-                let run = { (m: UnsafePointer<Int32>?) in
-                    Attention.forward(batch: batch, queries: sequence, keys: keys, offset: 0,
-                                      heads: c.numAttentionHeads, kvHeads: c.numKeyValueHeads, headDim: hd,
-                                      q: q.pointer, k: k.pointer, v: v.pointer, kvBatchStride: sequence * kvW,
-                                      keyMask: m, out: attn.pointer, scores: scores.pointer, scale: scale, window: window)
-                }
-                if let mask32 { mask32.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
-            }
+            attend(layer: l, batch: batch, sequence: sequence, offset: offset, cache: cache, mask: mask32,
+                   q: q, k: k, v: v, out: attn, scores: scores, scale: scale, window: window)
             project(.o, attn, branch)
             norm(extra.attentionOutput, rows: n, dim: d, branch.pointer, branch.pointer)
             Kernels.axpy(count: n * d, alpha: 1, x: branch.pointer, y: x.pointer)
