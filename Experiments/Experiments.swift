@@ -36,6 +36,7 @@ public enum Experiments {
         learningRate,
         rateByRank,
         qloraVersusLoRALong,
+        quantizationTypesLong,
         multiTurn,
         memory,
         chinese,
