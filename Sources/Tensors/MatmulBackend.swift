@@ -113,6 +113,15 @@ public struct MatmulSelection: Sendable, Equatable {
     /// GEMM rates measured at training shapes (GFLOP/s), when `auto` needed them.
     public var rates: MatmulRates?
 
+    public init(backend: MatmulBackend, request: MatmulBackend.Request, reason: String,
+                onednnCheck: BLASSelfCheck.Result?, rates: MatmulRates?) {
+        self.backend = backend
+        self.request = request
+        self.reason = reason
+        self.onednnCheck = onednnCheck
+        self.rates = rates
+    }
+
     public struct SelectionError: Error, CustomStringConvertible {
         public var description: String
     }
@@ -139,11 +148,14 @@ public struct MatmulSelection: Sendable, Equatable {
 
     /// Chooses the backend for this process and makes it active. `request` is `--matmul` or `QLAB_MATMUL` (nil:
     /// `auto`, the default). Checks oneDNN numerically before using it and, for `auto`, measures both backends
-    /// once per machine; both verdicts are cached (`MatmulVerdictCache`).
+    /// once per machine; both verdicts are cached (`MatmulVerdictCache`). An `auto` verdict is also put in the
+    /// environment (`inheritedVariable`) for the processes this one starts.
     @discardableResult
     public static func select(request text: String?, recheck: Bool = false,
                               cache: MatmulVerdictCache = .standard(), warn: (String) -> Void) throws -> MatmulSelection {
         let selection = try choose(request: text, recheck: recheck, cache: cache, warn: warn)
+        // The processes this one starts follow an `auto` verdict instead of choosing again.
+        if selection.request == .auto { setenv(inheritedVariable, selection.inheritedValue, 1) }
         MatmulBackend.active = selection.backend
         lock.lock()
         selected = selection
@@ -192,11 +204,49 @@ public struct MatmulSelection: Sendable, Equatable {
         try BLASKernel.executeAgain(environment: environment)
     }
 
+    /// Carries an `auto` verdict to the processes qlab starts (a grid's workers, a re-execution): they take the
+    /// backend their parent chose instead of choosing again, so that every cell of one grid runs on one backend
+    /// and workers never measure the backends while their siblings load the cores.
+    public static let inheritedVariable = "QLAB_MATMUL_CHOSEN"
+
+    /// What `inheritedVariable` carries: the backend, why, and the rates it was chosen on.
+    struct Inherited: Codable {
+        var backend: MatmulBackend
+        var reason: String
+        var rates: MatmulRates?
+    }
+
+    /// The value of `inheritedVariable` for this selection (JSON).
+    public var inheritedValue: String {
+        let data = (try? JSONEncoder().encode(Inherited(backend: backend, reason: reason, rates: rates))) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The backend, reason and rates an `inheritedVariable` value names, or nil when it is not such a value.
+    public static func parseInherited(_ value: String) -> (backend: MatmulBackend, reason: String, rates: MatmulRates?)? {
+        guard let parsed = try? JSONDecoder().decode(Inherited.self, from: Data(value.utf8)) else { return nil }
+        return (parsed.backend, parsed.reason, parsed.rates)
+    }
+
     /// The choice `select` makes, without making it active.
-    /// `threads` names the cache entry (the thread count the backends run at here).
+    /// `threads` names the cache entry (the thread count the backends run at here). `inherited` is a parent's
+    /// `auto` verdict (`inheritedVariable`), followed by `auto` unless `recheck` asks to measure again.
     public static func choose(request text: String?, recheck: Bool = false, cache: MatmulVerdictCache = .standard(),
-                              threads: Int = BLAS.threads, warn: (String) -> Void) throws -> MatmulSelection {
+                              threads: Int = BLAS.threads,
+                              inherited: String? = ProcessInfo.processInfo.environment[inheritedVariable],
+                              measure: (Int) -> MatmulRates = { MatmulRates.measureBoth(threads: $0) },
+                              warn: (String) -> Void) throws -> MatmulSelection {
         let request = try text.map(MatmulBackend.Request.init(parsing:)) ?? .auto
+        if request == .auto, !recheck, let parent = inherited.flatMap(parseInherited) {
+            let check = parent.backend == .onednn ? cache.onednnCheck(threads: threads) : nil
+            if let check, !check.passed {
+                warn("qlab: oneDNN failed its numerical self-check (\(check.worstCase)); using OpenBLAS")
+                return MatmulSelection(backend: .openblas, request: request, reason: "auto: oneDNN failed its self-check",
+                                       onednnCheck: check, rates: parent.rates)
+            }
+            return MatmulSelection(backend: parent.backend, request: request, reason: parent.reason, onednnCheck: check,
+                                   rates: parent.rates)
+        }
         let selection: MatmulSelection
         switch request {
         case .backend(.openblas):
@@ -209,7 +259,7 @@ public struct MatmulSelection: Sendable, Equatable {
             selection = MatmulSelection(backend: .onednn, request: request, reason: "asked for", onednnCheck: check, rates: nil)
         case .auto:
             let check = cache.onednnCheck(recheck: recheck, threads: threads)
-            let rates = check.passed ? cache.rates(recheck: recheck, threads: threads) : nil
+            let rates = check.passed ? cache.rates(recheck: recheck, threads: threads, measure: measure) : nil
             let (backend, reason) = MatmulChoice.decide(onednnCheck: check, rates: rates)
             if !check.passed {
                 warn("qlab: oneDNN failed its numerical self-check (\(check.worstCase)); using OpenBLAS")
@@ -228,11 +278,28 @@ public struct MatmulRates: Sendable, Equatable, Codable {
     public var onednn: Double
     /// Threads they were measured on.
     public var threads: Int
+    /// The share of `threads` cores the process had while the products ran: its CPU time over the products'
+    /// wall time × `threads`. Near 1 on a quiet machine; well under 1 when other work held the cores, so that
+    /// neither rate is what this machine does (nil: not recorded, as in caches written before it was).
+    public var share: Double?
 
-    public init(openblas: Double, onednn: Double, threads: Int) {
+    public init(openblas: Double, onednn: Double, threads: Int, share: Double? = nil) {
         self.openblas = openblas
         self.onednn = onednn
         self.threads = threads
+        self.share = share
+    }
+
+    /// Below this share of the cores a measurement is not cached (`MatmulVerdictCache.rates`).
+    public static let quietShare = 0.8
+
+    /// Whether the measurement had the cores to itself (an unrecorded share counts as quiet).
+    public var measuredQuietly: Bool { (share ?? 1) >= Self.quietShare }
+
+    /// `share` from the process CPU time and wall time spent in the products, at `threads` threads.
+    public static func share(cpuSeconds: Double, wallSeconds: Double, threads: Int) -> Double {
+        guard wallSeconds > 0, threads > 0 else { return 0 }
+        return cpuSeconds / (wallSeconds * Double(threads))
     }
 
     /// The shapes (m, n, k, transposeA, transposeB) of a 4 × 256-token step of a SmolLM2-sized layer: the frozen
@@ -241,33 +308,67 @@ public struct MatmulRates: Sendable, Equatable, Codable {
         (1_024, 1_536, 576, false, true), (1_024, 576, 1_536, false, false), (576, 1_536, 1_024, true, false),
     ]
 
-    /// Measures `backend` at `shapes`: the best of `repeats` runs per shape after one warm-up, as GFLOP/s over
-    /// all shapes. (Used by `auto` and the benchmarks; never by tests, whose results must not depend on time.)
-    public static func measure(_ backend: MatmulBackend, shapes: [(Int, Int, Int, Bool, Bool)] = shapes, repeats: Int = 3) -> Double {
-        var flops = 0.0, seconds = 0.0
+    /// Measures both backends at `shapes`, interleaved (each round runs one backend and then the other, the
+    /// order alternating), so that load that comes and goes falls on both alike: the best of `repeats` runs per
+    /// shape and backend after one warm-up, as GFLOP/s over all shapes, with the share of the cores the process
+    /// had while they ran. (Used by `auto`; never by tests, whose results must not depend on time.)
+    public static func measureBoth(threads: Int = BLAS.threads, shapes: [(Int, Int, Int, Bool, Bool)] = shapes,
+                                   repeats: Int = 3) -> MatmulRates {
+        let (rates, share) = measure([.openblas, .onednn], threads: threads, shapes: shapes, repeats: repeats)
+        return MatmulRates(openblas: rates[0], onednn: rates[1], threads: threads, share: share)
+    }
+
+    /// One backend's rate at `shapes` (GFLOP/s), measured as `measureBoth` measures (for the benchmarks).
+    public static func measure(_ backend: MatmulBackend, shapes: [(Int, Int, Int, Bool, Bool)] = shapes,
+                               repeats: Int = 3) -> Double {
+        measure([backend], threads: BLAS.threads, shapes: shapes, repeats: repeats).rates[0]
+    }
+
+    /// GFLOP/s of each of `backends` at `shapes`, interleaved, and the share of the cores the process had.
+    static func measure(_ backends: [MatmulBackend], threads: Int, shapes: [(Int, Int, Int, Bool, Bool)],
+                        repeats: Int) -> (rates: [Double], share: Double) {
+        var flops = 0.0
+        var seconds = [Double](repeating: 0, count: backends.count)
+        var wall = 0.0, cpu = 0.0
         var rng = SeededGenerator(seed: 0x4d_41_54)
         for (m, n, k, ta, tb) in shapes {
             let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &rng) }
             let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &rng) }
             var c = [Float](repeating: 0, count: m * n)
-            var best = Double.infinity
+            var best = [Double](repeating: .infinity, count: backends.count)
             for round in 0...repeats {
-                let start = DispatchTime.now().uptimeNanoseconds
-                a.withUnsafeBufferPointer { pa in
-                    b.withUnsafeBufferPointer { pb in
-                        c.withUnsafeMutableBufferPointer { pc in
-                            backend.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: pa.baseAddress!,
-                                          lda: ta ? m : k, b: pb.baseAddress!, ldb: tb ? k : n, c: pc.baseAddress!, ldc: n)
+                for turn in 0..<backends.count {
+                    let index = (turn + round) % backends.count
+                    let cpuStart = processCPUSeconds()
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    a.withUnsafeBufferPointer { pa in
+                        b.withUnsafeBufferPointer { pb in
+                            c.withUnsafeMutableBufferPointer { pc in
+                                backends[index].sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: pa.baseAddress!,
+                                                      lda: ta ? m : k, b: pb.baseAddress!, ldb: tb ? k : n,
+                                                      c: pc.baseAddress!, ldc: n)
+                            }
                         }
                     }
+                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    if round > 0 {
+                        best[index] = min(best[index], elapsed)
+                        wall += elapsed
+                        cpu += processCPUSeconds() - cpuStart
+                    }
                 }
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                if round > 0 { best = min(best, elapsed) }
             }
             flops += 2 * Double(m) * Double(n) * Double(k)
-            seconds += best
+            for i in backends.indices { seconds[i] += best[i] }
         }
-        return flops / seconds / 1e9
+        return (seconds.map { flops / $0 / 1e9 }, share(cpuSeconds: cpu, wallSeconds: wall, threads: threads))
+    }
+
+    /// CPU time of the whole process (every thread), in seconds.
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
 
@@ -282,8 +383,10 @@ public enum MatmulChoice {
         let figures = String(format: "%.0f vs %.0f GFLOP/s at %d thread%@", rates.onednn, rates.openblas, rates.threads,
                              rates.threads == 1 ? "" : "s")
         guard rates.onednn.isFinite, rates.openblas.isFinite else { return (.openblas, "auto: a measurement failed") }
-        if rates.onednn > margin * rates.openblas { return (.onednn, "auto: oneDNN faster here, \(figures)") }
-        return (.openblas, "auto: oneDNN not faster here, \(figures)")
+        let loaded = rates.measuredQuietly ? "" : String(
+            format: "; measured while other work held the cores (%.0f%% of them ours), so not cached", 100 * (rates.share ?? 0))
+        if rates.onednn > margin * rates.openblas { return (.onednn, "auto: oneDNN faster here, \(figures)\(loaded)") }
+        return (.openblas, "auto: oneDNN not faster here, \(figures)\(loaded)")
     }
 }
 
@@ -345,13 +448,16 @@ public struct MatmulVerdictCache: Sendable {
         return result
     }
 
-    /// The backends' rates: cached, or measured now (and cached).
-    public func rates(recheck: Bool = false, threads: Int = BLAS.threads) -> MatmulRates {
+    /// The backends' rates: cached, or measured now by `measure` (both backends interleaved, at `threads`).
+    /// A measurement made while other work held the cores (`MatmulRates.measuredQuietly` false) decides for this
+    /// process only and is not cached, so that the next start measures again rather than keep a verdict of a
+    /// loaded machine.
+    public func rates(recheck: Bool = false, threads: Int = BLAS.threads,
+                      measure: (Int) -> MatmulRates = { MatmulRates.measureBoth(threads: $0) }) -> MatmulRates {
         let key = self.key(threads: threads)
         if !recheck, let cached = load()[key]?.rates { return cached }
-        let rates = MatmulRates(openblas: MatmulRates.measure(.openblas), onednn: MatmulRates.measure(.onednn),
-                                threads: threads)
-        update(key) { $0.rates = rates }
+        let rates = measure(threads)
+        if rates.measuredQuietly { update(key) { $0.rates = rates } }
         return rates
     }
 }

@@ -21,7 +21,10 @@ struct BLASCommand: ParsableCommand {
         Matrix products go to OpenBLAS or to oneDNN's matmul primitive: --matmul auto|openblas|onednn (on any \
         command) or QLAB_MATMUL. oneDNN is used only after the same numerical self-check; auto, the default, also \
         measures both backends' SGEMM at training shapes once per machine and thread count (cached beside the \
-        kernel verdicts) and takes oneDNN when it is more than 5% faster. With oneDNN, qlab runs with \
+        kernel verdicts) and takes oneDNN when it is more than 5% faster. The two are measured in turns, and a \
+        measurement made while other work held the cores (under 80% of them ours) decides for that process only \
+        and is not cached. The processes qlab starts (a grid's workers) follow the auto verdict of the process \
+        that started them (QLAB_MATMUL_CHOSEN), so every cell of a grid runs on one backend. With oneDNN, qlab runs with \
         OMP_WAIT_POLICY=passive and OPENBLAS_THREAD_TIMEOUT=4 (idle threads sleep instead of spinning), each \
         unless set already (OMP_WAIT_POLICY or GOMP_SPINCOUNT for the first); it executes again to set them. \
         With --matmul auto, --recheck checks and measures again.
@@ -72,7 +75,12 @@ struct BLASCommand: ParsableCommand {
                                                 "worst_case": c.worstCase, "threads": c.threads] as [String: Any]
             }
             if let r = matmul.rates {
-                backend["gflops"] = ["openblas": r.openblas, "onednn": r.onednn, "threads": r.threads] as [String: Any]
+                var rates: [String: Any] = ["openblas": r.openblas, "onednn": r.onednn, "threads": r.threads]
+                if let share = r.share { rates["share_of_cores"] = share }
+                backend["gflops"] = rates
+            }
+            if let inherited = environment[MatmulSelection.inheritedVariable], !inherited.isEmpty {
+                backend["passed_to_children"] = inherited
             }
             object["matmul"] = backend
             if let c = kernel.check {
@@ -105,7 +113,8 @@ struct BLASCommand: ParsableCommand {
             print("oneDNN check: \(c.passed ? "passed" : "FAILED"); worst error \(String(format: "%.3g", c.worstRatio)) of its bound (\(c.worstCase))")
         }
         if let r = matmul.rates {
-            print("GEMM rates:  OpenBLAS \(String(format: "%.0f", r.openblas)), oneDNN \(String(format: "%.0f", r.onednn)) GFLOP/s at training shapes, \(r.threads) thread(s)")
+            let share = r.share.map { String(format: ", with %.0f%% of the cores", 100 * $0) } ?? ""
+            print("GEMM rates:  OpenBLAS \(String(format: "%.0f", r.openblas)), oneDNN \(String(format: "%.0f", r.onednn)) GFLOP/s at training shapes, \(r.threads) thread(s)\(share)")
         }
     }
 }

@@ -202,6 +202,91 @@ struct MatmulBackendTests {
         #expect(throws: MatmulSelection.SelectionError.self) { try MatmulSelection.choose(request: "mkl", cache: cache, threads: 3) { _ in } }
     }
 
+    /// A measurement made while other work held the cores decides for this process but is not cached, so the next
+    /// start measures again; a quiet one is cached and read back without measuring.
+    @Test func aMeasurementOfALoadedMachineIsNotCached() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-matmul-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cache = MatmulVerdictCache(directory: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try JSONEncoder().encode([cache.key(threads: 2): MatmulVerdictCache.Entry(check: Self.passed, rates: nil, at: "planted")])
+            .write(to: URL(fileURLWithPath: cache.path))
+        #expect(MatmulRates.share(cpuSeconds: 1.9, wallSeconds: 1, threads: 2) == 0.95)
+        #expect(MatmulRates.share(cpuSeconds: 1, wallSeconds: 1, threads: 2) == 0.5)
+        var measured = 0
+        var share = MatmulRates.share(cpuSeconds: 1.1, wallSeconds: 1, threads: 2)
+        let measure = { (threads: Int) -> MatmulRates in
+            measured += 1
+            return MatmulRates(openblas: 30, onednn: 40, threads: threads, share: share)
+        }
+        let loaded = try MatmulSelection.choose(request: nil, cache: cache, threads: 2, inherited: nil, measure: measure) { _ in }
+        #expect(loaded.backend == .onednn)
+        #expect(loaded.reason.contains("measured while other work held the cores (55% of them ours), so not cached"), "\(loaded.reason)")
+        _ = try MatmulSelection.choose(request: nil, cache: cache, threads: 2, inherited: nil, measure: measure) { _ in }
+        #expect(measured == 2)
+        share = 0.97
+        let quiet = try MatmulSelection.choose(request: nil, cache: cache, threads: 2, inherited: nil, measure: measure) { _ in }
+        #expect(!quiet.reason.contains("not cached"), "\(quiet.reason)")
+        let again = try MatmulSelection.choose(request: nil, cache: cache, threads: 2, inherited: nil, measure: measure) { _ in }
+        #expect(measured == 3)
+        #expect(again.rates == MatmulRates(openblas: 30, onednn: 40, threads: 2, share: 0.97))
+        // A cache written before the share was recorded still decodes, and counts as quiet.
+        let old = #"{"k": {"at": "x", "rates": {"openblas": 1, "onednn": 2, "threads": 2}}}"#
+        let decoded = try JSONDecoder().decode([String: MatmulVerdictCache.Entry].self, from: Data(old.utf8))
+        #expect(decoded["k"]?.rates?.share == nil && decoded["k"]?.rates?.measuredQuietly == true)
+    }
+
+    /// A process started by qlab follows the `auto` verdict its parent passed down (a grid's workers all run the
+    /// parent's backend, measuring nothing), unless it asks for a backend or a recheck; a failed oneDNN check still
+    /// keeps OpenBLAS.
+    @Test func anInheritedVerdictIsFollowedWithoutMeasuring() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-matmul-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cache = MatmulVerdictCache(directory: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let plant = { (check: BLASSelfCheck.Result) in
+            try JSONEncoder().encode([cache.key(threads: 1): MatmulVerdictCache.Entry(check: check, rates: nil, at: "planted")])
+                .write(to: URL(fileURLWithPath: cache.path))
+        }
+        try plant(Self.passed)
+        var measured = 0
+        let measure = { (threads: Int) -> MatmulRates in
+            measured += 1
+            return MatmulRates(openblas: 100, onednn: 10, threads: threads, share: 1)
+        }
+        let parentRates = MatmulRates(openblas: 8, onednn: 9, threads: 2, share: 0.9)
+        let parent = MatmulSelection(backend: .onednn, request: .auto, reason: "auto: oneDNN faster here, 9 vs 8 GFLOP/s",
+                                     onednnCheck: Self.passed, rates: parentRates)
+        let child = try MatmulSelection.choose(request: nil, cache: cache, threads: 1, inherited: parent.inheritedValue,
+                                               measure: measure) { _ in }
+        #expect(child.backend == .onednn && child.reason == parent.reason && child.request == .auto)
+        #expect(child.rates == parentRates)
+        let other = MatmulSelection(backend: .openblas, request: .auto, reason: "auto: oneDNN not faster here",
+                                    onednnCheck: Self.passed, rates: nil)
+        let openblas = try MatmulSelection.choose(request: "auto", cache: cache, threads: 1,
+                                                  inherited: other.inheritedValue, measure: measure) { _ in }
+        #expect(openblas.backend == .openblas && openblas.reason == "auto: oneDNN not faster here" && openblas.rates == nil)
+        #expect(measured == 0)
+        // Named backends and rechecks do not inherit; a value naming no backend is ignored.
+        let named = try MatmulSelection.choose(request: "openblas", cache: cache, threads: 1, inherited: parent.inheritedValue,
+                                               measure: measure) { _ in }
+        #expect(named.backend == .openblas && named.reason == "asked for")
+        let rechecked = try MatmulSelection.choose(request: nil, recheck: true, cache: cache, threads: 1,
+                                                   inherited: parent.inheritedValue, measure: measure) { _ in }
+        #expect(measured == 1 && rechecked.backend == .openblas && rechecked.rates != nil)
+        let garbage = try MatmulSelection.choose(request: nil, cache: cache, threads: 1, inherited: "mkl: fast",
+                                                 measure: measure) { _ in }
+        #expect(garbage.backend == .openblas && garbage.rates != nil)
+        #expect(MatmulSelection.parseInherited("onednn") == nil)
+        #expect(MatmulSelection.parseInherited(#"{"backend": "mkl", "reason": "x"}"#) == nil)
+        // oneDNN failing its check (here, planted) is not followed, whoever chose it.
+        try plant(Self.failed)
+        var warnings: [String] = []
+        let refused = try MatmulSelection.choose(request: nil, cache: cache, threads: 1, inherited: parent.inheritedValue,
+                                                 measure: measure) { warnings.append($0) }
+        #expect(refused.backend == .openblas && warnings.count == 1, "\(warnings)")
+    }
+
     /// oneDNN gets sleeping idle threads, each setting only where nothing is set and only once; OpenBLAS gets nothing.
     @Test func idleThreadSettingsAreMadeOnlyForOneDNNAndOnlyWhereNothingIsSet() {
         let base = ["PATH": "/usr/bin", "OMP_WAIT_POLICY": ""]
