@@ -8,9 +8,10 @@ final class LayerActivations {
     /// Gemma 3 only (empty otherwise): queries and keys before their per-head norms, the attention and MLP
     /// outputs before their norms, and the inverse RMS of those four norms.
     let qPre, kPre, attentionOut, mlpOut, invQ, invK, invAttentionOut, invMLPOut: FloatBuffer
-    /// LoRA branch input after dropout, and the dropout scale factors (0 or 1/(1−p)), per projection; only with dropout.
-    var loraInput: [Projection: FloatBuffer] = [:]
-    var dropoutScale: [Projection: FloatBuffer] = [:]
+    /// Which elements of each projection's LoRA input dropout kept (one bit each; only with dropout): the
+    /// branch's input is recomputed from the projection's input (stored anyway) as kept × 1/(1−p), so the dropped
+    /// input and its scale factors are not kept as floats.
+    var dropoutMask: [Projection: DropoutMask] = [:]
     /// `input · Aᵀ` per adapted projection (`n × rank`).
     var xa: [Projection: FloatBuffer] = [:]
 
@@ -39,10 +40,29 @@ final class LayerActivations {
         invMLPOut = FloatBuffer(count: gemma * n)
         for (p, slot) in parameters.slots[layer] {
             xa[p] = FloatBuffer(count: n * parameters.rank)
-            if parameters.dropout > 0 {
-                loraInput[p] = FloatBuffer(count: n * slot.inFeatures)
-                dropoutScale[p] = FloatBuffer(count: n * slot.inFeatures)
-            }
+            if parameters.dropout > 0 { dropoutMask[p] = DropoutMask(count: n * slot.inFeatures) }
         }
     }
+}
+
+/// One bit per element: set where dropout kept the element. `applied` is false after a forward pass without
+/// dropout (evaluation), where the branch saw its input unchanged.
+final class DropoutMask: @unchecked Sendable {
+    let words: UnsafeMutablePointer<UInt64>
+    let count: Int
+    var applied = false
+
+    init(count: Int) {
+        self.count = count
+        let wordCount = max(1, (count + 63) / 64)
+        words = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
+        words.initialize(repeating: 0, count: wordCount)
+    }
+
+    deinit { words.deallocate() }
+
+    /// Bytes held.
+    var bytes: Int { 8 * max(1, (count + 63) / 64) }
+
+    func kept(_ i: Int) -> Bool { words[i >> 6] >> UInt64(i & 63) & 1 == 1 }
 }

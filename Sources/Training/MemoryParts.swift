@@ -52,11 +52,11 @@ extension LlamaModel {
 }
 
 extension LayerActivations {
-    /// Floats of every buffer this layer's set holds.
-    var floats: Int {
+    /// Bytes of every buffer this layer's set holds.
+    var bytes: Int {
         let fixed = [xIn, h1, q, k, v, attn, xMid, h2, gate, up, act, inv1, inv2,
                      qPre, kPre, attentionOut, mlpOut, invQ, invK, invAttentionOut, invMLPOut].reduce(0) { $0 + $1.count }
-        return fixed + [loraInput, dropoutScale, xa].reduce(0) { sum, buffers in sum + buffers.values.reduce(0) { $0 + $1.count } }
+        return 4 * (fixed + xa.values.reduce(0) { $0 + $1.count }) + dropoutMask.values.reduce(0) { $0 + $1.bytes }
     }
 }
 
@@ -66,9 +66,9 @@ extension TrainingGraph {
     public var activationBytes: Int {
         let buffers = [x, recompute, hFinal, invFinal, dx, dh, dAttn, dq, dk, dv, dAct, dGate, dUp, p, dp, dxa, temp,
                        branch, dBranch, dqPre, dkPre, head.hidden, head.logits, head.dHidden, head.rowLoss]
-        let floats = acts.reduce(0) { $0 + $1.floats } + savedInputs.reduce(0) { $0 + $1.count }
-            + buffers.reduce(0) { $0 + $1.count } + localCos.count + localSin.count
-        return 4 * (floats + mask32.count)
+        let floats = savedInputs.reduce(0) { $0 + $1.count } + buffers.reduce(0) { $0 + $1.count }
+            + localCos.count + localSin.count
+        return 4 * (floats + mask32.count) + acts.reduce(0) { $0 + $1.bytes }
     }
 }
 

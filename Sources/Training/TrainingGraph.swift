@@ -107,10 +107,7 @@ public final class TrainingGraph: @unchecked Sendable {
             for l in 1..<max(1, layers) {
                 for (p, slot) in parameters.slots[l] where acts[0].xa[p] == nil {
                     acts[0].xa[p] = FloatBuffer(count: rows * parameters.rank)
-                    if parameters.dropout > 0 {
-                        acts[0].loraInput[p] = FloatBuffer(count: rows * slot.inFeatures)
-                        acts[0].dropoutScale[p] = FloatBuffer(count: rows * slot.inFeatures)
-                    }
+                    if parameters.dropout > 0 { acts[0].dropoutMask[p] = DropoutMask(count: rows * slot.inFeatures) }
                 }
             }
         }
@@ -285,20 +282,24 @@ public final class TrainingGraph: @unchecked Sendable {
         guard let slot = parameters.slots[l][proj], let xa = a.xa[proj] else { return }
         let r = parameters.rank
         var loraIn = UnsafePointer(input.pointer)
-        if parameters.dropout > 0, let key = dropoutKey, let dropped = a.loraInput[proj], let scale = a.dropoutScale[proj] {
-            let keep = 1 / (1 - parameters.dropout)
-            var rng = SeededGenerator(seed: key).substream(UInt64(l * 16 + Projection.allCases.firstIndex(of: proj)!))
-            let count = n * slot.inFeatures
-            for i in 0..<count {
-                let s: Float = rng.nextUniform() < parameters.dropout ? 0 : keep
-                scale.pointer[i] = s
-                dropped.pointer[i] = input.pointer[i] * s
+        if parameters.dropout > 0, let mask = a.dropoutMask[proj] {
+            mask.applied = dropoutKey != nil
+            if let key = dropoutKey {
+                // One uniform draw per element in order, from the layer's and projection's own stream.
+                let p = parameters.dropout
+                var rng = SeededGenerator(seed: key).substream(UInt64(l * 16 + Projection.allCases.firstIndex(of: proj)!))
+                let count = n * slot.inFeatures
+                var word: UInt64 = 0
+                for i in 0..<count {
+                    if rng.nextUniform() >= p { word |= 1 << UInt64(i & 63) }
+                    if i & 63 == 63 || i == count - 1 {
+                        mask.words[i >> 6] = word
+                        word = 0
+                    }
+                }
+                applyDropout(mask, to: input.pointer, count: count, into: temp.pointer)
+                loraIn = UnsafePointer(temp.pointer)
             }
-            loraIn = UnsafePointer(dropped.pointer)
-        } else if parameters.dropout > 0, let scale = a.dropoutScale[proj], let dropped = a.loraInput[proj] {
-            // Evaluation: no dropout, but the backward bookkeeping stays consistent.
-            scale.pointer.update(repeating: 1, count: n * slot.inFeatures)
-            dropped.pointer.update(from: input.pointer, count: n * slot.inFeatures)
         }
         let v = parameters.values.pointer
         BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: r, k: slot.inFeatures,
@@ -326,7 +327,13 @@ public final class TrainingGraph: @unchecked Sendable {
         guard let slot = parameters.slots[l][proj], let xa = a.xa[proj] else { return }
         let r = parameters.rank, s = parameters.scaling
         let v = parameters.values.pointer, g = parameters.gradients.pointer
-        let loraIn = parameters.dropout > 0 ? (a.loraInput[proj]?.pointer ?? input.pointer) : input.pointer
+        let mask = parameters.dropout > 0 ? a.dropoutMask[proj].flatMap { $0.applied ? $0 : nil } : nil
+        var loraIn = UnsafePointer(input.pointer)
+        if let mask {
+            // The branch's input as the forward pass had it, recomputed from the mask.
+            applyDropout(mask, to: input.pointer, count: n * slot.inFeatures, into: temp.pointer)
+            loraIn = UnsafePointer(temp.pointer)
+        }
         // dB += s · dYᵀ · xa
         BLAS.sgemm(transposeA: true, transposeB: false, m: slot.outFeatures, n: r, k: n, alpha: s,
                    a: dY.pointer, lda: slot.outFeatures, b: xa.pointer, ldb: r, beta: 1, c: g + slot.b, ldc: r)
@@ -336,16 +343,27 @@ public final class TrainingGraph: @unchecked Sendable {
         // dA += d(xa)ᵀ · dropout(x)
         BLAS.sgemm(transposeA: true, transposeB: false, m: r, n: slot.inFeatures, k: n,
                    a: dxa.pointer, lda: r, b: loraIn, ldb: slot.inFeatures, beta: 1, c: g + slot.a, ldc: slot.inFeatures)
-        // dX += (d(xa) · A) ⊙ dropout scale
-        if parameters.dropout > 0, let scale = a.dropoutScale[proj] {
+        // dX += (d(xa) · A) ⊙ dropout scale (0 or 1/(1−p))
+        if let mask {
             BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: slot.inFeatures, k: r,
                        a: dxa.pointer, lda: r, b: v + slot.a, ldb: slot.inFeatures, c: temp.pointer, ldc: slot.inFeatures)
+            let keep = 1 / (1 - parameters.dropout)
+            let t = temp.pointer, out = dX.pointer
             Parallel.forEachPart(n * slot.inFeatures) { part in
-                for i in part { dX.pointer[i] += temp.pointer[i] * scale.pointer[i] }
+                for i in part { out[i] += t[i] * (mask.kept(i) ? keep : 0) }
             }
         } else {
             BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: slot.inFeatures, k: r,
                        a: dxa.pointer, lda: r, b: v + slot.a, ldb: slot.inFeatures, beta: 1, c: dX.pointer, ldc: slot.inFeatures)
+        }
+    }
+
+    /// `out = x ⊙ scale`, the scale 1/(1−p) where `mask` kept the element and 0 where it dropped it: the same
+    /// products, bit for bit, in the forward pass and when the backward pass recomputes them.
+    func applyDropout(_ mask: DropoutMask, to x: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        let keep = 1 / (1 - parameters.dropout)
+        Parallel.forEachPart(count) { part in
+            for i in part { out[i] = x[i] * (mask.kept(i) ? keep : 0) }
         }
     }
 

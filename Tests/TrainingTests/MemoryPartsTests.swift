@@ -92,4 +92,25 @@ struct MemoryPartsTests {
         let perRow = 4 * c.hiddenSize + c.queryWidth * 2 + 2 * c.keyValueWidth + 3 * c.intermediateSize
         #expect(bytes(2, false) - bytes(1, false) >= 4 * 32 * perRow * c.numHiddenLayers)
     }
+
+    /// LoRA dropout adds one bit per element of each adapted projection's input (its mask), not floats: the
+    /// difference with and without dropout is the masks' 64-bit words, per layer and projection.
+    @Test func dropoutKeepsOneBitPerBranchInputElement() throws {
+        let (model, _) = try Self.model(.qlora)
+        let c = model.config
+        for (checkpointing, rows) in [(false, 64), (true, 64), (false, 33)] {
+            func bytes(_ dropout: Double) -> Int {
+                let adapter = LoRAAdapter.initialized(config: c, rank: 8, alpha: 16, dropout: dropout, targets: Projection.allCases, seed: 3)
+                let parameters = LoRAParameters(adapter: adapter, config: c)
+                return TrainingGraph(model: model, parameters: parameters, batch: 1, sequence: rows,
+                                     checkpointing: checkpointing).activationBytes
+            }
+            // Per layer set: each projection's mask, rounded up to whole 64-bit words; with checkpointing one set.
+            let masks = Projection.allCases.reduce(0) { sum, p in sum + 8 * ((rows * p.shape(c).1 + 63) / 64) }
+            let sets = checkpointing ? 1 : c.numHiddenLayers
+            // The graph's work buffer for the branch input (rows × the widest input) comes with dropout too.
+            let work = 4 * rows * max(c.hiddenSize, c.intermediateSize, c.queryWidth)
+            #expect(bytes(0.1) - bytes(0) == sets * masks + work, "checkpointing \(checkpointing), rows \(rows)")
+        }
+    }
 }

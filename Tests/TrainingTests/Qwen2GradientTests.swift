@@ -76,8 +76,11 @@ struct Qwen2GradientTests {
     }
 
     /// The mean token loss in float64, with the LoRA matrices read from `v` (laid out as `parameters.values`).
+    /// `dropout`, when given, is the scale (0 or 1/(1−p)) of each element of a LoRA branch's input, by layer,
+    /// projection and token row.
     static func referenceLoss(_ w: Weights, _ parameters: LoRAParameters, _ v: [Double],
-                              tokens: [Int], mask: [Int], labels: [Int]) -> Double {
+                              tokens: [Int], mask: [Int], labels: [Int],
+                              dropout: ((Int, Projection, Int) -> [Double])? = nil) -> Double {
         let s = Double(parameters.scaling)
         func norm(_ x: [Double], _ weight: [Double]) -> [Double] {
             let inv = 1 / (x.reduce(0) { $0 + $1 * $1 } / Double(x.count) + 1e-6).squareRoot()
@@ -87,11 +90,12 @@ struct Qwen2GradientTests {
             let base = m.startIndex
             return (0..<rows).map { r in (0..<x.count).reduce(0) { $0 + m[base + r * x.count + $1] * x[$1] } }
         }
-        func project(_ l: Int, _ p: Projection, _ x: [Double]) -> [Double] {
+        func project(_ l: Int, _ p: Projection, _ x: [Double], _ row: Int) -> [Double] {
             let slot = parameters.slots[l][p]!
             var out = matvec(w.projections[l][p]![...], x, rows: slot.outFeatures)
             if let bias = w.biases[l][p] { out = zip(out, bias).map(+) }
-            let xa = matvec(v[slot.a..<(slot.a + rank * slot.inFeatures)], x, rows: rank)
+            let branch = dropout.map { zip(x, $0(l, p, row)).map(*) } ?? x
+            let xa = matvec(v[slot.a..<(slot.a + rank * slot.inFeatures)], branch, rows: rank)
             let bxa = matvec(v[slot.b..<(slot.b + slot.outFeatures * rank)], xa, rows: slot.outFeatures)
             return zip(out, bxa).map { $0 + s * $1 }
         }
@@ -114,10 +118,10 @@ struct Qwen2GradientTests {
                 var q: [[[Double]]] = [], k: [[Double]] = [], vv: [[Double]] = []
                 for i in 0..<sequence {
                     let h = norm(x[i], n[0])
-                    let qa = project(l, .q, h)
+                    let qa = project(l, .q, h, rows[i])
                     q.append((0..<heads).map { rope(Array(qa[($0 * headDim)..<(($0 + 1) * headDim)]), position: i) })
-                    k.append(rope(project(l, .k, h), position: i))
-                    vv.append(project(l, .v, h))
+                    k.append(rope(project(l, .k, h, rows[i]), position: i))
+                    vv.append(project(l, .v, h, rows[i]))
                 }
                 for i in 0..<sequence {
                     var attention: [Double] = []
@@ -130,11 +134,11 @@ struct Qwen2GradientTests {
                         let sum = e.reduce(0, +)
                         attention += (0..<headDim).map { d in zip(visible, e).reduce(0) { $0 + $1.1 / sum * vv[$1.0][d] } }
                     }
-                    x[i] = zip(x[i], project(l, .o, attention)).map(+)
+                    x[i] = zip(x[i], project(l, .o, attention, rows[i])).map(+)
                     let h = norm(x[i], n[1])
-                    let gate = project(l, .gate, h), up = project(l, .up, h)
+                    let gate = project(l, .gate, h, rows[i]), up = project(l, .up, h, rows[i])
                     let act = zip(gate, up).map { g, u in g / (1 + exp(-g)) * u }
-                    x[i] = zip(x[i], project(l, .down, act)).map(+)
+                    x[i] = zip(x[i], project(l, .down, act, rows[i])).map(+)
                 }
             }
             for t in 0..<(sequence - 1) {
@@ -183,5 +187,61 @@ struct Qwen2GradientTests {
                 #expect(a.contains { $0 != 0 }, "layer \(l) \(p)")
             }
         }
+    }
+
+    /// LoRA dropout: the masks the forward pass drew (kept as bits) are read back and put into the float64
+    /// reference, whose loss and finite-difference gradients the graph must match, so the backward pass's
+    /// recomputed branch input and its masked input gradient are both checked; recomputing the blocks (gradient
+    /// checkpointing) draws the same masks and gives the same gradients.
+    @Test func dropoutMasksAreAppliedAndDifferentiatedAsDrawn() throws {
+        let (model, weights, plain) = try Self.make(quantization: .qlora)
+        var adapter = plain
+        adapter.dropout = 0.3
+        let parameters = LoRAParameters(adapter: adapter, config: model.config)
+        let tokens = [2, 4, 5, 6, 7, 8, 9, 2, 10, 11, 3, 5, 0, 0]
+        let mask = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]
+        let labels = [-100, 4, 5, 6, 7, 8, 9, -100, -100, 11, 3, 5, -100, -100]
+        let labelCount = CrossEntropyHead.targets(labels: labels, batch: Self.batch, sequence: Self.sequence).count
+        let graph = TrainingGraph(model: model, parameters: parameters, batch: Self.batch, sequence: Self.sequence, checkpointing: false)
+        parameters.gradients.zero()
+        let (lossSum, _) = try graph.accumulateGradients(tokens: tokens, attentionMask: mask, labels: labels,
+                                                         normalizer: labelCount, dropoutKey: 0x5eed)
+        let gradients = parameters.gradients.array.map(Double.init)
+        let keep = Double(1 / (1 - parameters.dropout))
+        var kept = 0, total = 0
+        let scales: [[Projection: [[Double]]]] = (0..<Self.layers).map { l in
+            var byProjection: [Projection: [[Double]]] = [:]
+            for (p, slot) in parameters.slots[l] {
+                let bits = graph.acts[l].dropoutMask[p]!
+                byProjection[p] = (0..<(Self.batch * Self.sequence)).map { row in
+                    (0..<slot.inFeatures).map { j in bits.kept(row * slot.inFeatures + j) ? keep : 0 }
+                }
+                let count = Self.batch * Self.sequence * slot.inFeatures
+                kept += (0..<count).filter { bits.kept($0) }.count
+                total += count
+            }
+            return byProjection
+        }
+        // About 70% kept (1,358 elements a layer: a binomial's spread is about 1.2%).
+        #expect(abs(Double(kept) / Double(total) - 0.7) < 0.05, "\(kept) of \(total) kept")
+        let dropout = { (l: Int, p: Projection, row: Int) in scales[l][p]![row] }
+        let values = parameters.values.array.map(Double.init)
+        let reference = Self.referenceLoss(weights, parameters, values, tokens: tokens, mask: mask, labels: labels, dropout: dropout)
+        let undropped = Self.referenceLoss(weights, parameters, values, tokens: tokens, mask: mask, labels: labels)
+        #expect(abs(lossSum / Double(labelCount) - reference) / reference < 1e-5, "loss \(lossSum / Double(labelCount)) vs \(reference)")
+        #expect(abs(undropped - reference) / reference > 1e-3, "dropout changes the loss")
+        let check = centralDifferences(gradients: gradients, at: values) {
+            Self.referenceLoss(weights, parameters, $0, tokens: tokens, mask: mask, labels: labels, dropout: dropout)
+        }
+        #expect(check.relative < 1e-4, "relative gradient error \(check.relative); worst coordinate \(check.worst.index) off by \(check.worst.error)")
+
+        let recomputing = TrainingGraph(model: model, parameters: parameters, batch: Self.batch, sequence: Self.sequence, checkpointing: true)
+        parameters.gradients.zero()
+        _ = try recomputing.accumulateGradients(tokens: tokens, attentionMask: mask, labels: labels, normalizer: labelCount, dropoutKey: 0x5eed)
+        #expect(parameters.gradients.array.map(Double.init) == gradients)
+        // Another key draws other masks.
+        parameters.gradients.zero()
+        _ = try graph.accumulateGradients(tokens: tokens, attentionMask: mask, labels: labels, normalizer: labelCount, dropoutKey: 0x5eee)
+        #expect(parameters.gradients.array.map(Double.init) != gradients)
     }
 }
