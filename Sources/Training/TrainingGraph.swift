@@ -285,19 +285,8 @@ public final class TrainingGraph: @unchecked Sendable {
         if parameters.dropout > 0, let mask = a.dropoutMask[proj] {
             mask.applied = dropoutKey != nil
             if let key = dropoutKey {
-                // One uniform draw per element in order, from the layer's and projection's own stream.
-                let p = parameters.dropout
-                var rng = SeededGenerator(seed: key).substream(UInt64(l * 16 + Projection.allCases.firstIndex(of: proj)!))
-                let count = n * slot.inFeatures
-                var word: UInt64 = 0
-                for i in 0..<count {
-                    if rng.nextUniform() >= p { word |= 1 << UInt64(i & 63) }
-                    if i & 63 == 63 || i == count - 1 {
-                        mask.words[i >> 6] = word
-                        word = 0
-                    }
-                }
-                applyDropout(mask, to: input.pointer, count: count, into: temp.pointer)
+                let stream = SeededGenerator(seed: key).substream(UInt64(l * 16 + Projection.allCases.firstIndex(of: proj)!))
+                drawDropout(mask, stream: stream, applyingTo: input.pointer, count: n * slot.inFeatures, into: temp.pointer)
                 loraIn = UnsafePointer(temp.pointer)
             }
         }
@@ -355,6 +344,28 @@ public final class TrainingGraph: @unchecked Sendable {
         } else {
             BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: slot.inFeatures, k: r,
                        a: dxa.pointer, lda: r, b: v + slot.a, ldb: slot.inFeatures, beta: 1, c: dX.pointer, ldc: slot.inFeatures)
+        }
+    }
+
+    /// Draws `mask` from `stream` (element i keeps when the stream's i-th uniform draw is at least p) and writes
+    /// `out = x ⊙ scale` as `applyDropout` does, in one pass. The stream is counter-based, so each thread starts
+    /// at its own first element's draw and the masks are those of drawing in order on one thread.
+    func drawDropout(_ mask: DropoutMask, stream: SeededGenerator, applyingTo x: UnsafePointer<Float>, count: Int,
+                     into out: UnsafeMutablePointer<Float>) {
+        let p = parameters.dropout, keep = 1 / (1 - p)
+        let words = (count + 63) / 64
+        Parallel.forEachPart(words, cost: 64) { part in
+            var rng = SeededGenerator(seed: stream.seed, counter: stream.counter &+ UInt64(part.lowerBound * 64))
+            for w in part {
+                var word: UInt64 = 0
+                let start = w * 64
+                for b in 0..<min(64, count - start) {
+                    let kept = rng.nextUniform() >= p
+                    if kept { word |= 1 << UInt64(b) }
+                    out[start + b] = x[start + b] * (kept ? keep : 0)
+                }
+                mask.words[w] = word
+            }
         }
     }
 
