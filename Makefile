@@ -23,7 +23,7 @@ demo: data
 
 # The research reports: each experiment runs what is not done yet (done cells are skipped, a killed one resumes),
 # then its page in reports/NAME/ is regenerated from the store; reports/README.md sums them up.
-RESEARCH = quantization-types lora-layers learning-rate rate-by-rank qlora-vs-lora qlora-vs-lora-long multi-turn memory chinese
+RESEARCH = quantization-types lora-layers learning-rate rate-by-rank qlora-vs-lora qlora-vs-lora-long quantization-types-long multi-turn memory chinese
 reports: data
 	@for e in smoke $(RESEARCH); do \
 	  $(SWIFT) run $(RELEASE_FLAGS) qlab run $$e && $(SWIFT) run $(RELEASE_FLAGS) qlab report $$e || exit 1; \
