@@ -65,4 +65,35 @@ final class DropoutMask: @unchecked Sendable {
     var bytes: Int { 8 * max(1, (count + 63) / 64) }
 
     func kept(_ i: Int) -> Bool { words[i >> 6] >> UInt64(i & 63) & 1 == 1 }
+
+    /// `out = x ⊙ scale` (or `out += x ⊙ scale`), the scale `keep` where an element was kept and 0 where it was
+    /// dropped, eight elements at a time: each byte of the mask picks its eight scales from a table of 256.
+    /// Each element's product (and sum) is the one the element-by-element loop computes, bit for bit.
+    func scale(_ x: UnsafePointer<Float>, by keep: Float, count: Int, into out: UnsafeMutablePointer<Float>,
+               accumulate: Bool) {
+        var table = [SIMD8<Float>](repeating: .zero, count: 256)
+        for byte in 0..<256 {
+            for lane in 0..<8 where byte >> lane & 1 == 1 { table[byte][lane] = keep }
+        }
+        let words = self.words
+        table.withUnsafeBufferPointer { table in
+            let scales = table.baseAddress!
+            Parallel.forEachPart((count + 7) / 8, cost: 8) { part in
+                for j in part {
+                    let i = 8 * j
+                    let s = scales[Int(UInt8(truncatingIfNeeded: words[j >> 3] >> UInt64(8 * (j & 7))))]
+                    if i + 8 <= count {
+                        var r = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * s
+                        if accumulate { r += UnsafeRawPointer(out + i).loadUnaligned(as: SIMD8<Float>.self) }
+                        UnsafeMutableRawPointer(out + i).storeBytes(of: r, as: SIMD8<Float>.self)
+                    } else {
+                        for lane in 0..<(count - i) {
+                            let v = x[i + lane] * s[lane]
+                            out[i + lane] = accumulate ? out[i + lane] + v : v
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

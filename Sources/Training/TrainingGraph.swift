@@ -336,11 +336,8 @@ public final class TrainingGraph: @unchecked Sendable {
         if let mask {
             BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: slot.inFeatures, k: r,
                        a: dxa.pointer, lda: r, b: v + slot.a, ldb: slot.inFeatures, c: temp.pointer, ldc: slot.inFeatures)
-            let keep = 1 / (1 - parameters.dropout)
-            let t = temp.pointer, out = dX.pointer
-            Parallel.forEachPart(n * slot.inFeatures) { part in
-                for i in part { out[i] += t[i] * (mask.kept(i) ? keep : 0) }
-            }
+            mask.scale(UnsafePointer(temp.pointer), by: 1 / (1 - parameters.dropout), count: n * slot.inFeatures,
+                       into: dX.pointer, accumulate: true)
         } else {
             BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: slot.inFeatures, k: r,
                        a: dxa.pointer, lda: r, b: v + slot.a, ldb: slot.inFeatures, beta: 1, c: dX.pointer, ldc: slot.inFeatures)
@@ -348,34 +345,28 @@ public final class TrainingGraph: @unchecked Sendable {
     }
 
     /// Draws `mask` from `stream` (element i keeps when the stream's i-th uniform draw is at least p) and writes
-    /// `out = x ⊙ scale` as `applyDropout` does, in one pass. The stream is counter-based, so each thread starts
-    /// at its own first element's draw and the masks are those of drawing in order on one thread.
+    /// `out = x ⊙ scale` as `applyDropout` does, in one pass on this thread. (Split across threads the pass ran no
+    /// faster: after each product OpenBLAS's idle thread keeps yielding on the other core for a while.)
     func drawDropout(_ mask: DropoutMask, stream: SeededGenerator, applyingTo x: UnsafePointer<Float>, count: Int,
                      into out: UnsafeMutablePointer<Float>) {
         let p = parameters.dropout, keep = 1 / (1 - p)
-        let words = (count + 63) / 64
-        Parallel.forEachPart(words, cost: 64) { part in
-            var rng = SeededGenerator(seed: stream.seed, counter: stream.counter &+ UInt64(part.lowerBound * 64))
-            for w in part {
-                var word: UInt64 = 0
-                let start = w * 64
-                for b in 0..<min(64, count - start) {
-                    let kept = rng.nextUniform() >= p
-                    if kept { word |= 1 << UInt64(b) }
-                    out[start + b] = x[start + b] * (kept ? keep : 0)
-                }
-                mask.words[w] = word
+        var rng = stream
+        for w in 0..<((count + 63) / 64) {
+            var word: UInt64 = 0
+            let start = w * 64
+            for b in 0..<min(64, count - start) {
+                let kept = rng.nextUniform() >= p
+                if kept { word |= 1 << UInt64(b) }
+                out[start + b] = x[start + b] * (kept ? keep : 0)
             }
+            mask.words[w] = word
         }
     }
 
     /// `out = x ⊙ scale`, the scale 1/(1−p) where `mask` kept the element and 0 where it dropped it: the same
     /// products, bit for bit, in the forward pass and when the backward pass recomputes them.
     func applyDropout(_ mask: DropoutMask, to x: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
-        let keep = 1 / (1 - parameters.dropout)
-        Parallel.forEachPart(count) { part in
-            for i in part { out[i] = x[i] * (mask.kept(i) ? keep : 0) }
-        }
+        mask.scale(x, by: 1 / (1 - parameters.dropout), count: count, into: out, accumulate: false)
     }
 
     /// One block backward: `dx` holds the gradient of the block's output and leaves holding its input's.
