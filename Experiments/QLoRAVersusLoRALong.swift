@@ -50,14 +50,7 @@ extension Experiments {
             orders; whether the gap reaches zero with several epochs this grid does not show. \
             \(ResearchGrid.seedCaveat)
             """)
-        Model.smolLM2_135M
-        Dataset.chatterbot(.english)
-        QLoRA.paperDefaults.scaled(steps: 320, batchSize: 4, sourceLength: 64, targetLength: 64)
-        Fix(\.data.groupByLength, false)
-        Fix(\.gradientCheckpointing, false)
-        Fix(\.optimizer.learningRate, 5e-4)
-        Fix(\.checkpointEvery, 80)
-        Fix(\.evalEvery, 80)
+        ResearchGrid.chatterbot320Steps
         ResearchGrid.qloraOrLoRABase
         Seeds(3)
         Evaluate {

@@ -58,14 +58,7 @@ extension Experiments {
             second roundings of an already 4-bit model, on a 135M model and 1,280 training pairs; the paper's \
             claim is about 16-bit weights rounded once, at 7B–65B. \(ResearchGrid.seedCaveat)
             """)
-        Model.smolLM2_135M
-        Dataset.chatterbot(.english)
-        QLoRA.paperDefaults.scaled(steps: 320, batchSize: 4, sourceLength: 64, targetLength: 64)
-        Fix(\.data.groupByLength, false)
-        Fix(\.gradientCheckpointing, false)
-        Fix(\.optimizer.learningRate, 5e-4)
-        Fix(\.checkpointEvery, 80)
-        Fix(\.evalEvery, 80)
+        ResearchGrid.chatterbot320Steps
         Fix(\.model.doubleQuant, true)
         Axis(\.model.quantization, [QuantizationKind.nf4, .fp4, .int4])
         Seeds(3)

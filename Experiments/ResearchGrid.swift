@@ -14,6 +14,20 @@ enum ResearchGrid {
         Fix(\.checkpointEvery, 20)
     }
 
+    /// The longer grids' settings (`qlora-vs-lora-long`, `quantization-types-long`): SmolLM2-135M in B.2's settings
+    /// on ChatterBot pairs, 320 steps of 4 at 5e-4 in a shuffled order, a checkpoint and a held-out loss every 80
+    /// steps. Their cells are the same computation wherever these settings and the rest agree.
+    @ExperimentBuilder static var chatterbot320Steps: [any ExperimentComponent] {
+        Model.smolLM2_135M
+        Dataset.chatterbot(.english)
+        QLoRA.paperDefaults.scaled(steps: 320, batchSize: 4, sourceLength: 64, targetLength: 64)
+        Fix(\.data.groupByLength, false)
+        Fix(\.gradientCheckpointing, false)
+        Fix(\.optimizer.learningRate, 5e-4)
+        Fix(\.checkpointEvery, 80)
+        Fix(\.evalEvery, 80)
+    }
+
     /// The axis `qlora-vs-lora` and its longer version vary: the base stored in NF4 with double quantization
     /// (QLoRA) or in float32 (LoRA).
     @ExperimentBuilder static var qloraOrLoRABase: [any ExperimentComponent] {
