@@ -83,17 +83,23 @@ public final class GridRunner: @unchecked Sendable {
             definitions.append(CellDefinition(id: identity.id, config: canonical, axisValues: axesJSON))
             planned.append(PlannedCell(entry: entry, status: .pending))
         }
-        if record {
-            try store.recordExperiment(ExperimentRecord(name: experiment.name, description: experiment.prose.description ?? "",
-                                                        specHash: ExperimentSpec.SHA256.hexDigest(definitions.map(\.id).joined(separator: ",").utf8)),
-                                       cells: definitions)
+        let recordDefinitions = {
+            try self.store.recordExperiment(ExperimentRecord(name: self.experiment.name, description: self.experiment.prose.description ?? "",
+                                                             specHash: ExperimentSpec.SHA256.hexDigest(definitions.map(\.id).joined(separator: ",").utf8)),
+                                            cells: definitions)
         }
+        if record { try recordDefinitions() }
+        var ingested = false
         for p in planned where FileManager.default.fileExists(atPath: runsRoot + "/" + p.entry.directory + "/run.json") {
             let dir = URL(fileURLWithPath: runsRoot + "/" + p.entry.directory)
             // Marked in the directory, not only in the store: ingesting the file again must not revive the run.
             _ = markInterruptedIfRunning(dir, reason: Self.deadWorkerReason, onlyThisHost: true)
             _ = try? store.ingest(directory: dir)
+            ingested = true
         }
+        // A cell run before the experiment gained an axis keeps, in its run.json, the axis values of then; the
+        // experiment as declared now names its place on every axis (the first recording kept the cells' order).
+        if record && ingested { try recordDefinitions() }
         try store.markInterruptedRuns()
         let statuses = try store.cellStatuses(cells: planned.map(\.entry.cell))
         for i in planned.indices {

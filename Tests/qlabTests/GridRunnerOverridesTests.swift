@@ -29,3 +29,28 @@ extension GridRunnerTests {
         }
     }
 }
+
+extension GridRunnerTests {
+    /// A cell that ran before the experiment had an axis (its run.json records none) and that the axis now
+    /// includes: planning again records the cell under the axis value the experiment now gives it.
+    @Test func aCellDoneBeforeItsAxisExistedTakesTheAxisValueOfThePlan() throws {
+        let f = try Self.fixture()
+        let runs = f.root + "/runs"
+        let before = try GridRunner(experiment: f.experiment, runsRoot: runs)
+        let plain = try before.plan(only: [("data.datasets", "a"), ("lora.rank", "4")])
+        let outcome = try before.run(plain, jobs: 1, cores: 2, force: false, executable: CLI.executable.path, say: Self.quiet)
+        #expect(outcome.succeeded.count == plain.count && outcome.failed.isEmpty)
+        let runFile = try String(contentsOfFile: runs + "/" + plain[0].entry.directory + "/run.json", encoding: .utf8)
+        #expect(!runFile.contains("optimizer.learningRate"), "the run predates the axis")
+        let runner = try GridRunner(experiment: f.experiment, runsRoot: runs, overrides: try Overrides(axes: ["optimizer.learningRate=0.001,0.002"]))
+        let cells = try runner.plan(only: [("data.datasets", "a"), ("lora.rank", "4")])
+        let done = try #require(cells.first { $0.entry.cell == plain[0].entry.cell })
+        #expect(done.status == .done)
+        let stored = try #require(try runner.store.cells(experiment: "tiny-grid").first { $0.cell == done.entry.cell })
+        #expect(stored.axisValues.contains("\"optimizer.learningRate\":\"0.001\""), "\(stored.axisValues)")
+        // The order of the cells is the first recording's.
+        let firstNow = try runner.store.cells(experiment: "tiny-grid").first?.cell
+        let firstDeclared = try before.plan(record: false).first?.entry.cell
+        #expect(firstNow == firstDeclared)
+    }
+}
