@@ -73,23 +73,30 @@ public enum Kernels {
             for i in 0..<count { v[i] = 0 }
             return
         }
-        var sum: Float = 0
-        for i in 0..<count {
-            let e = expf(v[i] - maximum)
-            v[i] = e
-            sum += e
+        // Eight at a time; the last few padded with −∞, whose exponential adds 0.
+        var sums = SIMD8<Float>.zero
+        var i = 0
+        while i < count {
+            let m = Swift.min(8, count - i)
+            let e = VectorExp.exp(VectorExp.load(v + i, count: m, pad: -.infinity) - maximum)
+            VectorExp.store(e, v + i, count: m)
+            sums += e
+            i += 8
         }
-        let inv = 1 / sum
+        let inv = 1 / sums.sum()
         for i in 0..<count { v[i] *= inv }
     }
 
-    /// SwiGLU: `out = silu(gate) · up`, silu(x) = x / (1 + e^(−x)).
+    /// SwiGLU: `out = silu(gate) · up`, silu(x) = x / (1 + e^(−x)), eight elements at a time (`out` may be `gate`).
     @inlinable
     public static func swiglu(count: Int, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
         Parallel.forEachPart(count, cost: 16) { part in
-            for i in part {
-                let g = gate[i]
-                out[i] = g / (1 + expf(-g)) * up[i]
+            var i = part.lowerBound
+            while i < part.upperBound {
+                let m = Swift.min(8, part.upperBound - i)
+                let g = VectorExp.load(gate + i, count: m)
+                VectorExp.store(g / (1 + VectorExp.exp(-g)) * VectorExp.load(up + i, count: m), out + i, count: m)
+                i += 8
             }
         }
     }

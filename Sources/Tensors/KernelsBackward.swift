@@ -39,12 +39,17 @@ extension Kernels {
     public static func swigluBackward(count: Int, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
                                       dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>) {
         Parallel.forEachPart(count, cost: 20) { part in
-            for i in part {
-                let g = gate[i]
-                let s = 1 / (1 + expf(-g))
+            var i = part.lowerBound
+            while i < part.upperBound {
+                let m = Swift.min(8, part.upperBound - i)
+                let g = VectorExp.load(gate + i, count: m), d = VectorExp.load(dOut + i, count: m)
+                let u = VectorExp.load(up + i, count: m)
+                let s = 1 / (1 + VectorExp.exp(-g))
                 let silu = g * s
-                dUp[i] = dOut[i] * silu
-                dGate[i] = dOut[i] * up[i] * (s * (1 + g * (1 - s)))
+                // All inputs are read before either output is written, so an output may be an input's buffer.
+                VectorExp.store(d * silu, dUp + i, count: m)
+                VectorExp.store(d * u * (s * (1 + g * (1 - s))), dGate + i, count: m)
+                i += 8
             }
         }
     }
