@@ -104,7 +104,12 @@ struct ResultCharts {
 
     /// Final metric `metric` against `axis`: mean ± 95% interval over seeds, one line per combination of the other axes.
     func byAxis(metric: String, axis: String, name: String? = nil, what: String? = nil) -> ReportFigure? {
-        let categories = results.values(of: axis)
+        // In increasing order when every value is a number, so that lines join neighbours (cells may have been
+        // declared, or have joined the experiment, in another order).
+        let declared = results.values(of: axis)
+        let numbers = declared.compactMap(Double.init)
+        let categories = numbers.count == declared.count
+            ? zip(declared, numbers).sorted { $0.1 < $1.1 }.map(\.0) : declared
         guard !categories.isEmpty else { return nil }
         let others = results.configurationAxes.filter { $0 != axis }
         var seriesKeys: [[String]] = []

@@ -87,6 +87,19 @@ import Testing
         }
     }
 
+    /// Cells recorded with the larger rate first: the chart still runs from the smaller rate to the larger, so
+    /// that its lines join neighbouring rates.
+    @Test func metricByAxisRunsInIncreasingOrderOfANumericAxis() throws {
+        let fixture = try TestStore(ratesRecordedDescending: true)
+        defer { fixture.cleanUp() }
+        #expect(try fixture.results().values(of: "optimizer.learningRate") == ["0.001", "0.0002"], "recorded in that order")
+        let chart = try #require(try figures(try fixture.results())["eval-loss-by-learningRate"])
+        for block in dataBlocks(chart.dataFiles[0].contents) {
+            #expect(block.rows.map { $0[5] } == ["0.0002", "0.001"])
+            #expect(block.rows.map { Int($0[0])! } == [0, 1])
+        }
+    }
+
     @Test func eloAndWinRatesFromTheTournament() throws {
         let fixture = try TestStore()
         defer { fixture.cleanUp() }

@@ -24,13 +24,15 @@ struct TestStore {
         (1...5).map { step in 3.0 - 0.25 * Double(step) * Double(1 + lr) + 0.0625 * Double(seed) - 0.03125 * Double(rank) }
     }
 
-    init() throws {
+    /// With `ratesRecordedDescending`, the cells of the larger rate are recorded first (their numbers are the same).
+    init(ratesRecordedDescending: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("reports-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try LineageStore(path: directory.appendingPathComponent("lineage.sqlite").path)
         var definitions: [CellDefinition] = []
         var keys: [(String, Int, Int, Int)] = []
-        for (li, lr) in Self.learningRates.enumerated() {
+        let rates = Array(Self.learningRates.enumerated())
+        for (li, lr) in ratesRecordedDescending ? rates.reversed() : rates {
             for (ri, rank) in Self.ranks.enumerated() {
                 for (si, seed) in Self.seeds.enumerated() {
                     let id = String(format: "c%02d", keys.count) + String(repeating: "0", count: 9)

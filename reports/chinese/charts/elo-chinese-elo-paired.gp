@@ -4,15 +4,15 @@
 set datafile separator "\t"
 do for [format in "svg png"] {
     if (format eq "svg") {
-        set terminal svg size 960,360 dynamic noenhanced font "Sans,13" background rgb "white"
+        set terminal svg size 960,640 dynamic noenhanced font "Sans,13" background rgb "white"
     } else {
-        set terminal pngcairo size 960,360 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 960,640 noenhanced font "Sans,11" background rgb "white"
     }
     set output "elo-chinese-elo-paired." . format
     set title "Tournament chinese: elo-paired ratings, best first"
     set xlabel 'Elo rating (bars: interval)'
-    set yrange [-0.6:3.6]
-    set ytics ('seed=1' 3, 'seed=0' 2, 'seed=2' 1, 'base (no adapter)' 0) nomirror scale 0
+    set yrange [-0.6:9.6]
+    set ytics ('learningRate=0.001 seed=1' 9, 'learningRate=0.0001 seed=0' 8, 'learningRate=0.0003 seed=2' 7, 'learningRate=0.001 seed=0' 6, 'learningRate=0.0003 seed=0' 5, 'learningRate=0.0001 seed=2' 4, 'learningRate=0.001 seed=2' 3, 'learningRate=0.0001 seed=1' 2, 'learningRate=0.0003 seed=1' 1, 'base (no adapter)' 0) nomirror scale 0
     set xtics nomirror
     set grid xtics lc rgb '#dddddd'
     set offsets graph 0.05, graph 0.05, 0, 0

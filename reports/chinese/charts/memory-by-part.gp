@@ -4,24 +4,24 @@
 set datafile separator "\t"
 do for [format in "svg png"] {
     if (format eq "svg") {
-        set terminal svg size 960,600 dynamic noenhanced font "Sans,13" background rgb "white"
+        set terminal svg size 1200,742 dynamic noenhanced font "Sans,13" background rgb "white"
     } else {
-        set terminal pngcairo size 960,600 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 1200,742 noenhanced font "Sans,11" background rgb "white"
     }
     set output "memory-by-part." . format
     set title "Memory by part per cell of chinese"
     set ylabel 'MiB'
-    set xrange [-0.6:2.6]
+    set xrange [-0.6:8.6]
     set yrange [0:*]
     set offsets 0, 0, graph 0.08, 0
-    set xtics ("seed=0" 0, "seed=1" 1, "seed=2" 2) nomirror scale 0
+    set xtics ("learningRate=0.001 seed=0" 0, "learningRate=0.001 seed=1" 1, "learningRate=0.001 seed=2" 2, "learningRate=0.0001 seed=0" 3, "learningRate=0.0001 seed=1" 4, "learningRate=0.0001 seed=2" 5, "learningRate=0.0003 seed=0" 6, "learningRate=0.0003 seed=1" 7, "learningRate=0.0003 seed=2" 8) rotate by 90 right nomirror scale 0
     set ytics nomirror
     set grid ytics lc rgb '#dddddd'
     set boxwidth 0.7
     set style fill solid 0.9 noborder
     set border 3
     set key outside top center horizontal reverse Left
-    set bmargin 3
+    # many bars: gnuplot sizes the margin for the upright labels
     plot 'memory-by-part.tsv' skip 1 using 1:9 with boxes lc rgb '#CC79A7' title 'activations and their gradients', \
          'memory-by-part.tsv' skip 1 using 1:8 with boxes lc rgb '#009E73' title 'optimizer moments', \
          'memory-by-part.tsv' skip 1 using 1:7 with boxes lc rgb '#E69F00' title 'trainable values and gradients', \
