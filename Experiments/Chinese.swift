@@ -53,9 +53,9 @@ extension Experiments {
             three best cells from the base, not the rates from one another. poems-zh in cloze form: the base answers 10 of 40 (25%, Wilson 14–40%), the \
             cells 9 or 10: chance before and after, so this benchmark at 40 questions says nothing about a 270M \
             base either way. Against the hypothesis and Anima's experience at 33B, the small base does not keep \
-            its language intact while it learns the format; the lower rate keeps most of it (a quarter of the \
-            1e-3 loss on the poems) for a held-out answer loss 0.12 nats higher, so on this data 3e-4 keeps half \
-            the damage of 1e-3 at nearly its answer loss. Firefly's multi-turn comparison needs Chinese \
+            its language intact while it learns the format. Anima's rate keeps most of it (its loss on the poems \
+            is a quarter of 1e-3's) for a held-out answer loss 0.12 nats higher, and 3e-4 does half the damage of \
+            1e-3 for an answer loss within 0.02 of it. Firefly's multi-turn comparison needs Chinese \
             conversations this machine does not have. How sure: the held-out and tournament gains over the base \
             are large against three seeds; the poems' loss is above zero in all nine cells and ordered by rate in \
             its means, but the intervals of neighbouring rates overlap; everything rests on 40 steps and a base \
