@@ -7,6 +7,15 @@ import Tensors
 /// a tokens × vocabulary buffer), against the unchunked loss and gradients computed in float64.
 @Suite("Cross-entropy head: chunked loss against float64")
 struct CrossEntropyHeadTests {
+    /// The chunk: 256 rows of SmolLM2's vocabulary (48 MiB), 64 of Gemma 3's (64 MiB, the floor), never above 256.
+    @Test func chunkRowsFollowTheVocabulary() {
+        #expect(CrossEntropyHead.chunkRows(vocab: 49_152) == 256)
+        #expect(CrossEntropyHead.chunkRows(vocab: 262_144) == 64)
+        #expect(CrossEntropyHead.chunkRows(vocab: 151_936) == 82)
+        #expect(CrossEntropyHead.chunkRows(vocab: 700) == 256)
+        #expect(CrossEntropyHead(vocab: 151_936, dim: 8).logits.count == 82 * 151_936)
+    }
+
     @Test(arguments: [1, 63, 64, 65, 150])
     func chunkedLossAndGradientsEqualTheUnchunkedFloat64Ones(rows: Int) {
         let vocab = 700, dim = 24
@@ -16,9 +25,9 @@ struct CrossEntropyHeadTests {
         // Every third row carries no label, as prompt and padding positions do.
         let targets: [(row: Int, target: Int)] = (0..<rows).filter { $0 % 3 != 1 }.map { ($0, Int(rng.next() % UInt64(vocab))) }
         let normalizer = targets.count + 5
-        let head = CrossEntropyHead(vocab: vocab, dim: dim)
+        let head = CrossEntropyHead(vocab: vocab, dim: dim, chunk: 64)
         // The logits buffer holds one chunk of rows, whatever the number of tokens.
-        #expect(head.logits.count == CrossEntropyHead.chunk * vocab)
+        #expect(head.logits.count == 64 * vocab)
         var dH = [Float](repeating: .nan, count: rows * dim)
         var dW = [Float](repeating: 0, count: vocab * dim)
         let loss = head.lossAndGradient(h: h, rows: rows, weights: w, targets: targets, normalizer: normalizer,
