@@ -34,27 +34,29 @@ extension Experiments {
             **Activations are most of the memory and recomputing them saves the most at 512 tokens; the 4-bit base \
             and double quantization save what the paper says they save, on a base that is mostly embedding.** One \
             seed; the parts are exact (allocated sizes, the same in every run), the peak resident set is one \
-            measurement per cell. At 64 + 64 tokens, the paper's Figure 1 here: full fine-tuning holds 3,092 MiB \
-            by part (5,237 peak): the weights 515, their float32 values and gradients 1,026, AdamW's moments \
-            1,026, activations 524. LoRA on the float32 base holds 1,376 (1,829 peak); QLoRA on NF4 + DQ 1,023 \
-            (1,480 peak): the base drops from 515 to 162 MiB, of which 108 are the float32 embedding (49,152 × \
+            measurement per cell. At 64 + 64 tokens, the paper's Figure 1 here: full fine-tuning holds 3,129 MiB \
+            by part (5,290 peak): the weights 515, their float32 values and gradients 1,026, AdamW's moments \
+            1,026, activations 561. LoRA on the float32 base holds 1,413 (1,866 peak); QLoRA on NF4 + DQ 1,060 \
+            (1,516 peak): the base drops from 515 to 162 MiB, of which 108 are the float32 embedding (49,152 × \
             576, tied), so the 4-bit projections are about 54 MiB for 106M weights. Double quantization saves \
             4.7 MiB (167.1 → 162.4), 0.373 bits a projection weight, the paper's 0.37. The 8-bit optimizer cuts \
-            the moments from 149.1 to 37.9 MiB (3.9×) and the peak from 1,480 to 1,218; rank 8 instead of 64 cuts \
+            the moments from 149.1 to 37.9 MiB (3.9×) and the peak from 1,516 to 1,254; rank 8 instead of 64 cuts \
             adapters, gradients and moments from 298 to 37 MiB and the activations by 23 MiB (the rank-wide \
-            products x·A), 284 MiB of parts in all, while the peak falls by 613 (to 867): the rest is outside the \
-            parts qlab counts. The paged optimizer holds the same (1,023 by part, 1,480 peak): paging only helps \
-            when memory runs out, which it never did here. Activations are 55% of QLoRA's parts at 128 tokens \
-            (562.5 of 1,023) and 83% at 512 (2,215 of 2,675), as the paper's §2 finds for 7B (567 MB of input \
-            gradients against 26 MB of LoRA weights); recomputing them (gradient checkpointing) holds 84.6 and 303 \
-            MiB instead, and the peak falls from 1,480 to 1,002 MiB at 128 tokens and from 3,146 to 1,234 at 512, \
+            products x·A), 284 MiB of parts in all, while the peak falls by 613 (to 903): the rest is outside the \
+            parts qlab counts. The paged optimizer holds the same (1,060 by part, 1,516 peak): paging only helps \
+            when memory runs out, which it never did here. Activations are 57% of QLoRA's parts at 128 tokens \
+            (599.4 of 1,060) and 83% at 512 (2,252 of 2,712), as the paper's §2 finds for 7B (567 MB of input \
+            gradients against 26 MB of LoRA weights); recomputing them (gradient checkpointing) holds 121 and 340 \
+            MiB instead, and the peak falls from 1,516 to 1,038 MiB at 128 tokens and from 3,182 to 1,271 at 512, \
             the largest saving of any setting at 512 tokens (at 128, rank 8's is larger). LoRA's activations \
-            (562.5 MiB) are 7% above full fine-tuning's (524) at the same shape: what the adapters add, their \
+            (599.4 MiB) are 7% above full fine-tuning's (560.9) at the same shape: what the adapters add, their \
             rank-64 products and one bit per value of each adapted input for B.2's dropout of 0.1 (the backward \
-            pass recomputes the dropped input). The grid's first run, on code that kept the dropped input and \
+            pass recomputes the dropped input). Both include the output layer's logits, formed 256 rows (48 MiB) \
+            at a time. The grid's first run, on code that kept the dropped input and \
             its scale factors in float32, found LoRA's activations twice full fine-tuning's (1,138 MiB, QLoRA's \
-            peak 2,065 at 128 tokens and 5,455 at 512); this page is the grid run again on the code that keeps \
-            the bits, with every `train_loss` the same to its printed digits. How sure: the parts are arithmetic \
+            peak 2,065 at 128 tokens and 5,455 at 512, with 64-row logits); this page is the grid run again on \
+            the code that keeps the bits, with every `train_loss` within 0.001 of the first run's (the \
+            exponentials and the logits' chunks round a little differently). How sure: the parts are arithmetic \
             on the shapes and hold exactly; the peak resident sets include loading (full fine-tuning's peak is \
             2.1 GiB above its parts) and differ between runs by tens of MiB, so differences smaller than that \
             (double quantization's 4.7 MiB) show only in the parts.
