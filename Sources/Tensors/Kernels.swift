@@ -73,17 +73,7 @@ public enum Kernels {
             for i in 0..<count { v[i] = 0 }
             return
         }
-        // Eight at a time; the last few padded with −∞, whose exponential adds 0.
-        var sums = SIMD8<Float>.zero
-        var i = 0
-        while i < count {
-            let m = Swift.min(8, count - i)
-            let e = VectorExp.exp(VectorExp.load(v + i, count: m, pad: -.infinity) - maximum)
-            VectorExp.store(e, v + i, count: m)
-            sums += e
-            i += 8
-        }
-        let inv = 1 / sums.sum()
+        let inv = 1 / VectorExp.exponentiate(v, count: count, subtracting: maximum)
         for i in 0..<count { v[i] *= inv }
     }
 

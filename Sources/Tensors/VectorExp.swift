@@ -57,6 +57,22 @@ public enum VectorExp {
         exp(SIMD8(repeating: x))[0]
     }
 
+    /// Replaces each of `count` values by e^(value − `maximum`), eight at a time (the last few padded with −∞,
+    /// whose exponential adds 0), and returns their sum: the exponentials of a softmax.
+    @inlinable
+    public static func exponentiate(_ v: UnsafeMutablePointer<Float>, count: Int, subtracting maximum: Float) -> Float {
+        var sums = SIMD8<Float>.zero
+        var i = 0
+        while i < count {
+            let m = Swift.min(8, count - i)
+            let e = exp(load(v + i, count: m, pad: -.infinity) - maximum)
+            store(e, v + i, count: m)
+            sums += e
+            i += 8
+        }
+        return sums.sum()
+    }
+
     /// Eight floats from `p` (fewer when `count` < 8, the rest padded with `pad`).
     @inlinable
     public static func load(_ p: UnsafePointer<Float>, count: Int, pad: Float = 0) -> SIMD8<Float> {

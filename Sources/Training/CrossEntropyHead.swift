@@ -73,16 +73,7 @@ struct CrossEntropyHead {
                     var maximum = -Float.infinity
                     for j in 0..<vocab { maximum = max(maximum, row[j]) }
                     let targetLogit = row[target]
-                    var sums = SIMD8<Float>.zero
-                    var j = 0
-                    while j < vocab {
-                        let m = min(8, vocab - j)
-                        let e = VectorExp.exp(VectorExp.load(row + j, count: m, pad: -.infinity) - maximum)
-                        VectorExp.store(e, row + j, count: m)
-                        sums += e
-                        j += 8
-                    }
-                    let sum = sums.sum()
+                    let sum = VectorExp.exponentiate(row, count: vocab, subtracting: maximum)
                     // loss = log Σ e^(z − max) − (z_target − max)
                     rowLoss.pointer[i] = logf(sum) - (targetLogit - maximum)
                     if computeGradient {
