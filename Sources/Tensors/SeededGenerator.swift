@@ -38,6 +38,29 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
         Float(next() >> 40) * (1.0 / 16_777_216.0)
     }
 
+    /// Sixty-four `nextUniform() >= p` tests at once, without moving the stream: bit `b` of the result is set when
+    /// the uniform of draw `counter + offset + b + 1` is at least `p`, for `b < bits` (the higher bits are 0).
+    ///
+    /// The same answers as drawing one by one, bit for bit: a uniform is `k / 2²⁴` with `k` the draw's top 24 bits,
+    /// and `k / 2²⁴ ≥ p` exactly when `k ≥ ⌈p · 2²⁴⌉` (the product is exact in a float). The top 24 bits of a draw
+    /// do not depend on its last shift, which is left out. Words at different offsets are independent, so a mask
+    /// can be drawn in parallel parts.
+    public func uniformBits(atLeast p: Float, offset: UInt64, bits: Int) -> UInt64 {
+        if p.isNaN { return 0 }
+        let threshold: UInt64 = p <= 0 ? 0 : p >= 1 ? 1 << 24 : UInt64((p * 16_777_216).rounded(.up))
+        let step: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var x = seed &+ (counter &+ offset &+ 1) &* step
+        var word: UInt64 = 0
+        for b in 0..<min(64, bits) {
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            word |= (z >> 40 >= threshold ? 1 : 0) << UInt64(b)
+            x &+= step
+        }
+        return word
+    }
+
     /// A double uniformly distributed in [0, 1), with 53 random bits.
     public mutating func nextDouble() -> Double {
         Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)

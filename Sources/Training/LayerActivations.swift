@@ -66,6 +66,18 @@ final class DropoutMask: @unchecked Sendable {
 
     func kept(_ i: Int) -> Bool { words[i >> 6] >> UInt64(i & 63) & 1 == 1 }
 
+    /// Draws the mask from `stream`: element `i` is kept when the stream's `(i + 1)`-th uniform is at least `p`,
+    /// as drawing them one by one would decide. Sixty-four elements a word, the words split across the cores;
+    /// the mask does not depend on the split.
+    func draw(_ stream: SeededGenerator, dropping p: Float) {
+        let words = self.words, count = self.count
+        Parallel.forEachPart((count + 63) / 64, cost: 64 * 8) { part in
+            for w in part {
+                words[w] = stream.uniformBits(atLeast: p, offset: UInt64(64 * w), bits: count - 64 * w)
+            }
+        }
+    }
+
     /// `out = x ⊙ scale` (or `out += x ⊙ scale`), the scale `keep` where an element was kept and 0 where it was
     /// dropped, eight elements at a time: each byte of the mask picks its eight scales from a table of 256.
     /// Each element's product (and sum) is the one the element-by-element loop computes, bit for bit.

@@ -345,22 +345,11 @@ public final class TrainingGraph: @unchecked Sendable {
     }
 
     /// Draws `mask` from `stream` (element i keeps when the stream's i-th uniform draw is at least p) and writes
-    /// `out = x ⊙ scale` as `applyDropout` does, in one pass on this thread. (Split across threads the pass ran no
-    /// faster: after each product OpenBLAS's idle thread keeps yielding on the other core for a while.)
+    /// `out = x ⊙ scale` as `applyDropout` does.
     func drawDropout(_ mask: DropoutMask, stream: SeededGenerator, applyingTo x: UnsafePointer<Float>, count: Int,
                      into out: UnsafeMutablePointer<Float>) {
-        let p = parameters.dropout, keep = 1 / (1 - p)
-        var rng = stream
-        for w in 0..<((count + 63) / 64) {
-            var word: UInt64 = 0
-            let start = w * 64
-            for b in 0..<min(64, count - start) {
-                let kept = rng.nextUniform() >= p
-                if kept { word |= 1 << UInt64(b) }
-                out[start + b] = x[start + b] * (kept ? keep : 0)
-            }
-            mask.words[w] = word
-        }
+        mask.draw(stream, dropping: parameters.dropout)
+        applyDropout(mask, to: x, count: count, into: out)
     }
 
     /// `out = x ⊙ scale`, the scale 1/(1−p) where `mask` kept the element and 0 where it dropped it: the same
