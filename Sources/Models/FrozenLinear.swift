@@ -177,12 +177,9 @@ public struct FrozenLinear: Sendable {
             if parts <= 1 {
                 q.matvec(rows: 0..<outFeatures, columns: inFeatures, x: x, y: y, accumulate: accumulate)
             } else {
-                let yAddress = UInt(bitPattern: y), xAddress = UInt(bitPattern: x)
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                WorkerPool.shared.run(parts: parts) { part in
                     let rows = (outFeatures * part / parts)..<(outFeatures * (part + 1) / parts)
-                    let out = UnsafeMutablePointer<Float>(bitPattern: yAddress)! + rows.lowerBound
-                    let input = UnsafePointer<Float>(bitPattern: xAddress)!
-                    q.matvec(rows: rows, columns: inFeatures, x: input, y: out, accumulate: accumulate)
+                    q.matvec(rows: rows, columns: inFeatures, x: x, y: y + rows.lowerBound, accumulate: accumulate)
                 }
             }
             return

@@ -30,6 +30,12 @@ public enum BLAS {
     }
 
     /// OpenBLAS's SGEMM itself, whatever the active backend (the reference; `BLAS.sgemm` takes the active one).
+    ///
+    /// OpenBLAS runs on one thread per call; a product of at least `splitMinimum` multiply-adds is cut into one
+    /// block per `WorkerPool` thread, along the longer side of C (rows, or columns), at multiples of
+    /// `splitAlignment`: each block is a complete SGEMM of its own, and each part packs the other operand whole,
+    /// the smaller of the two. Every element of C is still one dot product over all of K, summed by the same
+    /// kernel.
     @inlinable
     public static func openblasSgemm(
         transposeA: Bool, transposeB: Bool,
@@ -41,6 +47,45 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
+        let rows = n <= m, extent = rows ? m : n
+        let parts = min(WorkerPool.shared.size, extent / splitAlignment, m * n * max(k, 1) >= splitMinimum ? extent : 1)
+        if parts <= 1 {
+            cblasSgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        WorkerPool.shared.run(parts: parts) { part in
+            let range = splitRange(extent, part: part, of: parts)
+            if range.isEmpty { return }
+            if rows {
+                cblasSgemm(transposeA, transposeB, range.count, n, k, alpha,
+                           transposeA ? a + range.lowerBound : a + range.lowerBound * lda, lda, b, ldb,
+                           beta, c + range.lowerBound * ldc, ldc)
+            } else {
+                cblasSgemm(transposeA, transposeB, m, range.count, k, alpha, a, lda,
+                           transposeB ? b + range.lowerBound * ldb : b + range.lowerBound, ldb,
+                           beta, c + range.lowerBound, ldc)
+            }
+        }
+    }
+
+    /// Products smaller than this many multiply-adds run whole on the calling thread.
+    public static let splitMinimum = 1 << 17
+
+    /// Blocks of a split product start at multiples of this many rows or columns (the kernels' register tiles
+    /// divide it), so that no block starts inside a tile.
+    public static let splitAlignment = 16
+
+    /// Part `part` of `parts` of `0..<extent`, its start a multiple of `splitAlignment`.
+    @inlinable
+    public static func splitRange(_ extent: Int, part: Int, of parts: Int) -> Range<Int> {
+        let bound = { (p: Int) in p >= parts ? extent : min(extent, (extent * p / parts + splitAlignment / 2) / splitAlignment * splitAlignment) }
+        return bound(part)..<max(bound(part), bound(part + 1))
+    }
+
+    @inlinable
+    static func cblasSgemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                           _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+                           _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,
@@ -65,14 +110,39 @@ public enum BLAS {
         y: UnsafeMutablePointer<Float>
     ) {
         if m == 0 || n == 0 { return }
-        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(m), blasint(n),
-                    alpha, a, blasint(lda), x, 1, beta, y, 1)
+        // Split like SGEMM, by the rows of y: rows of A, or (transposed) its columns.
+        let extent = transpose ? n : m
+        let parts = min(WorkerPool.shared.size, extent / splitAlignment, m * n >= splitMinimum ? extent : 1)
+        if parts <= 1 {
+            cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(m), blasint(n),
+                        alpha, a, blasint(lda), x, 1, beta, y, 1)
+            return
+        }
+        WorkerPool.shared.run(parts: parts) { part in
+            let range = splitRange(extent, part: part, of: parts)
+            if range.isEmpty { return }
+            if transpose {
+                cblas_sgemv(CblasRowMajor, CblasTrans, blasint(m), blasint(range.count), alpha, a + range.lowerBound,
+                            blasint(lda), x, 1, beta, y + range.lowerBound, 1)
+            } else {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, blasint(range.count), blasint(n), alpha,
+                            a + range.lowerBound * lda, blasint(lda), x, 1, beta, y + range.lowerBound, 1)
+            }
+        }
     }
 
-    /// The number of threads OpenBLAS uses for the next calls.
+    /// The threads products and loops use (`WorkerPool`'s size; OpenBLAS itself runs each call on one thread).
     public static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        get { WorkerPool.shared.size }
+        set { WorkerPool.shared.size = newValue }
+    }
+
+    /// Sets OpenBLAS to one thread per call and returns the thread count it had (its default: the cores, or
+    /// `OPENBLAS_NUM_THREADS`), with which `WorkerPool` starts.
+    static func pinOpenBLASToOneThread() -> Int {
+        let own = Int(openblas_get_num_threads())
+        openblas_set_num_threads(1)
+        return max(1, own)
     }
 
     /// The kernel family OpenBLAS selected for this processor (e.g. "Haswell"); bits differ between them.

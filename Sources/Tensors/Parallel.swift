@@ -1,10 +1,8 @@
-import Dispatch
-
 /// Element-wise and row-wise work split across the cores the BLAS uses.
 ///
 /// With two BLAS threads, every loop between two matrix products used to run on one core while the BLAS's
 /// second thread waited. Here the loop's range is cut into as many contiguous parts as there are BLAS threads,
-/// and each part runs on its own core. Each element or row is computed by exactly the same operations as in a
+/// and each part runs on its own core, on `WorkerPool`'s threads (the ones the products run on). Each element or row is computed by exactly the same operations as in a
 /// single loop, so the bits do not depend on the split (nor on the thread count); only the loops whose items are
 /// independent may use it.
 public enum Parallel {
@@ -21,17 +19,8 @@ public enum Parallel {
             body(0..<count)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedBox(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                box.value((count * part / parts)..<(count * (part + 1) / parts))
-            }
+        WorkerPool.shared.run(parts: parts) { part in
+            body((count * part / parts)..<(count * (part + 1) / parts))
         }
-    }
-
-    /// A closure handed to the worker threads. Each call touches only its own part of the buffers.
-    private struct UncheckedBox<T>: @unchecked Sendable {
-        let value: T
-        init(_ value: T) { self.value = value }
     }
 }
