@@ -1,5 +1,6 @@
 import CDNNL
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -12,8 +13,9 @@ import Glibc
 /// scratchpad mode), so one primitive may run on several threads at once.
 ///
 /// oneDNN chooses its code from CPUID when it loads; `OPENBLAS_CORETYPE` does not bind it. Debian builds it on
-/// OpenMP (libgomp), whose thread count is a per-thread setting: every call sets it to `BLAS.threads`, so that
-/// qlab's one thread setting governs both backends.
+/// OpenMP (libgomp), whose thread count is a per-thread setting. A product large enough to split is cut into
+/// blocks across `WorkerPool` (as OpenBLAS's are), each block on one OpenMP thread; a smaller one runs on
+/// `BLAS.threads` OpenMP threads. qlab's one thread setting thus governs both backends.
 public enum OneDNN {
     /// Element types of a product's inputs. The output is always float32 (float32 accumulation).
     public enum ElementType: String, Sendable, Hashable {
@@ -80,7 +82,45 @@ public enum OneDNN {
     ) throws {
         if m == 0 || n == 0 { return }
         precondition(k > 0, "oneDNN matmul: k = 0 (an empty product) is not sent to oneDNN")
+        // Split across `WorkerPool` as OpenBLAS's products are (`BLAS.openblasSgemm`), each block on one OpenMP
+        // thread: OpenMP's own threads would otherwise spin beside the pool's.
         let threads = max(1, BLAS.threads)
+        let rows = n <= m, extent = rows ? m : n
+        let parts = min(threads, extent / BLAS.splitAlignment, m * n * k >= BLAS.splitMinimum ? extent : 1)
+        if parts <= 1 {
+            return try block(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a,
+                             aType: aType, lda: lda, b: b, bType: bType, ldb: ldb, beta: beta, c: c, ldc: ldc,
+                             threads: threads)
+        }
+        let failure = Mutex<(any Error)?>(nil)
+        let aSize = aType == .f32 ? 4 : 2, bSize = bType == .f32 ? 4 : 2
+        WorkerPool.shared.run(parts: parts) { part in
+            let range = BLAS.splitRange(extent, part: part, of: parts)
+            if range.isEmpty { return }
+            let lo = range.lowerBound
+            do {
+                if rows {
+                    try block(transposeA: transposeA, transposeB: transposeB, m: range.count, n: n, k: k, alpha: alpha,
+                              a: a + (transposeA ? lo : lo * lda) * aSize, aType: aType, lda: lda, b: b, bType: bType,
+                              ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc, threads: 1)
+                } else {
+                    try block(transposeA: transposeA, transposeB: transposeB, m: m, n: range.count, k: k, alpha: alpha,
+                              a: a, aType: aType, lda: lda, b: b + (transposeB ? lo * ldb : lo) * bSize, bType: bType,
+                              ldb: ldb, beta: beta, c: c + lo, ldc: ldc, threads: 1)
+                }
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    /// One product (or block of one) on `threads` OpenMP threads.
+    static func block(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafeRawPointer, aType: ElementType, lda: Int, b: UnsafeRawPointer, bType: ElementType, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+    ) throws {
         Threads.set(threads)
         let key = PrimitiveKey(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb,
                                ldc: ldc, alpha: alpha.bitPattern, beta: beta.bitPattern, aType: aType, bType: bType,
