@@ -17,9 +17,12 @@ enum AttentionBackward {
         let qW = heads * headDim, kvW = kvHeads * headDim
         let group = heads / kvHeads
         let scale = scale ?? 1 / Float(headDim).squareRoot()
-        for b in 0..<batch {
-            for h in 0..<heads {
-                let kvh = h / group
+        // (sequence, key-value head) groups on the pool's threads, each whole on one thread with its own P and dP:
+        // the heads that share a key-value head add into its dK and dV in the same order as one loop would.
+        Attention.forEachPair(batch * kvHeads, work: group * 5 * t * t * headDim / 2, scratch: 2 * t * t) { pair, spare in
+            let b = pair / kvHeads, kvh = pair % kvHeads
+            let p = spare ?? p, dp = spare.map { $0 + t * t } ?? dp
+            for h in (kvh * group)..<((kvh + 1) * group) {
                 let qb = q + b * t * qW + h * headDim
                 let kb = k + b * t * kvW + kvh * headDim
                 let vb = v + b * t * kvW + kvh * headDim
