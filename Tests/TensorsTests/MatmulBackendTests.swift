@@ -113,10 +113,15 @@ struct MatmulBackendTests {
         var cases: [(m: Int, n: Int, viaOneDNN: Bool)] = [(large, 64, true)]
         if OneDNN.smallestProduct > k * 64 { cases.append(((OneDNN.smallestProduct - 1) / (k * 64), 64, false)) }
         for (m, n, viaOneDNN) in cases where m > 1 {
-            // gemmError pads every row by 3.
-            let key = OneDNN.PrimitiveKey(transposeA: false, transposeB: false, m: m, n: n, k: k, lda: k + 3, ldb: n + 3, ldc: n + 3,
+            // gemmError pads every row by 3. A product large enough is cut by rows (n ≤ m) across the pool, each block
+            // on one OpenMP thread: its last block's primitive (whose rows differ between the two cases) is the one to
+            // look for.
+            let parts = min(max(1, BLAS.threads), m / BLAS.splitAlignment)
+            let key = OneDNN.PrimitiveKey(transposeA: false, transposeB: false,
+                                          m: parts > 1 ? BLAS.splitRange(m, part: parts - 1, of: parts).count : m, n: n, k: k,
+                                          lda: k + 3, ldb: n + 3, ldc: n + 3,
                                           alpha: Float(1).bitPattern, beta: Float(1).bitPattern, aType: .f32, bType: .f32,
-                                          threads: max(1, BLAS.threads))
+                                          threads: parts > 1 ? 1 : max(1, BLAS.threads))
             let ratio = BLASSelfCheck.gemmError(m: m, n: n, k: k, transposeA: false, transposeB: false, alpha: 1, beta: 1,
                                                 product: { ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
                                                     MatmulBackend.onednn.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha,
