@@ -55,10 +55,15 @@ public enum MatmulBackend: String, Sendable, CaseIterable, Codable {
     /// that runs recorded before oneDNN existed compare as before; under oneDNN its version and instruction set
     /// and the OpenBLAS core that still computes single rows. A rerun on the other backend thus counts as a
     /// different kernel and is compared within tolerance.
+    ///
+    /// On more than one thread, " + qlab blocks" follows: products are cut into blocks across qlab's own threads
+    /// (`WorkerPool`), which sums some elements differently from the libraries' own threading that earlier runs
+    /// used, so a rerun of such a run compares within tolerance. On one thread nothing changed, and nothing is added.
     public static var recordedKernel: String {
+        let blocks = BLAS.threads > 1 ? " + qlab blocks" : ""
         switch active {
-        case .openblas: BLAS.coreName
-        case .onednn: "oneDNN \(OneDNN.version) \(OneDNN.isa) + OpenBLAS \(BLAS.coreName)"
+        case .openblas: return BLAS.coreName + blocks
+        case .onednn: return "oneDNN \(OneDNN.version) \(OneDNN.isa) + OpenBLAS \(BLAS.coreName)" + blocks
         }
     }
 

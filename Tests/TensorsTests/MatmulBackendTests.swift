@@ -311,3 +311,13 @@ struct MatmulBackendTests {
         #expect(MatmulSelection.threadEnvironment(backend: .onednn, environment: [MatmulSelection.threadWaitSetVariable: "1"]) == nil)
     }
 }
+
+/// The kernel a run records says when products were cut into blocks across qlab's threads, whose sums differ from
+/// the libraries' own threading: a rerun of an earlier multi-threaded run then compares within tolerance.
+struct RecordedKernelTests {
+    @Test func multiThreadedRunsRecordTheBlocks() {
+        let kernel = MatmulBackend.recordedKernel
+        #expect(kernel.hasSuffix(" + qlab blocks") == (BLAS.threads > 1), "\(kernel) at \(BLAS.threads) threads")
+        #expect(kernel.contains(BLAS.coreName))
+    }
+}
