@@ -48,7 +48,7 @@ public enum BLAS {
     ) {
         if m == 0 || n == 0 { return }
         let rows = n <= m, extent = rows ? m : n
-        let parts = min(WorkerPool.shared.size, extent / splitAlignment, m * n * max(k, 1) >= splitMinimum ? extent : 1)
+        let parts = splitParts(extent, work: m * n * max(k, 1))
         if parts <= 1 {
             cblasSgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
@@ -74,6 +74,13 @@ public enum BLAS {
     /// Blocks of a split product start at multiples of this many rows or columns (the kernels' register tiles
     /// divide it), so that no block starts inside a tile.
     public static let splitAlignment = 16
+
+    /// How many blocks a product of `work` multiply-adds is cut into along a side of `extent`: one per pool thread,
+    /// no block narrower than `splitAlignment`, and one when the work is under `splitMinimum`.
+    @inlinable
+    public static func splitParts(_ extent: Int, work: Int) -> Int {
+        min(WorkerPool.shared.size, extent / splitAlignment, work >= splitMinimum ? extent : 1)
+    }
 
     /// Part `part` of `parts` of `0..<extent`, its start a multiple of `splitAlignment`.
     @inlinable
@@ -112,7 +119,7 @@ public enum BLAS {
         if m == 0 || n == 0 { return }
         // Split like SGEMM, by the rows of y: rows of A, or (transposed) its columns.
         let extent = transpose ? n : m
-        let parts = min(WorkerPool.shared.size, extent / splitAlignment, m * n >= splitMinimum ? extent : 1)
+        let parts = splitParts(extent, work: m * n)
         if parts <= 1 {
             cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(m), blasint(n),
                         alpha, a, blasint(lda), x, 1, beta, y, 1)

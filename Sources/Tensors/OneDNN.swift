@@ -86,7 +86,7 @@ public enum OneDNN {
         // thread: OpenMP's own threads would otherwise spin beside the pool's.
         let threads = max(1, BLAS.threads)
         let rows = n <= m, extent = rows ? m : n
-        let parts = min(threads, extent / BLAS.splitAlignment, m * n * k >= BLAS.splitMinimum ? extent : 1)
+        let parts = BLAS.splitParts(extent, work: m * n * k)
         if parts <= 1 {
             return try block(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a,
                              aType: aType, lda: lda, b: b, bType: bType, ldb: ldb, beta: beta, c: c, ldc: ldc,
