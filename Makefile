@@ -28,7 +28,7 @@ reports: data
 	@for e in smoke $(RESEARCH); do \
 	  $(SWIFT) run $(RELEASE_FLAGS) qlab run $$e && $(SWIFT) run $(RELEASE_FLAGS) qlab report $$e || exit 1; \
 	done
-	$(SWIFT) run $(RELEASE_FLAGS) qlab export smoke $(RESEARCH) --lineage --out reports/lineage.jsonl
+	$(SWIFT) run $(RELEASE_FLAGS) qlab export smoke $(RESEARCH) --lineage --out reports/lineage.jsonl.zip
 
 # The tests run under the BLAS kernel qlab itself would choose (OpenBLAS alone may fall back to its slowest on a
 # CPU it does not know); a set OPENBLAS_CORETYPE is left as it is. Likewise the matmul backend: the one qlab's

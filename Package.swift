@@ -93,7 +93,7 @@ let package = Package(
             name: "qlab",
             dependencies: [
                 "Tensors", "Quantization", "Tokenizers", "Models", "Datasets", "Training", "ExperimentSpec", "Experiments", "Evaluation",
-                "Lineage", "Runner", "Reports", "Support",
+                "Lineage", "Runner", "Reports", "Support", "ZIPFoundation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: checked
@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Models", "Quantization", "Tensors", "ExperimentSpec", "Support"]),
         .testTarget(name: "ExperimentSpecTests", dependencies: ["ExperimentSpec", "Experiments"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Tensors", "Tokenizers", "Models", "Datasets", "Support"]),
-        .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Evaluation", "Lineage", "Support", "Tensors"]),
+        .testTarget(name: "qlabTests", dependencies: ["qlab", "RunnerTestCoordinator", "Runner", "ExperimentSpec", "Evaluation", "Lineage", "Support", "Tensors", "ZIPFoundation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Lineage", "ExperimentSpec", "Support"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "LineageTestWorker", "Support", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

@@ -50,7 +50,7 @@ public enum LineageExport {
         return try header(line, path: path)
     }
 
-    static func header(_ line: String, path: String) throws -> [String] {
+    public static func header(_ line: String, path: String) throws -> [String] {
         guard case .object(let h)? = try? JSONValue.parse(line, what: path),
               h["format"] == .string(format) else {
             throw LineageError.malformedFile(path: path, line: 1, message: "not a lineage export (its first line must name the format \"\(format)\")")

@@ -13,7 +13,7 @@ struct ExportCommand: ParsableCommand {
             --lineage writes every row the store holds for the experiments (cells, runs, per-step and final metrics, \
             inputs with their hashes, judgments, ratings, and the overrides the grid was last run with), without the \
             artifacts, one JSON object per line. `qlab report NAME --from FILE` reports from such a file, and \
-            `qlab report NAME` does by itself from reports/lineage.jsonl when the store does not hold NAME: a fresh \
+            `qlab report NAME` does by itself from reports/lineage.jsonl.zip when the store does not hold NAME: a fresh \
             clone regenerates the committed pages from it. `qlab import FILE` adds the rows to a store.
             """
     )
@@ -22,7 +22,7 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "CSV (the default).") var csv = false
     @Flag(help: "JSON.") var json = false
     @Flag(help: "The experiments' lineage rows as JSON lines (see below).") var lineage = false
-    @Option(help: "Write to this file (atomically) instead of standard output.") var out: String?
+    @Option(help: "Write to this file (atomically) instead of standard output; a lineage export to a name ending in .zip is zipped.") var out: String?
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -59,7 +59,11 @@ struct ExportCommand: ParsableCommand {
             bytes = json ? try export.json() + Data("\n".utf8) : Data(export.csv().utf8)
         }
         if let out {
-            try AtomicFile.write(Array(bytes), to: out)
+            if lineage {
+                try LineageExportFile.write(String(decoding: bytes, as: UTF8.self), to: out)
+            } else {
+                try AtomicFile.write(Array(bytes), to: out)
+            }
             if lineage { StandardError.write(Data("\(out): lineage of \(names.joined(separator: ", "))\n".utf8)) }
         } else {
             StandardOutput.write(bytes)

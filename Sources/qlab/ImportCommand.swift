@@ -18,10 +18,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw ValidationError("\(file) cannot be read as UTF-8 text: \(error.localizedDescription)")
-        }
+        let text = try LineageExportFile.text(at: file)
         try store.requireProject(toCreate: "import")
         let lineage = try LineageStore(path: store.runs + "/lineage.sqlite")
         let contents = try lineage.importLineage(text, source: file)

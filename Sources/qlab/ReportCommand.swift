@@ -31,7 +31,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "More curves than this on one chart split it by another axis.") var maxCurves: Int = 8
     @Flag(help: "The experiment as declared, ignoring the overrides recorded by `qlab run --set/--axis` (as plan and run take it).")
     var declared = false
-    @Option(help: "A lineage export (`qlab export NAME --lineage`) to report from instead of the store (default: the store; reports/lineage.jsonl when the store does not hold the experiment).")
+    @Option(help: "A lineage export (`qlab export NAME --lineage`) to report from instead of the store (default: the store; reports/lineage.jsonl.zip when the store does not hold the experiment).")
     var from: String?
     @Flag(help: "Print {\"folder\", \"readme\", \"cells\", \"charts\"} as JSON instead of the summary line.") var json = false
     @OptionGroup var store: StoreOptions
@@ -107,7 +107,7 @@ struct ReportCommand: ParsableCommand {
 /// Where a report's rows come from: the store, or a lineage export read into a store of its own for the report.
 struct ReportSource {
     /// The export `qlab report` reads when the store does not hold the experiment (committed with the pages).
-    static let committedExport = "reports/lineage.jsonl"
+    static let committedExport = "reports/lineage.jsonl.zip"
 
     /// The store the report reads.
     let store: LineageStore
@@ -129,7 +129,7 @@ struct ReportSource {
                 holdsAll = try names.allSatisfy { try existing.experiment(named: $0) != nil }
             }
             if !holdsAll, FileManager.default.fileExists(atPath: Self.committedExport),
-               Set(try LineageExport.experiments(inExportAt: Self.committedExport)).isSuperset(of: names) {
+               Set(try LineageExportFile.experiments(at: Self.committedExport)).isSuperset(of: names) {
                 export = Self.committedExport
             }
         }
@@ -144,16 +144,13 @@ struct ReportSource {
             temporary = nil
             return
         }
-        let held = try LineageExport.experiments(inExportAt: export)
+        let held = try LineageExportFile.experiments(at: export)
         if let missing = names.first(where: { !held.contains($0) }) {
             throw ValidationError("\(export) holds no \(missing) (it holds \(held.joined(separator: ", ")))")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qlab-report-\(UUID().uuidString)")
         do {
-            let text: String
-            do { text = try String(contentsOfFile: export, encoding: .utf8) } catch {
-                throw ValidationError("\(export) cannot be read as UTF-8 text: \(error.localizedDescription)")
-            }
+            let text = try LineageExportFile.text(at: export)
             // The copy's path stands where the store's would, so paths in it read the same as in the original.
             store = try LineageStore(path: folder.appendingPathComponent("runs/lineage.sqlite").path)
             let contents = try store.importLineage(text, source: export)

@@ -2,6 +2,7 @@ import Foundation
 import Lineage
 import Support
 import Testing
+import ZIPFoundation
 
 /// A committed page is rebuilt from the committed lineage export on a checkout that has no store.
 @Suite struct ReportFromExportTests {
@@ -42,8 +43,15 @@ import Testing
 
         let page = try CLI.run(["report", "smoke"], in: root)
         #expect(page.status == 0, "\(page.stderr)")
-        let exported = try CLI.run(["export", "smoke", "--lineage", "--out", "reports/lineage.jsonl"], in: root)
+        let exported = try CLI.run(["export", "smoke", "--lineage", "--out", "reports/lineage.jsonl.zip"], in: root)
         #expect(exported.status == 0, "\(exported.stderr)")
+        // The zip's bytes depend on the rows alone: the same export twice is the same file.
+        let zipped = try Data(contentsOf: root.appendingPathComponent("reports/lineage.jsonl.zip"))
+        #expect(try CLI.run(["export", "smoke", "--lineage", "--out", "reports/lineage.jsonl.zip"], in: root).status == 0)
+        #expect(try Data(contentsOf: root.appendingPathComponent("reports/lineage.jsonl.zip")) == zipped)
+        #expect(zipped.count > 0 && zipped.prefix(2) == Data("PK".utf8))
+        let plain = try CLI.run(["export", "smoke", "--lineage", "--out", "plain.jsonl"], in: root)
+        #expect(plain.status == 0, "\(plain.stderr)")
         let original = try Self.files(root.appendingPathComponent("reports/smoke"))
         #expect(original["README.md"] != nil && original.keys.contains { $0.hasSuffix(".png") }, "\(original.keys.sorted())")
 
@@ -54,24 +62,42 @@ import Testing
         try FileManager.default.removeItem(at: fresh.appendingPathComponent("reports/smoke/README.md"))
         let again = try CLI.run(["report", "smoke"], in: fresh)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stderr.contains("reporting from the lineage export reports/lineage.jsonl"), "\(again.stderr)")
+        #expect(again.stderr.contains("reporting from the lineage export reports/lineage.jsonl.zip"), "\(again.stderr)")
         #expect(!FileManager.default.fileExists(atPath: fresh.appendingPathComponent("runs").path))
         let rebuilt = try Self.files(fresh.appendingPathComponent("reports/smoke"))
         #expect(rebuilt.keys.sorted() == original.keys.sorted())
         for (path, bytes) in original { #expect(rebuilt[path] == bytes, "\(path) differs") }
 
-        // --from names an export explicitly; one that lacks the experiment says what it holds.
-        let named = try CLI.run(["report", "smoke", "--from", "reports/lineage.jsonl", "--out", "reports/copy"], in: fresh)
+        // --from names an export explicitly, plain or zipped: the plain one makes the same page.
+        try FileManager.default.copyItem(at: root.appendingPathComponent("plain.jsonl"), to: fresh.appendingPathComponent("plain.jsonl"))
+        let named = try CLI.run(["report", "smoke", "--from", "plain.jsonl", "--out", "reports/copy"], in: fresh)
         #expect(named.status == 0, "\(named.stderr)")
-        let wrong = try CLI.run(["report", "lora-layers", "--from", "reports/lineage.jsonl"], in: fresh)
+        #expect(try Self.files(fresh.appendingPathComponent("reports/copy"))["README.md"] != nil)
+        // One that lacks the experiment says what it holds.
+        let wrong = try CLI.run(["report", "lora-layers", "--from", "reports/lineage.jsonl.zip"], in: fresh)
         #expect(wrong.status != 0 && wrong.stderr.contains("holds no lora-layers (it holds smoke)"), "\(wrong.stderr)")
 
         // `qlab import` puts the rows into a store of the user's own; a second import adds nothing.
-        let imported = try CLI.run(["import", "reports/lineage.jsonl", "--runs", "mine"], in: fresh)
+        let imported = try CLI.run(["import", "reports/lineage.jsonl.zip", "--runs", "mine"], in: fresh)
         #expect(imported.status == 0, "\(imported.stderr)")
         let mine = try LineageStore(path: fresh.appendingPathComponent("mine/lineage.sqlite").path)
         #expect(try mine.cells(experiment: "smoke").map(\.cell) == cells.map(\.id))
-        let twice = try CLI.run(["import", "reports/lineage.jsonl", "--runs", "mine"], in: fresh)
+        let twice = try CLI.run(["import", "reports/lineage.jsonl.zip", "--runs", "mine"], in: fresh)
         #expect(twice.status == 0 && twice.stdout.contains("0 rows added"), "\(twice.stdout)")
+        // The plain export holds the same rows as the zipped one.
+        let fromPlain = try CLI.run(["import", "plain.jsonl", "--runs", "mine"], in: fresh)
+        #expect(fromPlain.status == 0 && fromPlain.stdout.contains("0 rows added"), "\(fromPlain.stdout)")
+
+        // A file named .zip that is not a zip, or a zip of two members, is refused by name.
+        try Data("{\"format\": \"qlab-lineage\"}\n".utf8).write(to: fresh.appendingPathComponent("fake.zip"))
+        let fake = try CLI.run(["import", "fake.zip", "--runs", "mine"], in: fresh)
+        #expect(fake.status != 0 && fake.stderr.contains("fake.zip"), "\(fake.stderr)")
+        let two = fresh.appendingPathComponent("two.zip")
+        let archive = try Archive(url: two, accessMode: .create)
+        for name in ["a.jsonl", "b.jsonl"] {
+            try archive.addEntry(with: name, type: .file, uncompressedSize: 2) { (_: Int64, _: Int) in Data("{}".utf8) }
+        }
+        let doubled = try CLI.run(["report", "smoke", "--from", "two.zip", "--out", "reports/two"], in: fresh)
+        #expect(doubled.status != 0 && doubled.stderr.contains("two.zip: a zipped lineage export holds exactly one member, this one 2"), "\(doubled.stderr)")
     }
 }
